@@ -1,0 +1,49 @@
+# jingqing — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= data/demo-city
+PORT ?= 3000
+
+export BENTOML_DO_NOT_TRACK := true
+export MLFLOW_ALLOW_FILE_STORE := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: venv demo test lint format bench clean
+
+venv: $(STAMP)
+
+# Reinstall only when the project's declared dependencies change.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo ">> installing jingqing and its dependencies into $(VENV) (first run takes a few minutes)"
+	$(BIN)/python -m pip install --progress-bar off -q --upgrade pip
+	$(BIN)/python -m pip install --progress-bar off -e '.[dev]'
+	@touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/ruff check features training serving tests benchmarks
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check features training serving tests benchmarks
+	$(BIN)/ruff format --check features training serving tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format features training serving tests benchmarks
+	$(BIN)/ruff check --fix features training serving tests benchmarks
+
+demo: $(STAMP)
+	$(BIN)/jingqing simulate --out $(DEMO_DIR)
+	$(BIN)/jingqing validate $(DEMO_DIR)/calls.csv
+	$(BIN)/jingqing train triage --calls $(DEMO_DIR)/calls.csv
+	$(BIN)/jingqing train forecast --calls $(DEMO_DIR)/calls.csv
+	$(BIN)/jingqing forecast --start "$$(date +%Y-%m-%dT00:00)" --hours 168 --output $(DEMO_DIR)/forecast.csv
+	$(BIN)/jingqing serve --port $(PORT)
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run_all
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,93 @@
+"""The ``jingqing`` command line.
+
+Thin by design: each command module registers its own sub-parser and a handler that
+parses arguments and calls one function tests can call directly. Heavy imports (pandas,
+mlflow, lightgbm, bentoml) happen inside handlers, so ``jingqing --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from features.errors import DataProblems, UserError
+
+# Modules that contribute commands; each exposes ``register(verbs)`` (see ``Verbs``).
+COMMAND_MODULES = (
+    "training.simulator.cli",
+    "training.validate",
+    "training.triage.cli",
+    "training.forecast.cli",
+    "serving.cli",
+)
+
+
+class Verbs:
+    """Sub-parser groups a command module can attach to.
+
+    ``top`` holds single-word commands (``simulate``, ``validate``, ``forecast``, ``serve``);
+    ``train``, ``predict`` and ``backtest`` hold their model-specific sub-commands.
+    """
+
+    def __init__(self, parser: argparse.ArgumentParser) -> None:
+        self.top = parser.add_subparsers(dest="command", metavar="COMMAND")
+        self.top.required = True
+        self.train = self._group("train", "train a model, track it in MLflow, maybe promote it")
+        self.predict = self._group("predict", "batch predictions from a champion model")
+        self.backtest = self._group("backtest", "rolling-origin backtests")
+
+    def _group(self, name: str, help_text: str) -> argparse._SubParsersAction:
+        sub = self.top.add_parser(name, help=help_text, description=help_text)
+        group = sub.add_subparsers(dest="model", metavar="MODEL")
+        group.required = True
+        return group
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jingqing",
+        description="Triage and forecasting of 110 calls for grid-based police dispatch.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    verbs = Verbs(parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a capability not installed in this build
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        module.register(verbs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    for noisy in ("alembic", "mlflow", "urllib3", "cmdstanpy", "prophet", "jieba"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        code = args.func(args)
+    except DataProblems as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

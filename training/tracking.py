@@ -1,0 +1,149 @@
+"""Where runs and models live, and the one promotion rule both models share.
+
+Defaults: a SQLite tracking/registry store at ``$JINGQING_HOME/mlruns/mlflow.db`` with
+artifacts under ``$JINGQING_HOME/mlruns/artifacts`` (``JINGQING_HOME`` defaults to the
+current directory). ``MLFLOW_TRACKING_URI`` overrides the store, e.g. a team server.
+Nothing happens at import time; call :func:`configure` first.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+CHAMPION = "champion"
+CHALLENGER = "challenger"
+
+
+def home() -> Path:
+    return Path(os.environ.get("JINGQING_HOME", ".")).resolve()
+
+
+def mlruns_dir() -> Path:
+    return home() / "mlruns"
+
+
+def tracking_uri() -> str:
+    uri = os.environ.get("MLFLOW_TRACKING_URI")
+    if uri:
+        return uri
+    return f"sqlite:///{mlruns_dir() / 'mlflow.db'}"
+
+
+def configure() -> str:
+    """Point MLflow at the project's store (creating the local folder if needed)."""
+    import mlflow
+
+    uri = tracking_uri()
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    return uri
+
+
+def experiment_id(name: str) -> str:
+    """Get or create experiment ``name`` with artifacts under ``mlruns/artifacts/<name>``."""
+    import mlflow
+
+    found = mlflow.get_experiment_by_name(name)
+    if found is not None:
+        return found.experiment_id
+    location = None
+    if not os.environ.get("MLFLOW_TRACKING_URI", "").startswith(("http://", "https://")):
+        artifacts = mlruns_dir() / "artifacts" / name
+        artifacts.mkdir(parents=True, exist_ok=True)
+        location = artifacts.as_uri()
+    return mlflow.create_experiment(name, artifact_location=location)
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """What happened to a freshly registered model version."""
+
+    name: str
+    version: str
+    alias: str  # "champion" or "challenger"
+    metric: str
+    value: float
+    previous_version: str | None
+    previous_value: float | None
+
+    def summary(self) -> str:
+        prev = (
+            f"current champion v{self.previous_version} {self.metric}={self.previous_value:.4f}"
+            if self.previous_version
+            else "no champion yet"
+        )
+        verdict = "promoted to @champion" if self.alias == CHAMPION else "kept as @challenger"
+        return (
+            f"model {self.name} v{self.version} {self.metric}={self.value:.4f} ({prev}): {verdict}"
+        )
+
+
+def champion_version(name: str):
+    """The registered version behind ``name@champion``, or None."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    client = MlflowClient()
+    try:
+        return client.get_model_version_by_alias(name, CHAMPION)
+    except MlflowException:
+        return None
+
+
+def register_and_promote(
+    model_uri: str,
+    name: str,
+    metric: str,
+    value: float,
+    *,
+    higher_is_better: bool,
+    allow_tie: bool,
+    tags: dict[str, str] | None = None,
+) -> Promotion:
+    """Register ``model_uri`` as a new version of ``name`` and move an alias.
+
+    The metric is stored as a version tag, so the comparison always uses the value the
+    champion earned when it was promoted on the same fixed yardstick. The new version
+    becomes ``champion`` when it beats (or, with ``allow_tie``, equals) the champion;
+    otherwise it becomes ``challenger``.
+    """
+    import mlflow
+    from mlflow import MlflowClient
+
+    client = MlflowClient()
+    current = champion_version(name)
+    prev_value: float | None = None
+    if current is not None:
+        raw = current.tags.get(metric)
+        prev_value = float(raw) if raw is not None else None
+
+    version = mlflow.register_model(
+        model_uri, name, tags={metric: repr(float(value)), **(tags or {})}
+    )
+    if prev_value is None or math.isnan(prev_value):
+        better = True
+    elif higher_is_better:
+        better = value > prev_value or (allow_tie and value == prev_value)
+    else:
+        better = value < prev_value or (allow_tie and value == prev_value)
+    alias = CHAMPION if better else CHALLENGER
+    client.set_registered_model_alias(name, alias, version.version)
+    promotion = Promotion(
+        name=name,
+        version=str(version.version),
+        alias=alias,
+        metric=metric,
+        value=float(value),
+        previous_version=str(current.version) if current is not None else None,
+        previous_value=prev_value,
+    )
+    log.info(promotion.summary())
+    return promotion
