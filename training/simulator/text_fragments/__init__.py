@@ -1,0 +1,1 @@
+"""Fragment lists and slot grammars of the call-text generator, one module per category."""

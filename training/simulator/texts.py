@@ -1,0 +1,508 @@
+"""Call texts of the synthetic city: a believable Chinese 110 call for a given category.
+
+Each sub-type is a small slot grammar (see ``text_fragments``): record/note/speech event
+clauses, details, urgent and calming clauses and routing hints, filled from large shared
+fragment lists. Labels are drawn per sub-type *before* the text is written, and the text
+is written to show them (an urgent call says "还在打" or "拿着刀"; a diverted one often says
+where it should go), so a classifier can learn them.
+
+All randomness comes from the caller's ``numpy.random.Generator`` through one buffered
+stream of floats per call, which keeps sampling deterministic and fast (~10^4 calls/s).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import accumulate
+
+import numpy as np
+
+from training.simulator.text_fragments import (
+    assistance,
+    common,
+    criminal,
+    dispute,
+    non_police,
+    public_order,
+)
+from training.simulator.text_fragments.pii import (
+    PII_CLAUSES,
+    fake_bank_card,
+    fake_id_number,
+    fake_landline,
+    fake_mobile,
+    fake_plate,
+)
+
+VOICES = ("record", "note", "speech")
+GRID_KINDS = ("commercial", "residential", "nightlife", "industrial", "village", "transport_hub")
+_VOICE_CUM = (0.45, 0.75, 1.0)
+
+_MODULES = {
+    "criminal": criminal,
+    "public_order": public_order,
+    "dispute": dispute,
+    "assistance": assistance,
+    "non_police": non_police,
+}
+
+# Hour profiles: multiplier of a sub-type's weight at each hour of the day.
+_HOURS: dict[str, tuple[float, ...]] = {
+    "flat": (1.0,) * 24,
+    "day": tuple(1.6 if 8 <= h <= 19 else 0.4 for h in range(24)),
+    "work": tuple(1.8 if 8 <= h <= 17 else 0.3 for h in range(24)),
+    "evening": tuple(1.8 if 17 <= h <= 23 else 0.6 for h in range(24)),
+    "night": tuple(2.2 if (h >= 21 or h <= 4) else 0.4 for h in range(24)),
+    "late": tuple(3.0 if (h >= 23 or h <= 5) else 0.3 for h in range(24)),
+    "morning": tuple(1.8 if 5 <= h <= 11 else 0.6 for h in range(24)),
+}
+
+_SLOT_RE = re.compile(r"\{(\w+)\}")
+_PUNCT_DROP = str.maketrans({"，": " ", "。": " ", "、": None, "：": None})
+_PUNCT_GONE = str.maketrans({"，": None, "。": None, "、": None, "：": None})
+
+
+@dataclass(frozen=True)
+class CallText:
+    """One simulated call: its text and the labels it was written to show."""
+
+    text: str
+    category: str
+    subtype: str
+    disposition: str
+    divert_to: str
+    urgent: bool
+    voice: str
+    pii: tuple[str, ...]
+
+
+Parts = tuple[tuple[str, str | None], ...]
+Alt = str | Parts
+
+
+def _compile(template: str) -> Alt:
+    """Split a template into (literal, slot) pairs; templates without slots stay strings."""
+    pieces = _SLOT_RE.split(template)
+    if len(pieces) == 1:
+        return template
+    parts = []
+    for i in range(0, len(pieces), 2):
+        name = pieces[i + 1] if i + 1 < len(pieces) else None
+        parts.append((pieces[i], name))
+    return tuple(parts)
+
+
+def _compile_list(items: list[str]) -> tuple[Alt, ...]:
+    return tuple(_compile(s) for s in items)
+
+
+class _Ctx:
+    """Per-call state the dynamic slots need."""
+
+    __slots__ = ("body", "hour", "pii", "place")
+
+    def __init__(self, hour: int, place: str) -> None:
+        self.body = ""
+        self.hour = hour
+        self.place = place
+        self.pii: list[str] = []
+
+
+def _pii_slot(make: Callable[[Callable[[], float]], str]) -> Callable:
+    def slot(nx: Callable[[], float], ctx: _Ctx) -> str:
+        ctx.pii.append(make(nx))
+        return chr(0xE000 + len(ctx.pii) - 1)
+
+    return slot
+
+
+_CN_DIGIT = "零一二三四五六七八九"
+
+
+def _amount(lo: int, hi: int) -> Callable:
+    def slot(nx: Callable[[], float], ctx: _Ctx) -> str:
+        u = nx()
+        v = int(lo * (hi / lo) ** nx())
+        if v >= 1000:
+            v = v // 100 * 100
+        elif v >= 100:
+            v = v // 10 * 10
+        if u < 0.45:
+            return f"{v}元"
+        if u < 0.65:
+            return f"{v}块"
+        if u < 0.8 and v >= 10000:
+            w, r = divmod(v, 10000)
+            return f"{w}万{'多' if r else ''}" + ("元" if nx() < 0.5 else "块")
+        if u < 0.95 and 1000 <= v < 10000 and v % 1000 == 0:
+            k = v // 1000
+            return ("两" if k == 2 else _CN_DIGIT[k]) + "千" + ("块" if nx() < 0.5 else "元")
+        if v >= 100:
+            return f"{v}多块"
+        return f"{v}元钱"
+
+    return slot
+
+
+def _clock(nx: Callable[[], float], ctx: _Ctx) -> str:
+    h = ctx.hour
+    m = int(nx() * 60)
+    u = nx()
+    if u < 0.5:
+        return f"{h:02d}:{m:02d}"
+    if u < 0.7:
+        return f"{h}时{m}分"
+    part = (
+        "凌晨"
+        if h < 6
+        else "早上"
+        if h < 9
+        else "上午"
+        if h < 12
+        else "中午"
+        if h < 14
+        else ("下午" if h < 18 else "晚上")
+    )
+    h12 = h if h <= 12 else h - 12
+    return f"{part}{h12}点" + ("多" if u < 0.85 else f"{m}分")
+
+
+def _bldg(nx: Callable[[], float], ctx: _Ctx) -> str:
+    b = 1 + int(nx() * 30)
+    u = 1 + int(nx() * 6)
+    f = 1 + int(nx() * 28)
+    r = 1 + int(nx() * 4)
+    k = nx()
+    if k < 0.5:
+        return f"{b}号楼{u}单元{f}0{r}"
+    if k < 0.75:
+        return f"{b}栋{u}单元{f}0{r}室"
+    if k < 0.9:
+        return f"{b}幢{f}0{r}"
+    return f"{b}-{u}-{f}0{r}"
+
+
+def _digits(n: int) -> Callable:
+    def slot(nx: Callable[[], float], ctx: _Ctx) -> str:
+        return "".join(str(int(nx() * 10)) for _ in range(n))
+
+    return slot
+
+
+def _place(nx: Callable[[], float], ctx: _Ctx) -> str:
+    return ctx.place
+
+
+def _body(nx: Callable[[], float], ctx: _Ctx) -> str:
+    return ctx.body
+
+
+_SPECIALS: dict[str, Callable] = {
+    "phone": _pii_slot(fake_mobile),
+    "landline": _pii_slot(fake_landline),
+    "idno": _pii_slot(fake_id_number),
+    "plate": _pii_slot(fake_plate),
+    "card": _pii_slot(fake_bank_card),
+    "amt": _amount(50, 50000),
+    "amt_s": _amount(20, 900),
+    "amt_b": _amount(3000, 500000),
+    "clock": _clock,
+    "bldg": _bldg,
+    "digits4": _digits(4),
+    "digits8": _digits(8),
+    "P": _place,
+    "R": _body,
+    "S": _body,
+}
+
+# Category-level defaults, calibrated to the Simao figures in TAXONOMY.md.
+_DEFAULT_ROUTE: dict[str, list[tuple[str, str, float]]] = {
+    "criminal": [("transfer", "", 0.915), ("on_scene", "", 0.085)],
+    "public_order": [("transfer", "", 0.90), ("on_scene", "", 0.10)],
+    "dispute": [
+        ("on_scene", "", 0.80),
+        ("transfer", "", 0.15),
+        ("divert", "mediation", 0.03),
+        ("divert", "property", 0.02),
+    ],
+    "assistance": [
+        ("on_scene", "", 0.90),
+        ("transfer", "", 0.06),
+        ("divert", "120", 0.03),
+        ("divert", "119", 0.01),
+    ],
+    "non_police": [("divert", "*", 0.85), ("transfer", "", 0.07), ("on_scene", "", 0.08)],
+}
+
+
+class _SubType:
+    """A compiled sub-type: per-voice slot tables, labels' distributions."""
+
+    __slots__ = (
+        "name",
+        "category",
+        "tables",
+        "route",
+        "route_cum",
+        "safe_route",
+        "safe_cum",
+        "urgent",
+        "pii_p",
+        "pii_kinds",
+        "detail_p",
+        "calm_p",
+        "hint_p",
+        "weight",
+        "grid",
+        "hours",
+    )
+
+
+def _cum(weights: list[float]) -> list[float]:
+    total = sum(weights)
+    return [c / total for c in accumulate(weights)]
+
+
+class TextGenerator:
+    """Writes simulated 110 call texts with their routing labels."""
+
+    def __init__(self) -> None:
+        self._subtypes: dict[str, list[_SubType]] = {}
+        self._weights: dict[tuple[str, str, int], tuple[list[_SubType], list[float]]] = {}
+        base = {k: list(v) for k, v in common.COMMON.items()}
+        voice_extra = {
+            "record": common.RECORD_SLOTS,
+            "note": common.NOTE_SLOTS,
+            "speech": common.SPEECH_SLOTS,
+        }
+        frames = {
+            "record": common.RECORD_FRAMES,
+            "note": common.NOTE_FRAMES,
+            "speech": common.SPEECH_FRAMES,
+        }
+        pii_voice = {v: {k: c[v] for k, c in PII_CLAUSES.items()} for v in VOICES}
+        for category, module in _MODULES.items():
+            shared = {k: list(v) for k, v in getattr(module, "SLOTS", {}).items()}
+            hints = getattr(module, "HINTS", {})
+            compiled: list[_SubType] = []
+            for name, spec in module.SUBTYPES.items():
+                compiled.append(
+                    self._build(
+                        category, name, spec, base, shared, hints, voice_extra, frames, pii_voice
+                    )
+                )
+            self._subtypes[category] = compiled
+        self._trad_full, self._trad_half = _traditional_tables(self._all_chars())
+
+    # ---- construction -------------------------------------------------------------------------
+    def _build(self, category, name, spec, base, shared, hints, voice_extra, frames, pii_voice):
+        st = _SubType()
+        st.name = name
+        st.category = category
+        st.weight = float(spec.get("w", 1.0))
+        st.grid = dict(spec.get("grid", {}))
+        st.hours = _HOURS[spec.get("hours", "flat")]
+        st.urgent = float(spec.get("urgent", 0.0))
+        st.pii_p = float(spec.get("pii_p", 0.12))
+        st.pii_kinds = tuple(spec.get("pii", ("phone",)))
+        st.detail_p = float(spec.get("detail_p", 0.65))
+        st.calm_p = float(spec.get("calm_p", 0.4))
+        st.hint_p = float(spec.get("hint_p", 0.6))
+        route = spec.get("route") or _DEFAULT_ROUTE[category]
+        route = [(d, spec.get("divert", "none") if t == "*" else t, p) for d, t, p in route]
+        st.route = route
+        st.route_cum = _cum([p for _, _, p in route])
+        safe = [r for r in route if r[0] != "divert"] or [("on_scene", "", 1.0)]
+        st.safe_route = safe
+        st.safe_cum = _cum([p for _, _, p in safe])
+        if st.urgent > 0 and not (spec.get("ur") and spec.get("us")):
+            raise ValueError(f"{name}: urgent sub-type needs ur/us clauses")
+        st.tables = {}
+        for voice in VOICES:
+            raw = dict(base)
+            raw.update(voice_extra[voice])
+            raw.update(shared)
+            raw.update(spec.get("slots", {}))
+            raw["FRAME"] = frames[voice]
+            sv = voice == "speech"
+            raw["MAIN"] = (
+                spec["s"] if sv else spec.get("n", spec["r"]) if voice == "note" else spec["r"]
+            )
+            raw["DETAIL"] = spec.get("ds", spec.get("d", [])) if sv else spec.get("d", [])
+            raw["URG"] = spec.get("us" if sv else "ur", [])
+            raw["CALM"] = spec.get("cs" if sv else "cr", [])
+            for key, (hr, hs) in hints.items():
+                raw["HINT_" + key] = hs if sv else hr
+            for key, (hr, hs) in spec.get("hints", {}).items():
+                raw["HINT_" + key] = hs if sv else hr
+            for kind, clauses in pii_voice[voice].items():
+                raw["PII_" + kind] = clauses
+            if "spot" in spec:
+                for g in GRID_KINDS:
+                    raw["spot_" + g] = spec["spot"]
+            st.tables[voice] = {k: _compile_list(v) for k, v in raw.items()}
+        return st
+
+    def _all_chars(self) -> str:
+        chars: set[str] = set()
+        for subs in self._subtypes.values():
+            for st in subs:
+                for alts in st.tables["speech"].values():
+                    for alt in alts:
+                        if isinstance(alt, str):
+                            chars.update(alt)
+                        else:
+                            for lit, _ in alt:
+                                chars.update(lit)
+        return "".join(sorted(c for c in chars if "\u4e00" <= c <= "\u9fff"))
+
+    def _weights_for(self, category: str, grid_kind: str, hour: int):
+        key = (category, grid_kind, hour)
+        got = self._weights.get(key)
+        if got is None:
+            subs = self._subtypes[category]
+            w = [st.weight * st.grid.get(grid_kind, 1.0) * st.hours[hour] for st in subs]
+            got = (subs, _cum(w))
+            self._weights[key] = got
+        return got
+
+    # ---- public API ---------------------------------------------------------------------------
+    def subtypes(self, category: str) -> list[str]:
+        """Sub-type names of a category, in a fixed order."""
+        return [st.name for st in self._subtypes[category]]
+
+    def sample(
+        self,
+        category: str,
+        rng: np.random.Generator,
+        *,
+        hour: int = 12,
+        grid_kind: str = "residential",
+        place: str | None = None,
+    ) -> CallText:
+        """Write one call of ``category``; ``hour`` and ``grid_kind`` shift the sub-type mix."""
+        if category not in self._subtypes:
+            raise ValueError(f"unknown category {category!r}")
+        if grid_kind not in GRID_KINDS:
+            raise ValueError(f"unknown grid kind {grid_kind!r}")
+        hour = int(hour) % 24
+        nx = _stream(rng).__next__
+        u = nx()
+        voice = "record" if u < 0.45 else "note" if u < 0.75 else "speech"
+        subs, cum = self._weights_for(category, grid_kind, hour)
+        st = subs[min(bisect_right(cum, nx()), len(subs) - 1)]
+        urgent = nx() < st.urgent
+        if urgent:
+            d, t, _ = st.safe_route[min(bisect_right(st.safe_cum, nx()), len(st.safe_cum) - 1)]
+        else:
+            d, t, _ = st.route[min(bisect_right(st.route_cum, nx()), len(st.route_cum) - 1)]
+        table = st.tables[voice]
+        ctx = _Ctx(hour, "")
+        ex = self._expand
+        base_place = place if place else ex(_pick(table["place_" + grid_kind], nx), table, nx, ctx)
+        spot = ex(_pick(table["spot_" + grid_kind], nx), table, nx, ctx)
+        ctx.place = base_place + spot
+        parts = [ex(_pick(table["MAIN"], nx), table, nx, ctx)]
+        if table["DETAIL"] and nx() < st.detail_p:
+            parts.append(ex(_pick(table["DETAIL"], nx), table, nx, ctx))
+        if urgent:
+            parts.append(ex(_pick(table["URG"], nx), table, nx, ctx))
+        elif table["CALM"] and nx() < st.calm_p:
+            parts.append(ex(_pick(table["CALM"], nx), table, nx, ctx))
+        hint = table.get("HINT_" + (t or d))
+        if hint and nx() < st.hint_p:
+            parts.append(ex(_pick(hint, nx), table, nx, ctx))
+        if nx() < st.pii_p:
+            kind = st.pii_kinds[int(nx() * len(st.pii_kinds))]
+            parts.append(ex(_pick(table["PII_" + kind], nx), table, nx, ctx))
+        body = "，".join(p for p in parts if p)
+        frame = _pick(table["FRAME"], nx)
+        ctx.body = body
+        text = ex(frame, table, nx, ctx)
+        if voice == "speech":
+            text = self._speechify(text, nx)
+        for i, value in enumerate(ctx.pii):
+            text = text.replace(chr(0xE000 + i), value)
+        return CallText(
+            text=text,
+            category=category,
+            subtype=st.name,
+            disposition=d,
+            divert_to=t if d == "divert" else "",
+            urgent=urgent,
+            voice=voice,
+            pii=tuple(ctx.pii),
+        )
+
+    # ---- internals ----------------------------------------------------------------------------
+    def _expand(self, alt: Alt, table, nx, ctx: _Ctx) -> str:
+        if alt.__class__ is str:
+            return alt
+        out = []
+        for lit, name in alt:
+            if lit:
+                out.append(lit)
+            if name is not None:
+                fn = _SPECIALS.get(name)
+                if fn is not None:
+                    out.append(fn(nx, ctx))
+                else:
+                    alts = table[name]
+                    out.append(self._expand(alts[int(nx() * len(alts))], table, nx, ctx))
+        return "".join(out)
+
+    def _speechify(self, text: str, nx) -> str:
+        """Regional words, recognition slips, dropped punctuation, traditional characters."""
+        if nx() < 0.35:
+            for a, b in common.DIALECTS[int(nx() * len(common.DIALECTS))]:
+                text = text.replace(a, b)
+        if nx() < 0.15:
+            a, b = common.LATIN[int(nx() * len(common.LATIN))]
+            text = text.replace(a, b, 1)
+        if nx() < 0.4:
+            for _ in range(1 + int(nx() * 2)):
+                a, b = common.HOMOPHONES[int(nx() * len(common.HOMOPHONES))]
+                text = text.replace(a, b, 1)
+        if nx() < 0.25:
+            i = int(nx() * len(text))
+            if "\u4e00" <= text[i] <= "\u9fff":
+                k = 1 + int(nx() * 2)
+                text = text[: i + k] + text[i : i + k] + text[i + k :]
+        u = nx()
+        if u < 0.12:
+            text = text.translate(_PUNCT_GONE)
+        elif u < 0.25:
+            text = text.translate(_PUNCT_DROP)
+        u = nx()
+        if u < 0.04:
+            text = text.translate(self._trad_full)
+        elif u < 0.12:
+            cut = int(nx() * len(text))
+            text = text[:cut] + text[cut:].translate(self._trad_half)
+        return text
+
+
+def _pick(alts: tuple[Alt, ...], nx) -> Alt:
+    return alts[int(nx() * len(alts))]
+
+
+def _stream(rng: np.random.Generator) -> Iterator[float]:
+    while True:
+        yield from rng.random(48).tolist()
+
+
+def _traditional_tables(chars: str) -> tuple[dict[int, str], dict[int, str]]:
+    """Simplified→traditional character maps (all, and a fixed half) for speech noise."""
+    import zhconv
+
+    converted = zhconv.convert("\n".join(chars), "zh-hant").split("\n")
+    full: dict[int, str] = {}
+    if len(converted) == len(chars):
+        for s, t in zip(chars, converted, strict=True):
+            if len(t) == 1 and t != s:
+                full[ord(s)] = t
+    half = {k: v for i, (k, v) in enumerate(sorted(full.items())) if i % 2 == 0}
+    return full, half
