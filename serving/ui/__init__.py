@@ -1,7 +1,8 @@
 """The operators' console: three static files the BentoML service serves under ``/ui``.
 
 The page talks to the service's own JSON routes, so it needs nothing else: no build step,
-no CDN, no map tiles (the grid polygons come from ``GET /grids``). Only the three named
+no CDN, no map tiles (the grid polygons come from ``GET /grids``, mounted here too, see
+``serving.ui.grids``). Only the three named
 files are served, so this package's Python sources never leak through the static route.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 
 UI_DIR = Path(__file__).resolve().parent
 UI_PATH = "/ui"
+GRIDS_PATH = "/grids"
 _FILES = {
     "index.html": "text/html; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
@@ -42,15 +44,21 @@ def ui_app() -> Any:
     return Starlette(routes=[Route("/", serve), Route("/{name}", serve)])
 
 
-def mount_ui(service: Any, path: str = UI_PATH) -> Any:
-    """Mount the console on a BentoML service (a class already wrapped by ``@bentoml.service``).
+def mount_ui(service: Any, path: str = UI_PATH, grids_path: str | None = GRIDS_PATH) -> Any:
+    """Mount the console, and ``GET /grids`` it draws the map from, on a BentoML service.
 
     Args:
-        service: The ``bentoml.Service`` object.
+        service: The ``bentoml.Service`` object (the class wrapped by ``@bentoml.service``).
         path: Where the console lives; the page finds the API relative to it.
+        grids_path: Where to serve the forecast model's grid GeoJSON (None: the service
+            serves it itself).
 
     Returns:
         The same service, so the call can sit on the line after the class definition.
     """
     service.mount_asgi_app(ui_app(), path=path)
+    if grids_path:
+        from serving.ui.grids import champion_forecast_model, grids_app
+
+        service.mount_asgi_app(grids_app(champion_forecast_model), path=grids_path)
     return service

@@ -517,23 +517,51 @@ function rings(geometry) {
   if (geometry.type === 'MultiPolygon') return geometry.coordinates;
   return [];
 }
+const pointOf = (geometry) =>
+  (geometry && geometry.type === 'Point' ? geometry.coordinates : null);
 
 async function loadGrids() {
   if (plan.geo !== undefined) return plan.geo;
   try {
     const fc = await api('/grids');
-    const features = (fc.features || []).filter((f) => rings(f.geometry).length);
+    const features = (fc.features || []).filter((f) => f && f.properties);
     const byId = new Map(features.map((f) => [String(f.properties.grid_id), f]));
-    plan.geo = features.length ? { features, byId } : null;
+    const polygons = features.filter((f) => rings(f.geometry).length);
+    const points = features.filter((f) => pointOf(f.geometry));
+    plan.geo = { byId, polygons, points };
   } catch (err) {
     if (err.status === 401) throw err;
-    plan.geo = null; // no polygons: the map falls back to a tile layout
+    plan.geo = null; // no geometry at all: the map falls back to a tile layout
   }
   return plan.geo;
 }
 
+// Fit lon/lat into the drawing, equirectangular with the cos-latitude correction.
+function projection(coords, W, H, pad) {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of coords) {
+    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+  }
+  const kx = Math.cos(((minY + maxY) / 2) * Math.PI / 180) || 1;
+  const spanX = (maxX - minX) * kx || 1e-9;
+  const spanY = (maxY - minY) || 1e-9;
+  const scale = Math.min((W - 2 * pad) / spanX, (H - 2 * pad) / spanY);
+  const ox = (W - spanX * scale) / 2;
+  const oy = (H - spanY * scale) / 2;
+  return ([x, y]) => [ox + (x - minX) * kx * scale, H - oy - (y - minY) * scale];
+}
+
+function mapLabel(x, y, size, v, text) {
+  const label = svgEl('text', {
+    x: x.toFixed(1), y: y.toFixed(1), 'text-anchor': 'middle', 'dominant-baseline': 'middle',
+    fill: v === null ? '#fff' : ink(v, plan.max), 'font-size': size.toFixed(0),
+  });
+  label.textContent = text;
+  return label;
+}
+
 function drawMap() {
-  const box = $('map');
   const W = 800;
   const H = 600;
   const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img' });
@@ -542,61 +570,56 @@ function drawMap() {
     const c = plan.cells.get(`${gridId}|${hour}`);
     return c ? c.mean : null;
   };
+  const fillOf = (v) => (v === null ? '#2a3440' : colour(v, plan.max));
   const hover = (node, gridId) => {
     node.addEventListener('mousemove', (ev) => showTooltip(ev, cellLines(gridId, hour)));
     node.addEventListener('mouseleave', hideTooltip);
   };
-  const known = plan.geo ? plan.grids.filter((g) => plan.geo.byId.has(g)) : [];
-  if (plan.geo && known.length) {
-    let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const f of plan.geo.features) {
-      for (const poly of rings(f.geometry)) {
-        for (const [x, y] of poly[0]) {
-          minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-          minY = Math.min(minY, y); maxY = Math.max(maxY, y);
-        }
-      }
-    }
-    const kx = Math.cos(((minY + maxY) / 2) * Math.PI / 180) || 1;
-    const scale = Math.min((W - 20) / ((maxX - minX) * kx || 1), (H - 20) / ((maxY - minY) || 1));
-    const ox = (W - (maxX - minX) * kx * scale) / 2;
-    const oy = (H - (maxY - minY) * scale) / 2;
-    const px = ([x, y]) => [ox + (x - minX) * kx * scale, H - oy - (y - minY) * scale];
-    for (const f of plan.geo.features) {
+  const geo = plan.geo;
+  const note = '颜色 = 该小时预计警情量 colour = expected calls in that hour';
+  if (geo && geo.polygons.length) {
+    const px = projection(
+      geo.polygons.flatMap((f) => rings(f.geometry).flatMap((poly) => poly[0])), W, H, 10);
+    for (const f of geo.polygons) {
       const gridId = String(f.properties.grid_id);
       const outer = []; // projected outer-ring points: label position and size
       let d = '';
       for (const poly of rings(f.geometry)) {
         poly.forEach((ring, ri) => {
           const pts = ring.map(px);
-          if (ri === 0) outer.push(...pts);
+          if (ri === 0) outer.push(...pts.slice(0, -1));
           d += `${pts.map(([x, y], i) => `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`).join('')}Z`;
         });
       }
       const v = valueOf(gridId);
-      const path = svgEl('path', {
-        d, 'fill-rule': 'evenodd', 'data-grid': gridId,
-        fill: v === null ? '#2a3440' : colour(v, plan.max),
-      });
+      const path = svgEl('path', { d, 'fill-rule': 'evenodd', 'data-grid': gridId, fill: fillOf(v) });
       hover(path, gridId);
       svg.append(path);
       if (outer.length && v !== null) {
         const xs = outer.map((p) => p[0]);
         const ys = outer.map((p) => p[1]);
         const side = Math.min(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
-        const label = svgEl('text', {
-          x: (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1),
-          y: (ys.reduce((a, b) => a + b, 0) / ys.length).toFixed(1),
-          'text-anchor': 'middle', 'dominant-baseline': 'middle', fill: ink(v, plan.max),
-          'font-size': Math.max(7, Math.min(15, side / 3.2)).toFixed(0),
-        });
-        label.textContent = fmt(v, 1);
-        svg.append(label);
+        const mean = (a) => a.reduce((t, b) => t + b, 0) / a.length;
+        svg.append(mapLabel(mean(xs), mean(ys), Math.max(7, Math.min(15, side / 3.2)), v, fmt(v, 1)));
       }
     }
-    $('map-note').textContent = `${plan.geo.features.length} 个网格 grids · 颜色 = 该小时预计警情量 colour = expected calls in that hour`;
+    $('map-note').textContent = `${geo.polygons.length} 个网格 grids · ${note}`;
+  } else if (geo && geo.points.length) {
+    // Only centroids are known: a dot per grid at its place, sized for legibility.
+    const px = projection(geo.points.map((f) => pointOf(f.geometry)), W, H, 40);
+    const r = Math.max(10, Math.min(34, 260 / Math.sqrt(geo.points.length)));
+    for (const f of geo.points) {
+      const gridId = String(f.properties.grid_id);
+      const [x, y] = px(pointOf(f.geometry));
+      const v = valueOf(gridId);
+      const dot = svgEl('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
+        'data-grid': gridId, fill: fillOf(v) });
+      hover(dot, gridId);
+      svg.append(dot, mapLabel(x, y, Math.max(7, r / 2.2), v, v === null ? '' : fmt(v, 1)));
+    }
+    $('map-note').textContent = `网格中心点 grid centroids (no polygons) · ${note}`;
   } else {
-    // No polygons: tidy tiles, busiest first, so the picture still reads at a glance.
+    // No geometry: tidy tiles in grid-id order, so the picture still reads at a glance.
     const ids = [...plan.grids].sort();
     const cols = Math.ceil(Math.sqrt(ids.length * (W / H)));
     const rowsN = Math.ceil(ids.length / cols);
@@ -606,18 +629,14 @@ function drawMap() {
       const y = 10 + Math.floor(i / cols) * size;
       const v = valueOf(gridId);
       const rect = svgEl('rect', { x, y, width: size - 2, height: size - 2, rx: 3,
-        'data-grid': gridId, fill: v === null ? '#2a3440' : colour(v, plan.max) });
+        'data-grid': gridId, fill: fillOf(v) });
       hover(rect, gridId);
-      const label = svgEl('text', { x: x + size / 2, y: y + size / 2,
-        'text-anchor': 'middle', 'dominant-baseline': 'middle',
-        fill: v === null ? '#fff' : ink(v, plan.max),
-        'font-size': Math.max(7, Math.min(16, size / 4)).toFixed(0) });
-      label.textContent = gridId;
-      svg.append(rect, label);
+      svg.append(rect, mapLabel(x + size / 2, y + size / 2, Math.max(7, Math.min(16, size / 4)),
+        v, gridId));
     });
-    $('map-note').textContent = '未提供网格边界，按网格编号平铺显示。 No grid polygons available: tiles in grid-id order.';
+    $('map-note').textContent = `未提供网格边界，按编号平铺 no grid geometry: tiles by grid id · ${note}`;
   }
-  box.replaceChildren(svg);
+  $('map').replaceChildren(svg);
 }
 
 function drawTopGrids() {
@@ -653,6 +672,28 @@ function drawTopGrids() {
   }
 }
 
+// The forecast model can only answer inside its window; /readyz says which (open route).
+async function initForecastWindow() {
+  const input = $('fc-start');
+  input.value = defaultStart();
+  let model = null;
+  try {
+    const resp = await fetch(`${API_BASE}/readyz`, { headers: { Accept: 'application/json' } });
+    const body = await resp.json();
+    model = body.models && body.models.forecast;
+  } catch {
+    return;
+  }
+  if (!model || !model.earliest_start) return;
+  const earliest = model.earliest_start.slice(0, 16);
+  const latest = (model.latest_end || '').slice(0, 16);
+  input.min = earliest;
+  if (latest) input.max = latest;
+  if (input.value < earliest || (latest && input.value >= latest)) input.value = earliest;
+  $('fc-window').textContent = `可预测 forecastable ${earliest.replace('T', ' ')} – ${
+    latest ? latest.replace('T', ' ') : '…'} · ${model.version || ''}`;
+}
+
 function onHourChange() {
   const hour = plan.hours[Number($('hour-slider').value)];
   $('hour-label').textContent = hour ? hourParts(hour).text : '';
@@ -660,7 +701,10 @@ function onHourChange() {
   drawHeatmap();
 }
 
+let windowReady = Promise.resolve();
+
 async function loadForecast(hours) {
+  await windowReady;
   const start = $('fc-start').value || defaultStart();
   for (const b of document.querySelectorAll('[data-hours]')) b.disabled = true;
   setStatus('forecast-status', '预测中… Forecasting…');
@@ -719,7 +763,7 @@ document.addEventListener('DOMContentLoaded', () => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) classify();
   });
   $('feedback-btn').addEventListener('click', sendFeedback);
-  $('fc-start').value = defaultStart();
+  windowReady = initForecastWindow();
   for (const b of document.querySelectorAll('[data-hours]')) {
     b.addEventListener('click', () => loadForecast(Number(b.dataset.hours)));
   }
