@@ -22,11 +22,16 @@ import numpy as np
 
 from training.simulator.text_fragments import (
     assistance,
+    assistance_more,
     common,
     criminal,
+    criminal_more,
     dispute,
+    dispute_more,
     non_police,
+    non_police_more,
     public_order,
+    public_order_more,
 )
 from training.simulator.text_fragments.pii import (
     PII_CLAUSES,
@@ -41,13 +46,15 @@ VOICES = ("record", "note", "speech")
 GRID_KINDS = ("commercial", "residential", "nightlife", "industrial", "village", "transport_hub")
 _VOICE_CUM = (0.45, 0.75, 1.0)
 
+# Per category, fragment modules in order; later modules add sub-types or extend earlier ones.
 _MODULES = {
-    "criminal": criminal,
-    "public_order": public_order,
-    "dispute": dispute,
-    "assistance": assistance,
-    "non_police": non_police,
+    "criminal": (criminal, criminal_more),
+    "public_order": (public_order, public_order_more),
+    "dispute": (dispute, dispute_more),
+    "assistance": (assistance, assistance_more),
+    "non_police": (non_police, non_police_more),
 }
+_LIST_KEYS = ("r", "n", "s", "d", "ds", "ur", "us", "cr", "cs", "spot")
 
 # Hour profiles: multiplier of a sub-type's weight at each hour of the day.
 _HOURS: dict[str, tuple[float, ...]] = {
@@ -79,19 +86,24 @@ class CallText:
     pii: tuple[str, ...]
 
 
-Parts = tuple[tuple[str, str | None], ...]
-Alt = str | Parts
+Alt = str | tuple
 
 
 def _compile(template: str) -> Alt:
-    """Split a template into (literal, slot) pairs; templates without slots stay strings."""
+    """Compile a template to a tuple of literals, ``(slot,)`` references and slot functions.
+
+    Templates without slots stay plain strings, so picking them costs nothing.
+    """
     pieces = _SLOT_RE.split(template)
     if len(pieces) == 1:
         return template
-    parts = []
-    for i in range(0, len(pieces), 2):
-        name = pieces[i + 1] if i + 1 < len(pieces) else None
-        parts.append((pieces[i], name))
+    parts: list = []
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            if piece:
+                parts.append(piece)
+        else:
+            parts.append(_SPECIALS.get(piece) or (piece,))
     return tuple(parts)
 
 
@@ -284,11 +296,10 @@ class TextGenerator:
             "speech": common.SPEECH_FRAMES,
         }
         pii_voice = {v: {k: c[v] for k, c in PII_CLAUSES.items()} for v in VOICES}
-        for category, module in _MODULES.items():
-            shared = {k: list(v) for k, v in getattr(module, "SLOTS", {}).items()}
-            hints = getattr(module, "HINTS", {})
+        for category, modules in _MODULES.items():
+            shared, hints, specs = _merge_modules(modules)
             compiled: list[_SubType] = []
-            for name, spec in module.SUBTYPES.items():
+            for name, spec in specs.items():
                 compiled.append(
                     self._build(
                         category, name, spec, base, shared, hints, voice_extra, frames, pii_voice
@@ -352,11 +363,9 @@ class TextGenerator:
             for st in subs:
                 for alts in st.tables["speech"].values():
                     for alt in alts:
-                        if isinstance(alt, str):
-                            chars.update(alt)
-                        else:
-                            for lit, _ in alt:
-                                chars.update(lit)
+                        for item in (alt,) if isinstance(alt, str) else alt:
+                            if isinstance(item, str):
+                                chars.update(item)
         return "".join(sorted(c for c in chars if "\u4e00" <= c <= "\u9fff"))
 
     def _weights_for(self, category: str, grid_kind: str, hour: int):
@@ -442,16 +451,17 @@ class TextGenerator:
         if alt.__class__ is str:
             return alt
         out = []
-        for lit, name in alt:
-            if lit:
-                out.append(lit)
-            if name is not None:
-                fn = _SPECIALS.get(name)
-                if fn is not None:
-                    out.append(fn(nx, ctx))
-                else:
-                    alts = table[name]
-                    out.append(self._expand(alts[int(nx() * len(alts))], table, nx, ctx))
+        expand = self._expand
+        for item in alt:
+            kind = item.__class__
+            if kind is str:
+                out.append(item)
+            elif kind is tuple:
+                alts = table[item[0]]
+                got = alts[int(nx() * len(alts))]
+                out.append(got if got.__class__ is str else expand(got, table, nx, ctx))
+            else:
+                out.append(item(nx, ctx))
         return "".join(out)
 
     def _speechify(self, text: str, nx) -> str:
@@ -483,6 +493,39 @@ class TextGenerator:
             cut = int(nx() * len(text))
             text = text[:cut] + text[cut:].translate(self._trad_half)
         return text
+
+
+def _merge_modules(modules) -> tuple[dict, dict, dict]:
+    """Merge a category's fragment modules: lists with the same key are concatenated."""
+    shared: dict[str, list[str]] = {}
+    hints: dict[str, tuple[list[str], list[str]]] = {}
+    specs: dict[str, dict] = {}
+    for module in modules:
+        for key, items in getattr(module, "SLOTS", {}).items():
+            shared[key] = shared.get(key, []) + list(items)
+        for key, (hr, hs) in getattr(module, "HINTS", {}).items():
+            old_r, old_s = hints.get(key, ([], []))
+            hints[key] = (old_r + list(hr), old_s + list(hs))
+        for name, spec in module.SUBTYPES.items():
+            if name not in specs:
+                specs[name] = {**spec, "slots": dict(spec.get("slots", {}))}
+                continue
+            into = specs[name]
+            for key, value in spec.items():
+                if key in _LIST_KEYS:
+                    into[key] = list(into.get(key, [])) + list(value)
+                elif key == "slots":
+                    for slot, items in value.items():
+                        into["slots"][slot] = into["slots"].get(slot, []) + list(items)
+                elif key == "hints":
+                    merged = dict(into.get("hints", {}))
+                    for hk, (hr, hs) in value.items():
+                        old_r, old_s = merged.get(hk, ([], []))
+                        merged[hk] = (old_r + list(hr), old_s + list(hs))
+                    into["hints"] = merged
+                else:
+                    into[key] = value
+    return shared, hints, specs
 
 
 def _pick(alts: tuple[Alt, ...], nx) -> Alt:
