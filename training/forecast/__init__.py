@@ -1,0 +1,1 @@
+"""Forecasting calls per grid per hour: models, intervals, backtests, tracking, planner output."""

@@ -1,0 +1,251 @@
+"""Mean models: baselines and the global LightGBM model.
+
+Every model answers ``predict_mean(history, origin, first, hours)`` with a ``(grids,
+hours)`` array of expected calls for hours ``[first, first + hours)`` using only
+``history`` (a panel that ends at ``origin``). ``oof_`` holds out-of-fold ``(y, mu)``
+pairs after ``fit`` when the model makes its own (LightGBM), for the dispersion fit.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from features.timeseries import (
+    CATEGORICAL_FEATURES,
+    FEATURE_NAMES,
+    WEEK,
+    ForecastFeatures,
+    Panel,
+    gather_before,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _targets(n_grids: int, origin: int, first: int, hours: int):
+    g = np.repeat(np.arange(n_grids, dtype=np.int64), hours)
+    t = np.tile(np.arange(first, first + hours, dtype=np.int64), n_grids)
+    return g, t, np.full(len(t), origin, dtype=np.int64)
+
+
+class SeasonalNaive:
+    """Same hour last week (the latest same hour-of-week before the origin)."""
+
+    name = "seasonal-naive"
+    oof_: tuple[np.ndarray, np.ndarray] | None = None
+
+    def fit(self, panel: Panel) -> SeasonalNaive:
+        return self
+
+    def predict_mean(self, history: Panel, origin: int, first: int, hours: int) -> np.ndarray:
+        g, t, o = _targets(len(history.grid_ids), origin, first, hours)
+        back = -(-(t - o + 1) // WEEK) * WEEK
+        mu = gather_before(history.counts, g, t - back, o)
+        return np.nan_to_num(mu, nan=0.0).reshape(-1, hours)
+
+
+class HowMean:
+    """Historical mean of each grid's hour of week, over all history before the origin."""
+
+    name = "how-mean"
+    oof_: tuple[np.ndarray, np.ndarray] | None = None
+
+    def fit(self, panel: Panel) -> HowMean:
+        return self
+
+    def predict_mean(self, history: Panel, origin: int, first: int, hours: int) -> np.ndarray:
+        g, t, o = _targets(len(history.grid_ids), origin, first, hours)
+        back = -(-(t - o + 1) // WEEK) * WEEK
+        total = np.zeros(len(t), dtype=np.float64)
+        seen = np.zeros(len(t), dtype=np.float64)
+        for k in range(origin // WEEK + 2):
+            v = gather_before(history.counts, g, t - back - k * WEEK, o)
+            ok = ~np.isnan(v)
+            total[ok] += v[ok]
+            seen += ok
+        mu = np.where(seen > 0, total / np.maximum(seen, 1), 0.0)
+        return mu.reshape(-1, hours)
+
+
+class _Progress:
+    """LightGBM callback that drives a tqdm bar (one tick per boosting round)."""
+
+    def __init__(self, total: int, desc: str) -> None:
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=total, desc=desc, unit="tree", leave=False, mininterval=1.0)
+
+    def __call__(self, env) -> None:
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+class LightGBMModel:
+    """One global gradient-boosted model over all grids with a count objective.
+
+    Direct multi-horizon: each training row is (grid, target hour, origin) with a random
+    horizon 1-168 h and features that exist at the origin (see ``features.timeseries``).
+    The last ``holdout_hours`` of targets are held out for early stopping and for the
+    out-of-fold residuals the interval dispersion is fitted on; with ``refit`` the model is
+    then retrained on all targets with the chosen number of trees.
+    """
+
+    name = "lightgbm"
+
+    def __init__(
+        self,
+        holiday_country: str = "CN",
+        objective: str = "poisson",
+        n_estimators: int = 400,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        min_data_in_leaf: int = 200,
+        samples_per_hour: int = 2,
+        max_train_rows: int = 3_000_000,
+        holdout_hours: int = 336,
+        refit: bool = True,
+        use_grid_id: bool = True,
+        threads: int = 2,
+        seed: int = 0,
+    ) -> None:
+        self.holiday_country = holiday_country
+        self.objective = objective
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_data_in_leaf = min_data_in_leaf
+        self.samples_per_hour = samples_per_hour
+        self.max_train_rows = max_train_rows
+        self.holdout_hours = holdout_hours
+        self.refit = refit
+        self.use_grid_id = use_grid_id
+        self.threads = threads
+        self.seed = seed
+
+    def _params(self) -> dict:
+        params = {
+            "objective": self.objective,
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "min_data_in_leaf": self.min_data_in_leaf,
+            "feature_fraction": 0.9,
+            "bagging_fraction": 0.8,
+            "bagging_freq": 1,
+            "lambda_l2": 1.0,
+            "max_bin": 63,
+            "num_threads": self.threads,
+            "seed": self.seed,
+            "deterministic": True,
+            "force_row_wise": True,
+            "verbosity": -1,
+        }
+        if self.objective == "tweedie":
+            params["tweedie_variance_power"] = 1.2
+        return params
+
+    def _dataset(self, x: np.ndarray, y: np.ndarray, reference=None):
+        import lightgbm as lgb
+
+        cats = [FEATURE_NAMES.index(c) for c in CATEGORICAL_FEATURES]
+        if not self.use_grid_id:
+            cats = [FEATURE_NAMES.index("kind_code")]
+            x = x.copy()
+            x[:, FEATURE_NAMES.index("grid_code")] = np.nan
+        return lgb.Dataset(
+            x,
+            y,
+            feature_name=list(FEATURE_NAMES),
+            categorical_feature=cats,
+            reference=reference,
+            free_raw_data=True,
+            params={"max_bin": 63, "verbosity": -1},
+        )
+
+    def _matrix(self, counts, first, last, samples, max_rows, seed):
+        g, t, o = self.features_.training_rows(
+            counts,
+            first_target=first,
+            last_target=last,
+            samples_per_hour=samples,
+            max_rows=max_rows,
+            seed=seed,
+        )
+        return self.features_.rows(counts, g, t, o), counts[g, t]
+
+    def fit(self, panel: Panel) -> LightGBMModel:
+        import lightgbm as lgb
+
+        started = time.perf_counter()
+        self.features_ = ForecastFeatures(self.holiday_country).fit(panel)
+        counts = panel.counts
+        n_hours = panel.n_hours
+        split = n_hours - self.holdout_hours
+        if split <= 2 * WEEK:
+            raise ValueError(
+                f"LightGBM needs more than {(2 * WEEK + self.holdout_hours) // 24} days of history"
+            )
+        x, y = self._matrix(
+            counts, 0, split, self.samples_per_hour, self.max_train_rows, self.seed
+        )
+        xv, yv = self._matrix(counts, split, n_hours, 1, self.max_train_rows // 8, self.seed + 1)
+        log.info("lightgbm: %d training rows, %d held-out rows", len(y), len(yv))
+        train = self._dataset(x, y)
+        valid = self._dataset(xv, yv, reference=train)
+        bar = _Progress(self.n_estimators, "lightgbm (holdout)")
+        booster = lgb.train(
+            self._params(),
+            train,
+            num_boost_round=self.n_estimators,
+            valid_sets=[valid],
+            callbacks=[lgb.early_stopping(40, verbose=False), bar],
+        )
+        bar.close()
+        self.best_iteration_ = int(booster.best_iteration or self.n_estimators)
+        self.oof_ = (yv, booster.predict(xv, num_iteration=self.best_iteration_))
+        if self.refit:
+            del train, valid, x, y
+            x, y = self._matrix(
+                counts, 0, n_hours, self.samples_per_hour, self.max_train_rows, self.seed
+            )
+            bar = _Progress(self.best_iteration_, "lightgbm (all data)")
+            booster = lgb.train(
+                self._params(),
+                self._dataset(x, y),
+                num_boost_round=self.best_iteration_,
+                callbacks=[bar],
+            )
+            bar.close()
+        self.booster_ = booster
+        self.fit_seconds_ = time.perf_counter() - started
+        log.info("lightgbm: %d trees, fitted in %.1f s", self.best_iteration_, self.fit_seconds_)
+        return self
+
+    def predict_mean(self, history: Panel, origin: int, first: int, hours: int) -> np.ndarray:
+        g, t, o = _targets(len(history.grid_ids), origin, first, hours)
+        x = self.features_.rows(history.counts[:, :origin], g, t, o)
+        if not self.use_grid_id:
+            x[:, FEATURE_NAMES.index("grid_code")] = np.nan
+        mu = self.booster_.predict(x, num_iteration=self.best_iteration_)
+        return np.asarray(mu, dtype=np.float64).reshape(-1, hours)
+
+    def feature_importance(self) -> dict[str, float]:
+        gain = self.booster_.feature_importance(importance_type="gain")
+        return dict(zip(FEATURE_NAMES, (float(v) for v in gain), strict=True))
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        if "booster_" in state:  # a booster pickles as its model text
+            state["booster_"] = state["booster_"].model_to_string()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        import lightgbm as lgb
+
+        if isinstance(state.get("booster_"), str):
+            state["booster_"] = lgb.Booster(model_str=state["booster_"])
+        self.__dict__.update(state)

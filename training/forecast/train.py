@@ -1,0 +1,168 @@
+"""``jingqing train forecast``: backtest, fit on everything, track, register, promote."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from features.labels import DEFAULT_TIMEZONE
+
+log = logging.getLogger(__name__)
+
+EXPERIMENT = "forecast"
+MODEL_NAME = "forecast"
+PROMOTION_METRIC = "backtest_poisson_deviance"
+
+
+class ForecastConfig(BaseModel):
+    """Everything that shapes a forecast model; logged to MLflow as the run's params."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: Literal["lightgbm", "prophet", "seasonal-naive", "how-mean"] = "lightgbm"
+    timezone: str = DEFAULT_TIMEZONE
+    holiday_country: str | None = None  # None: from the time zone (US for America/*)
+    include_patrol: bool = False
+    folds: int = Field(4, ge=1, le=52)
+    horizon: int = Field(168, ge=1, le=168)
+    params: dict = Field(default_factory=dict)  # model hyper-parameters (e.g. n_estimators)
+
+    def country(self) -> str:
+        from training.forecast.data import default_holiday_country
+
+        return self.holiday_country or default_holiday_country(self.timezone)
+
+
+@dataclass
+class TrainResult:
+    run_id: str
+    model_uri: str
+    promotion: object
+    summary: dict[str, float]
+    fit_seconds: float
+
+
+def _flat_params(cfg: ForecastConfig, data) -> dict[str, str]:
+    params = {k: v for k, v in cfg.model_dump().items() if k != "params"}
+    params.update({f"model.{k}": v for k, v in cfg.params.items()})
+    params["holiday_country"] = cfg.country()
+    params["grids"] = len(data.panel.grid_ids)
+    params["hours"] = data.panel.n_hours
+    params["history_start"] = str(data.panel.start)
+    params["history_end"] = str(data.panel.end)
+    return {k: str(v) for k, v in params.items()}
+
+
+def run_train_forecast(
+    calls: str | Path,
+    cfg: ForecastConfig,
+    *,
+    mapping: dict[str, str] | None = None,
+    grids_geojson: str | Path | None = None,
+    cell_size_m: float | None = None,
+) -> TrainResult:
+    """Backtest ``cfg.model`` over rolling origins, fit it on all calls, register it."""
+    import mlflow
+
+    from training import tracking
+    from training.forecast.backtest import (
+        fold_cutoffs,
+        metrics_table,
+        run_backtest,
+        summary_table,
+    )
+    from training.forecast.data import load_forecast_data
+    from training.forecast.forecaster import Forecaster
+    from training.forecast.planner import backtest_plot, heatmap
+    from training.forecast.pyfunc import log_forecast_model
+
+    log.info("loading calls from %s", calls)
+    data = load_forecast_data(
+        calls,
+        mapping=mapping,
+        timezone=cfg.timezone,
+        grids_geojson=grids_geojson,
+        cell_size_m=cell_size_m,
+        include_patrol=cfg.include_patrol,
+    )
+    panel = data.panel
+    country = cfg.country()
+    cutoffs = fold_cutoffs(panel.n_hours, cfg.folds, cfg.horizon)
+    log.info("backtest: %s, %d folds of %d h", cfg.model, len(cutoffs), cfg.horizon)
+    results = run_backtest(
+        panel,
+        [cfg.model],
+        cutoffs,
+        cfg.horizon,
+        holiday_country=country,
+        params={cfg.model: cfg.params},
+    )
+    per_fold = metrics_table(results)
+    summary = summary_table(results).iloc[0].to_dict()
+    log.info("backtest mean Poisson deviance %.4f", summary["poisson_deviance"])
+
+    log.info("fitting %s on all %d hours", cfg.model, panel.n_hours)
+    started = time.perf_counter()
+    forecaster = Forecaster(cfg.model, country, **cfg.params).fit(panel)
+    fit_seconds = time.perf_counter() - started
+
+    tracking.configure()
+    with mlflow.start_run(experiment_id=tracking.experiment_id(EXPERIMENT)) as run:
+        mlflow.log_params(_flat_params(cfg, data))
+        for _, row in per_fold.iterrows():
+            for key, value in row.items():
+                if key not in ("model", "fold") and np.isfinite(value):
+                    mlflow.log_metric(f"fold_{key}", float(value), step=int(row["fold"]))
+        metrics = {
+            f"backtest_{k}": float(v)
+            for k, v in summary.items()
+            if k not in ("model", "folds") and np.isfinite(v)
+        }
+        metrics["fit_seconds"] = fit_seconds
+        metrics["dispersion_alpha"] = forecaster.alpha_
+        mlflow.log_metrics(metrics)
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp_path = Path(tmp)
+            last = results[-1]
+            actual = panel.counts[:, last.spec.cutoff : last.spec.cutoff + cfg.horizon]
+            backtest_plot(
+                actual,
+                last.prediction,
+                tmp_path / "backtest_last_fold.png",
+                f"{cfg.model}: last backtest fold",
+            )
+            heatmap(
+                forecaster.forecast(None, cfg.horizon),
+                tmp_path / "forecast_heatmap.png",
+                "next week from history end",
+            )
+            per_fold.to_csv(tmp_path / "backtest_folds.csv", index=False)
+            (tmp_path / "config.json").write_text(cfg.model_dump_json(indent=2), encoding="utf-8")
+            importance = getattr(forecaster.model_, "feature_importance", None)
+            if importance is not None:
+                (tmp_path / "feature_importance.json").write_text(
+                    json.dumps(importance(), indent=2), encoding="utf-8"
+                )
+            if data.geojson:
+                (tmp_path / "grids.geojson").write_text(data.geojson, encoding="utf-8")
+            mlflow.log_artifacts(str(tmp_path))
+        state = {"forecaster": forecaster, "geojson": data.geojson, "centroids": data.centroids}
+        model_uri = log_forecast_model(state)
+        promotion = tracking.register_and_promote(
+            model_uri,
+            MODEL_NAME,
+            metric=PROMOTION_METRIC,
+            value=metrics[PROMOTION_METRIC],
+            higher_is_better=False,
+            allow_tie=False,
+            tags={"model": cfg.model, "run_id": run.info.run_id},
+        )
+    return TrainResult(run.info.run_id, model_uri, promotion, summary, fit_seconds)
