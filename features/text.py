@@ -1,0 +1,252 @@
+"""Text normalisation and tokenising for call descriptions.
+
+Call texts arrive in three voices (dispatch records, call-taker notes, transcribed speech)
+and in mixed scripts: full-width digits from input methods, traditional characters from
+speech recognisers and Hong Kong/Taiwan keyboards, Chinese numerals for amounts. Folding all
+of that onto one form before any feature is computed means the model learns one spelling
+of each word instead of four, and that training and serving see identical features.
+
+Everything here is module-level and stateless (tables are built once, lazily) so the
+functions pickle by reference inside scikit-learn pipelines.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["normalize", "to_simplified", "convert_numerals", "tokenize", "DOMAIN_WORDS"]
+
+# Words jieba's default dictionary splits badly but that call takers use constantly; kept
+# whole they become strong, readable features (and readable keywords).
+DOMAIN_WORDS: tuple[str, ...] = (
+    "报警人",
+    "来电人",
+    "报警人称",
+    "电动车",
+    "电瓶车",
+    "被盗",
+    "被偷",
+    "被抢",
+    "被骗",
+    "被打",
+    "刷单",
+    "网贷",
+    "冒充公检法",
+    "寻衅滋事",
+    "广场舞",
+    "醉酒",
+    "喝醉",
+    "砍人",
+    "拿刀",
+    "持刀",
+    "菜刀",
+    "受伤",
+    "没受伤",
+    "流血",
+    "跳楼",
+    "轻生",
+    "走失",
+    "走丢",
+    "困电梯",
+    "困在电梯",
+    "被困",
+    "反锁",
+    "停水",
+    "停电",
+    "欠薪",
+    "拖欠工资",
+    "物业",
+    "房东",
+    "租客",
+    "押金",
+    "城管",
+    "占道",
+    "挪车",
+    "身份证",
+    "户口",
+    "打错了",
+    "外卖",
+    "快递",
+    "网约车",
+    "出租车",
+    "还在打",
+    "还在吵",
+    "小孩",
+    "老人",
+    "老太太",
+    "老大爷",
+    "邻居",
+    "楼上",
+    "漏水",
+)
+
+_PLACEHOLDER = re.compile(r"<[A-Z]+>")
+_LOWER_PLACEHOLDER = re.compile(r"<[a-z]+>")
+_SPACES = re.compile(r"\s+")
+_DROP_TOKENS = frozenset(" \t\n，。、；：？！,.;:?!\"'“”‘’（）()【】[]《》…—-~～·")
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG = {"万": 10_000, "亿": 100_000_000}
+# A run of Chinese numerals is converted only when a counting unit follows, where it is
+# unambiguous ("两万块", "五千元", "七十多岁"); "一直", "万一", "十分" stay as they are.
+_NUMERAL_RUN = re.compile(
+    r"[零〇一二两三四五六七八九十百千万亿]+(?=多?(?:元|块|岁|余元|分钟|个小时))"
+)
+# Arabic digits with a 万 multiplier ("1.5万", "2万元") become plain numbers too.
+_DIGIT_WAN = re.compile(r"(\d+(?:\.\d+)?)万(?=多?(?:元|块)?)")
+
+
+@lru_cache(maxsize=1)
+def _zh_tables() -> tuple[dict[int, str], re.Pattern[str] | None, dict[str, str]]:
+    """Character and phrase maps traditional → simplified, built once from zhconv's tables.
+
+    zhconv converts by longest-match over ~9,000 entries, which is too slow for a model that
+    must score thousands of texts a second. Almost every entry is a 1:1 character mapping;
+    a few hundred phrases need context (乾 → 干 or 乾). Characters go through
+    ``str.translate``; the phrases through one regex that only runs when the text actually
+    contains traditional characters.
+    """
+    import zhconv
+
+    table_path = Path(zhconv.__file__).with_name("zhcdict.json")
+    data = json.loads(table_path.read_text(encoding="utf-8"))
+    mapping: dict[str, str] = data["zh2Hans"]
+    chars = {ord(k): v for k, v in mapping.items() if len(k) == 1 and k != v}
+    convertible = {chr(code) for code in chars}
+    phrases: dict[str, str] = {}
+    for key, value in mapping.items():
+        if len(key) < 2 or not (set(key) & convertible):
+            continue
+        if key.translate(chars) != value:
+            phrases[key] = value
+    pattern = None
+    if phrases:
+        alternatives = sorted(phrases, key=len, reverse=True)
+        pattern = re.compile("|".join(map(re.escape, alternatives)))
+    return chars, pattern, phrases
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese; simplified text passes through unchanged."""
+    chars, pattern, phrases = _zh_tables()
+    converted = text.translate(chars)
+    if converted == text:
+        return text
+    if pattern is None:
+        return converted
+    pieces: list[str] = []
+    pos = 0
+    for match in pattern.finditer(text):  # a phrase's own mapping wins over its characters
+        pieces.append(text[pos : match.start()].translate(chars))
+        pieces.append(phrases[match.group(0)])
+        pos = match.end()
+    pieces.append(text[pos:].translate(chars))
+    return "".join(pieces)
+
+
+def _numeral_value(run: str) -> int | None:
+    """Value of a Chinese numeral string such as 三千五百, 两万, 十五; None if malformed."""
+    total = 0
+    section = 0
+    digit: int | None = None
+    for ch in run:
+        if ch in _DIGITS:
+            if digit is not None and digit != 0:  # "二三" is not a number in this grammar
+                return None
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            section += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        elif ch in _BIG:
+            section += digit or 0
+            if section == 0:
+                return None
+            total += section * _BIG[ch]
+            section = 0
+            digit = None
+    section += digit or 0
+    value = total + section
+    return value if value > 0 else None
+
+
+def convert_numerals(text: str) -> str:
+    """Chinese numerals before a counting unit → Arabic digits ("被骗两万元" → "被骗20000元").
+
+    Amounts of money are a cue call takers weigh (a 50-yuan scrape is a dispute, 20,000
+    yuan gone to a "police officer" on the phone is fraud); one spelling of each amount lets
+    the cue features and the n-grams see it.
+    """
+
+    def numeral(match: re.Match[str]) -> str:
+        value = _numeral_value(match.group(0))
+        return match.group(0) if value is None else str(value)
+
+    def digit_wan(match: re.Match[str]) -> str:
+        value = float(match.group(1)) * 10_000
+        return str(int(value)) if value.is_integer() else match.group(0)
+
+    if any(ch in text for ch in "十百千万亿两三四五六七八九"):
+        text = _NUMERAL_RUN.sub(numeral, text)
+    if "万" in text:
+        text = _DIGIT_WAN.sub(digit_wan, text)
+    return text
+
+
+def normalize(text: str) -> str:
+    """One canonical form of a call text: NFKC width folding, simplified script, numerals.
+
+    NFKC turns full-width letters, digits and punctuation into ASCII (１２０ → 120, ＫＴＶ →
+    KTV); Latin letters are lower-cased (ktv/KTV/Ktv are one word) except masking
+    placeholders such as ``<MOBILE>``, which stay upper case; runs of whitespace collapse.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = unicodedata.normalize("NFKC", text)
+    text = to_simplified(text)
+    text = convert_numerals(text)
+    text = text.lower()
+    if "<" in text:
+        text = _LOWER_PLACEHOLDER.sub(lambda m: m.group(0).upper(), text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    """jieba's tokenizer, initialised once with a writable cache dir and our domain words."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    cache = Path(os.environ.get("JINGQING_JIEBA_CACHE", tempfile.gettempdir()))
+    cache.mkdir(parents=True, exist_ok=True)
+    jieba.dt.tmp_dir = str(cache)
+    jieba.dt.initialize()
+    for word in DOMAIN_WORDS:
+        jieba.dt.add_word(word, freq=2000)
+    return jieba.dt
+
+
+def tokenize(text: str) -> list[str]:
+    """Words of a (normalised) text: jieba, dictionary only (HMM off: 3-4× faster).
+
+    Punctuation and spaces are dropped; masking placeholders stay one token each so
+    ``<MOBILE>`` is a single feature, not three.
+    """
+    dt = _jieba()
+    tokens: list[str] = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(text):
+        if match.start() > pos:
+            tokens.extend(dt.lcut(text[pos : match.start()], HMM=False))
+        tokens.append(match.group(0))
+        pos = match.end()
+    tokens.extend(dt.lcut(text[pos:], HMM=False) if pos < len(text) else ())
+    return [t for t in tokens if t not in _DROP_TOKENS and not t.isspace()]
