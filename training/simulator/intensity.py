@@ -20,7 +20,9 @@ it is calibrated to:
   off are x1.6 (Fri/Sat); commercial peaks in the afternoon and evening, higher on days
   off; residential evenings (domestic disputes peak 19-22); industrial weekday day shifts,
   about half on days off; hubs have 08:00 and 18:00 commute peaks; villages are low and
-  daytime. Every curve has its low at 04:00-06:00, as 110 centres report.
+  daytime. Each curve has its low between 02:00 and 07:00 (nightlife last, as bars close);
+  the city as a whole is quietest at 04:00-05:00 with about a quarter of the evening peak,
+  the peak-to-trough ratio of 3-5 that 110 centres report.
 * **Calendar.** ``features.calendar.holiday_table``: make-up working days use the working
   curve, holidays the day-off curve times a kind factor (hubs x1.3, nightlife x1.2,
   commercial x1.15, industry x0.75); Spring Festival shuts factories (industry x0.45);
