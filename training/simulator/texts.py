@@ -317,7 +317,7 @@ class TextGenerator:
         st.grid = dict(spec.get("grid", {}))
         st.hours = _HOURS[spec.get("hours", "flat")]
         st.urgent = float(spec.get("urgent", 0.0))
-        st.pii_p = float(spec.get("pii_p", 0.12))
+        st.pii_p = float(spec.get("pii_p", 0.09))
         st.pii_kinds = tuple(spec.get("pii", ("phone",)))
         st.detail_p = float(spec.get("detail_p", 0.65))
         st.calm_p = float(spec.get("calm_p", 0.4))
@@ -433,6 +433,8 @@ class TextGenerator:
         text = ex(frame, table, nx, ctx)
         if voice == "speech":
             text = self._speechify(text, nx)
+        else:
+            text = text.replace("，。", "。").replace("，，", "，").replace("。。", "。")
         for i, value in enumerate(ctx.pii):
             text = text.replace(chr(0xE000 + i), value)
         return CallText(

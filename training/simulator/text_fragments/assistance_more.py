@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from training.simulator.text_fragments.common import extend_subtypes
 from training.simulator.text_fragments.common import words as W
 
 SLOTS: dict[str, list[str]] = {
@@ -124,3 +125,60 @@ SUBTYPES: dict[str, dict] = {
         "us": W("快不行了 一直在抽"),
     },
 }
+
+# Thinner sub-types of assistance.py get more phrasings here; home accidents stand alone.
+_MORE: dict[str, dict] = {
+    "lift_trapped": {
+        "r": W(
+            "{bldg}电梯卡在{n_small}楼，{elder}被困 {mall}扶梯故障有人被困 电梯突然下坠后停住，内有{few}人"
+        ),
+        "s": W("电梯卡在半中间了我们出不去 电梯突然掉了一下停住了 我妈一个人关在电梯里"),
+        "urgent": 0.1,
+        "ur": W("被困人员呼吸困难 被困者有心脏病"),
+        "us": W("里面好闷喘不过气了 我有心脏病"),
+    },
+    "mental_wandering": {
+        "r": W(
+            "{person}在路中间自言自语拦车 {person}光脚在街上游荡 {who}{rel}有精神病跑出家门 "
+            "{person}在{mall}内大喊大叫，疑似精神异常，未伤人"
+        ),
+        "s": W(
+            "有个人光着脚在街上走说话颠三倒四 我{rel}精神病犯了跑出去了 有个人在路中间拦车，脑子好像不清楚"
+        ),
+    },
+    "animal_rescue": {
+        "r": W("有鸟卡在{where} 有蛇盘在{P}楼道 有牛掉进{where} {who}家中进入一只猴子"),
+        "s": W("楼道里有条蛇好吓人 一只鸟卡在{where}了 牛掉进沟里了拉不上来"),
+    },
+    "stranded_flood_fire": {
+        "r": W(
+            "{who}在山上迷路被困 暴雨致{P}积水，老人被困家中 {few}名游客被困河中沙洲 {who}被困在{where}"
+        ),
+        "s": W("我们爬山迷路了天快黑了 水都淹到家里了老人出不来 我们被困在河中间了"),
+    },
+    "child_locked_car": {
+        "r": W("{who}将钥匙和孩子一起锁在车内 车内有幼儿被锁，家长在外"),
+        "s": W("钥匙和娃娃都锁车里了 我家小孩把车门锁了打不开"),
+    },
+    "home_accident": {
+        "w": 0.8,
+        "grid": {"residential": 1.5},
+        "hours": "evening",
+        "r": W(
+            "{who}做饭时被菜刀切伤手指 {elder}在浴室摔倒头部出血 {kid}被开水烫伤 "
+            "{who}吃火锅时{elder}被噎住 {kid}误食药物 {who}在家疑似煤气中毒 {elder}从楼梯上摔下"
+        ),
+        "s": W(
+            "我切菜被刀划了个大口子 我爸在厕所摔了头在流血 孩子被开水烫了 "
+            "吃火锅的时候老人噎住了 我家孩子把药当糖吃了 屋里好像煤气中毒了头好晕"
+        ),
+        "d": W("已自行包扎 需要送医 家中无其他人"),
+        "ds": W("我已经包了一下 家里就我一个人"),
+        "urgent": 0.35,
+        "ur": W("流血不止 已昏迷 呼吸困难"),
+        "us": W("血止不住 人叫不醒了 喘不上气了"),
+        "cr": W("无人伤害，系意外"),
+        "cs": W("是我自己不小心"),
+    },
+}
+extend_subtypes(SUBTYPES, _MORE)

@@ -13,6 +13,16 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
+def extend_subtypes(subtypes: dict[str, dict], more: dict[str, dict]) -> None:
+    """Add ``more`` into ``subtypes``: lists are concatenated, other values replaced."""
+    for name, extra in more.items():
+        spec = subtypes.setdefault(name, {})
+        for key, value in extra.items():
+            spec[key] = spec.get(key, []) + value if isinstance(value, list) else value
+
+
+W = words
+
 SURNAMES = list(
     "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
@@ -138,8 +148,8 @@ COMMON: dict[str, list[str]] = {
         "",
         "",
         "门口",
-        "{n_small}号包厢",
-        "{n_big}包厢",
+        "3号包厢",
+        "包厢内",
         "大厅",
         "吧台",
         "后巷",
@@ -233,7 +243,7 @@ COMMON: dict[str, list[str]] = {
     "person": ["{man}", "{woman}", "一人", "一名路人", "一名群众"],
     "crowd": ["{few}人", "{few}名男子", "一伙人", "一群年轻人", "{few}个小青年", "几名社会人员"],
     "few": ["两", "三", "三四", "四五", "五六", "七八", "十几", "两三", "好几"],
-    "age_adult": ["{n_age}岁", "约{n_age}岁", "{n_age}多岁"],
+    "age_adult": W("{n_age}岁 约{n_age}岁 {n_age}岁 三十多岁 四十多岁 二十来岁 五十多岁 六十多岁"),
     "n_age": [
         "22",
         "25",
@@ -450,7 +460,7 @@ RECORD_SLOTS: dict[str, list[str]] = {
     "whose": ["报警人", "事主", "{nm}", "报警人"],
 }
 NOTE_SLOTS: dict[str, list[str]] = {
-    "who": ["其", "其", "自己", "其本人", "他", "她"],
+    "who": ["其", "其", "自己", "其本人", "其"],
     "whose": ["其", "其", "自己的", "其家人"],
 }
 SPEECH_SLOTS: dict[str, list[str]] = {
@@ -570,3 +580,63 @@ LATIN: list[tuple[str, str]] = [
     ("卡拉OK", "KTV"),
     ("打车软件", "滴滴App"),
 ]
+
+# ---- more phrasing variants ------------------------------------------------------------------
+RECORD_FRAMES += W(
+    "{P}{R}。 接报：{P}，{R}。 {R}。地点：{P}。 {clock}，{R}（{P}）。 报警人于{clock}报警：{P}，{R}。 "
+    "{P}（{grid_hint}），{R}。"
+)
+NOTE_FRAMES += W(
+    "{lead_n}{R}。{where_n}。 {lead_n}{ago}在{P}，{R}，{req_n}。 来电：{R}，地址：{P}，{req_n}。 "
+    "{lead_n}{R}，现场位于{P}。 {lead_n}{R}，{req_n}，报警地址{P}。 {lead_n}在{P}，{R}。"
+)
+SPEECH_FRAMES += W(
+    "{hello}我要报警，{S}，{where_s}，{plea} {hello}{F}我跟你说，{S}，{where_s} {S}，{where_s}，{plea} "
+    "{hello}{F}{S}……{where_s}……{plea} {hello}{F}{S}，{F}{S_tail}，{where_s}"
+)
+COMMON["grid_hint"] = W("辖区 网格内 路段 片区")
+COMMON["S_tail"] = W("你们听到没有 喂喂你听得到吗 我好害怕 我都不知道咋办了 真的是 我现在好慌")
+COMMON["hello"] += W(
+    "喂喂，听得到吗， 喂，我要报警， 是派出所吗， 你好我报个警， 那个警察同志啊， 喂110啊， "
+    "喂，你好你好， 警察叔叔， 喂是警察吗，"
+)
+COMMON["F"] += W("嗯嗯 啊 呃呃 那什么 怎么说呢 对对 就是那个 我跟你讲 你听我说 哎")
+COMMON["plea"] += W(
+    "你们赶紧来 求你们了 搞快点 快点哦 整快点 我在这等着 能不能快点 莫挂电话啊 你们到底来不来 "
+    "赶紧的 拜托拜托"
+)
+COMMON["where_s"] += W("我在{P}等你们 {P}，你们晓得不 在{P}旁边 就是{P}那里 地址{P} 我们在{P}这块")
+COMMON["lead_n"] += W("报警人（女）称 报警人（男）称 110转来：报警人称 事主来电称 知情人反映")
+COMMON["req_n"] += W("请求警方协助 要求派员处置 请尽快处理")
+DIALECTS += [
+    [("什么", "啥"), ("干什么", "干哈"), ("很", "贼"), ("弄", "整"), ("怎么", "咋")],
+    [("什么", "啥子"), ("怎么办", "咋个办"), ("没有", "莫得"), ("知道", "晓得"), ("快点", "快些")],
+    [("没有", "冇"), ("什么", "乜"), ("这里", "呢度"), ("不知道", "唔知")],
+    [("我", "额"), ("什么", "啥"), ("很", "嫑太")],
+    [("知道", "晓得"), ("什么", "么事"), ("怎么", "么样"), ("没有", "冇得")],
+]
+HOMOPHONES += [
+    ("抢", "枪"),
+    ("跑", "泡"),
+    ("血", "雪"),
+    ("摔倒", "甩倒"),
+    ("晕倒", "云倒"),
+    ("钥匙", "要是"),
+    ("电梯", "点梯"),
+    ("救护车", "就护车"),
+    ("赶紧", "感紧"),
+    ("师傅", "师父"),
+    ("工资", "公资"),
+    ("房东", "方东"),
+    ("垃圾", "拉基"),
+    ("路灯", "路登"),
+    ("骗", "片"),
+    ("刚才", "刚菜"),
+    ("吵", "炒"),
+    ("噪音", "造音"),
+    ("停车", "挺车"),
+    ("咨询", "资讯"),
+    ("老人", "老任"),
+    ("喝酒", "和酒"),
+]
+LATIN += [("卡拉OK", "KTV"), ("视频", "VIDEO"), ("网吧", "net吧"), ("二维码", "QR码")]

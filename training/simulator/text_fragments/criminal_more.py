@@ -5,6 +5,7 @@ Lists are space-separated (``words``) to keep the module short; entries hold no 
 
 from __future__ import annotations
 
+from training.simulator.text_fragments.common import extend_subtypes
 from training.simulator.text_fragments.common import words as W
 
 SLOTS: dict[str, list[str]] = {
@@ -216,3 +217,79 @@ SUBTYPES: dict[str, dict] = {
         "ds": W("{loss_s} 电话打不通了 监控都拍到了"),
     },
 }
+
+# Thinner sub-types of criminal.py get more phrasings here.
+_MORE: dict[str, dict] = {
+    "vehicle_break_in": {
+        "r": W(
+            "{who}停在{road}的{car}被撬，{caritem}被盗 停车场内{few}辆车被砸玻璃 "
+            "{who}车辆副驾驶玻璃被砸碎，{caritem}丢失 {who}发现车内财物被盗，车门无损坏 "
+            "{who}{car}油箱内汽油被盗 {who}车辆车牌被盗"
+        ),
+        "s": W(
+            "我早上下来一看车玻璃碎了 停车场好几辆车都被砸了 我车里的{caritem}被偷了，门都没坏 "
+            "我车的油被人偷了 我车牌被人拆走了"
+        ),
+    },
+    "snatching": {
+        "r": W(
+            "{who}在路边打电话时手机被{man}抢走 {who}骑电动车时车筐内的包被抢 "
+            "{who}在{mall}门口被人抢走金耳环 {who}金项链被骑电动车男子扯走，颈部擦伤"
+        ),
+        "s": W(
+            "我在路边打电话，手机被人一把抢走了 我车筐里的包被抢了 有人把我耳环扯走了，耳朵都流血了"
+        ),
+    },
+    "sexual_assault": {
+        "r": W(
+            "{who}在出租屋内遭房东强行猥亵 {who}夜归时被{man}拖入绿化带侵犯 "
+            "{who}{kid}（{kid_age}）遭邻居猥亵 {who}在网约车上遭司机猥亵"
+        ),
+        "s": W(
+            "我女儿被邻居那个老头摸了 我打车司机对我动手动脚还把门锁了 我回家路上被人拖进草丛了"
+        ),
+    },
+    "kidnapping": {
+        "r": W(
+            "{who}称其{rel}被催债人员强行带走关押 {who}{kid}放学时被陌生人抱上车 "
+            "{who}被{crowd}限制人身自由，手机被收走"
+        ),
+        "s": W(
+            "我被他们关在一个房子里手机也被收了，我偷偷打的 我孩子被人抱上一辆车开走了 "
+            "要债的把我老公带走了"
+        ),
+    },
+    "arson": {
+        "r": W("{who}家柴草堆被人故意点燃 {who}车辆被人泼汽油点燃 {nm}因纠纷在{who}家门口纵火"),
+        "s": W("有人把我车点了 我家柴堆被人故意烧了 他说要烧死我们，真的点火了"),
+    },
+    "drug_dealing": {
+        "r": W(
+            "{who}举报有人通过微信贩卖毒品 {person}在{venue}向他人出售K粉 有人在{where}分装毒品"
+        ),
+        "s": W("我晓得有个人在微信上卖毒品 KTV里有人在卖K粉 他们在出租屋里分装那个东西"),
+    },
+    "drunk_driving": {
+        "r": W(
+            "{venue}门口{man}醉酒后驾车离开 {car}司机满身酒气，刚撞了路边的车 "
+            "{man}喝完酒开着{car}往{dir}方向走了"
+        ),
+        "s": W("刚刚喝完酒的那个人开车走了 撞我车的司机一身酒气，站都站不稳 他喝了一斤白酒还开车"),
+    },
+    "extortion": {
+        "r": W(
+            "{who}被网友以聊天视频要挟索要{amt} {who}被人以举报其违法相威胁索要{amt} "
+            "{who}被{crowd}以碰瓷方式勒索{amt}"
+        ),
+        "s": W("裸聊被人录了视频，他要我给{amt} 有人说不给钱就去举报我 他们碰瓷敲了我{amt}"),
+    },
+    "armed_threat": {
+        "r": W(
+            "{nm}酒后持{weapon}在{P}扬言砍人 {man}持{weapon}砸{who}家门 {man}手持{weapon}在街上追打他人"
+        ),
+        "s": W(
+            "他拿着{weapon}在砸我家门 有个疯子拿{weapon}在街上追人 他喝了酒拿{weapon}说要砍死我"
+        ),
+    },
+}
+extend_subtypes(SUBTYPES, _MORE)

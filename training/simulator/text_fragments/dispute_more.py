@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from training.simulator.text_fragments.common import extend_subtypes
 from training.simulator.text_fragments.common import words as W
 
 SLOTS: dict[str, list[str]] = {
@@ -121,3 +122,82 @@ SUBTYPES: dict[str, dict] = {
         "ds": W("{no_harm_s}"),
     },
 }
+
+# Thinner sub-types of dispute.py get more phrasings here.
+_MORE: dict[str, dict] = {
+    "neighbour_leak": {
+        "r": W(
+            "{nb}下水道堵塞污水倒灌至报警人家，双方{quarrel} {nb}拒绝开门检修漏水，双方{quarrel} "
+            "{nb}阳台花盆浇水滴到报警人晾晒衣物，双方{quarrel} 报警人家墙面因{nb}漏水发霉"
+        ),
+        "s": W(
+            "楼上下水道堵了污水全冒到我家 他家漏水不开门让人修 楼上浇花的水滴我衣服上 我家墙都被泡得发霉了"
+        ),
+    },
+    "parking_dispute": {
+        "r": W(
+            "{nm}车辆长期占用公共车位与{nb}{quarrel} 报警人车辆被{nb}用地锁挡住，双方{quarrel} "
+            "因电动车停放楼道问题与{nb}{quarrel} 商户与车主因门前停车{quarrel}"
+        ),
+        "s": W(
+            "他家用地锁把公共车位占了 邻居电动车天天堆楼道里 我家门口天天被人停车，说他还骂人 "
+            "我停个车店老板就出来骂人"
+        ),
+    },
+    "taxi_dispute": {
+        "r": W(
+            "乘客吐在出租车上，双方就清洗费{quarrel} 网约车司机与乘客因目的地问题{quarrel} "
+            "司机拒载与乘客{quarrel} {who}与代驾司机因费用{quarrel}"
+        ),
+        "s": W("乘客吐了我一车不给清洗费 司机不拉我还骂人 代驾多收我钱 网约车司机半路把我放下了"),
+    },
+    "landlord_tenant": {
+        "r": W(
+            "房东断水断电逼租客搬走，双方{quarrel} 租客退房时房东以墙面损坏为由扣押金 "
+            "二房东收了租金后失联，租客与房东{quarrel} 房东私自进入租客房间，双方{quarrel}"
+        ),
+        "s": W(
+            "房东把我水电停了逼我搬 退房的时候他说墙脏了扣我押金 房东趁我不在进我房间了 "
+            "二房东收了钱跑了，现在房东赶我走"
+        ),
+    },
+    "debt_dispute": {
+        "r": W(
+            "{who}与合伙人因分红{quarrel} {who}上门讨要货款{amt}与对方{quarrel} "
+            "{nm}借{who}{amt}逾期未还，双方{quarrel} {who}与前男友因共同借款{quarrel}"
+        ),
+        "s": W(
+            "我去要货款他躲着不见 合伙做生意他不给我分钱 前男友借我的钱不还 他借了我{amt}说好一个月还，现在半年了"
+        ),
+    },
+    "traffic_scrape": {
+        "r": W(
+            "{car}倒车时剐蹭{who}车辆，双方就责任{quarrel} {ebike}与行人轻微碰撞，双方{quarrel} "
+            "两车在停车场剐蹭，对方拒绝走保险"
+        ),
+        "s": W(
+            "他倒车把我车刮了还说是我的错 电动车碰了我一下他还骂人，人没事 停车场刮了一下他不走保险"
+        ),
+    },
+    "property_mgmt": {
+        "r": W(
+            "业主因车辆被物业贴条与物业{quarrel} 业主与物业因电梯维修费{quarrel} "
+            "装修工人与物业因出入证{quarrel} 业主因快递丢失与物业{quarrel}"
+        ),
+        "s": W("物业在我车上贴条还锁我车 电梯坏了物业还要我们出钱 物业不让装修工人进来"),
+    },
+    "land_dispute": {
+        "r": W(
+            "{nm}与{nm}因茶地边界{quarrel} 村民因修路占地补偿{quarrel} {nm}与{rel}因承包地分配{quarrel} "
+            "{nm}在{who}家地里种树，双方{quarrel}"
+        ),
+        "s": W("他在我家茶地里种树 修路占了我的地补偿不给 兄弟分地分不平吵起来了 界桩被他挪了"),
+    },
+    "livestock_dispute": {
+        "r": W(
+            "{nm}家猪拱坏{who}菜地，双方{quarrel} {who}的牛被{nm}家拴走要求赔偿 鸭子跑进{nm}鱼塘，双方{quarrel}"
+        ),
+        "s": W("他家猪把我菜地拱了 我家牛跑到他地里他把牛拴着不还 我家鸭子跑他鱼塘里他要我赔"),
+    },
+}
+extend_subtypes(SUBTYPES, _MORE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from training.simulator.text_fragments.common import extend_subtypes
 from training.simulator.text_fragments.common import words as W
 
 SLOTS: dict[str, list[str]] = {
@@ -109,3 +110,81 @@ SUBTYPES: dict[str, dict] = {
         "ds": W("还好没咬到 说了他也不听"),
     },
 }
+
+# Thinner sub-types of public_order.py get more phrasings here; peeping and exposure stand alone.
+_MORE: dict[str, dict] = {
+    "provocation": {
+        "r": W(
+            "{crowd}在{venue}门口拦人要烟 {man}故意撞人后辱骂对方 {crowd}在广场追逐打闹吓坏路人 "
+            "{man}在{bus}上无故辱骂司机 {crowd}在店门口起哄闹事"
+        ),
+        "s": W(
+            "几个小混混在这拦着人要烟 他故意撞我还骂我 有人在车上骂司机不让开车 一帮人在店门口起哄"
+        ),
+    },
+    "square_dance": {
+        "r": W("{crowd}在小区空地跳舞音响声大 广场舞与篮球场因场地发生争执 有人用喇叭放音乐扰民"),
+        "s": W("天天晚上跳舞的音响太吵了 她们和打球的抢场地吵起来了 楼下喇叭吵得孩子没法写作业"),
+    },
+    "gambling": {
+        "r": W(
+            "{where}有人赌博机赌钱 {crowd}在{where}推牌九 村里有人开设赌局抽水 网吧内有人网络赌博"
+        ),
+        "s": W("那边有赌博机 一帮人在推牌九 村里天天有人开赌 我老公在网上赌博输了好多"),
+    },
+    "suspicious_person": {
+        "r": W(
+            "{man}在学校门口长时间逗留 {man}拿着手电在停车场照车窗 有陌生人在楼顶徘徊 "
+            "{man}挨个拉车门，未发现丢东西"
+        ),
+        "s": W(
+            "学校门口有个人一直在转 有个人拿手电一个一个照车窗 有人在挨个拉车门，还没丢东西 "
+            "楼顶有个陌生人"
+        ),
+    },
+    "fireworks": {
+        "r": W("有人在加油站附近燃放鞭炮 {crowd}在河边放孔明灯 有人在{venue}门口放礼炮"),
+        "s": W("有人在加油站旁边放鞭炮太危险了 有人放孔明灯 门口放礼炮吵死人"),
+    },
+    "petty_shoplifting": {
+        "r": W(
+            "{man}在{mall}试穿衣服后未付款离开被拦下 {woman}将商品藏入包内被店员发现 顾客偷吃超市零食被发现"
+        ),
+        "s": W("有个人穿着我们衣服就想走被拦住了 她把东西藏包里被我们看到了 抓到一个偷吃零食的"),
+    },
+    "vandalism": {
+        "r": W(
+            "{crowd}在墙上乱涂乱画 {person}往楼下扔花盆 有人踢坏{thing_broken} {person}拔掉小区绿化树苗"
+        ),
+        "s": W("有人在墙上乱画 楼上有人往下扔花盆差点砸到人 有人把{thing_broken}踢坏了"),
+    },
+    "drug_use": {
+        "r": W("{venue}包厢内有人吸食笑气 {person}在车内吸毒 出租屋内有人聚众吸毒"),
+        "s": W("KTV包厢有人在吸笑气 停车场车里有人在吸毒 隔壁天天有人来吸毒"),
+    },
+    "prostitution": {
+        "r": W("{man}在{hub}附近拉客招嫖 有人在小区张贴招嫖小卡片 {where}门口有人招揽色情服务"),
+        "s": W("车站门口有人拉客招嫖 小区到处贴那种小卡片"),
+    },
+    "peeping": {
+        "w": 0.5,
+        "grid": {"residential": 1.5},
+        "hours": "night",
+        "r": W(
+            "{man}在{who}家窗外偷窥 {man}在公共浴室偷拍 {man}用手机在{mall}试衣间偷拍 "
+            "{who}发现有人在对面楼用望远镜偷看"
+        ),
+        "s": W("有个人趴在我家窗户外面偷看 试衣间有人拿手机偷拍 对面楼有人拿望远镜看我家"),
+        "d": W("对方已跑开 报警人未受伤害 对方还在附近"),
+        "ds": W("他跑了 我吓死了 他还在附近转"),
+    },
+    "indecent_exposure": {
+        "w": 0.4,
+        "hours": "day",
+        "r": W("{man}在学校门口暴露下体 {man}在公园对女性露阴 {man}在{bus}上做下流动作"),
+        "s": W("公园里有个男的脱裤子 学校门口有个变态 车上有个人在做那种动作"),
+        "d": W("对方已离开 {no_harm_r}"),
+        "ds": W("跑了 我没受伤"),
+    },
+}
+extend_subtypes(SUBTYPES, _MORE)
