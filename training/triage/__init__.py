@@ -1,0 +1,1 @@
+"""Call triage: category, routing and urgency suggestions for 110 call descriptions."""

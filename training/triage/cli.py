@@ -1,0 +1,69 @@
+"""Command-line entry points: ``jingqing train triage`` and ``jingqing predict triage``.
+
+Thin: parse, build the config, call one function. Heavy imports stay inside handlers so
+``jingqing --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from training.cliutil import add_map_argument, parse_map
+
+
+def register(verbs) -> None:
+    train = verbs.train.add_parser(
+        "triage",
+        help="train the call classifier, router and urgency flag; register model 'triage'",
+        description="Train the triage model on a calls file, log it to MLflow (experiment "
+        "'triage'), register it and move alias 'champion' only if its macro-F1 on the fixed "
+        "hand-written evaluation set is at least the current champion's.",
+    )
+    train.add_argument("--calls", required=True, type=Path, help="calls table (CSV or Parquet)")
+    add_map_argument(train)
+    train.add_argument(
+        "--feedback",
+        type=Path,
+        help="SQLite feedback store of the service: corrected calls are added to training",
+    )
+    train.add_argument("--config", type=Path, help="YAML file overriding triage config options")
+    train.set_defaults(func=_train)
+
+    predict = verbs.predict.add_parser(
+        "triage",
+        help="batch suggestions from triage@champion",
+        description="Score a JSONL or CSV file with a 'text' column; write JSONL, one "
+        "suggestion per input row in order (other columns are copied through).",
+    )
+    predict.add_argument("--input", required=True, type=Path, help="JSONL or CSV with 'text'")
+    predict.add_argument("--output", required=True, type=Path, help="JSONL file to write")
+    predict.add_argument("--batch-size", type=int, default=1024, help="texts per chunk")
+    predict.set_defaults(func=_predict)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from training.triage.config import TriageConfig
+    from training.triage.train import run_train_triage, summary_table
+
+    cfg = TriageConfig.load(args.config)
+    result = run_train_triage(
+        args.calls, mapping=parse_map(args.map), feedback=args.feedback, config=cfg
+    )
+    print()
+    print(summary_table(result))
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from features.errors import UserError
+    from training.triage.predict import run_predict_triage
+
+    if args.batch_size < 1:
+        raise UserError("--batch-size must be at least 1")
+    summary = run_predict_triage(args.input, args.output, batch_size=args.batch_size)
+    print(
+        f"wrote {summary.rows:,} rows to {summary.output} ({summary.scored:,} scored, "
+        f"{summary.errors:,} with an error) using triage v{summary.model_version}"
+    )
+    return 0

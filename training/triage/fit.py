@@ -1,0 +1,245 @@
+"""Fitting the triage model: candidates by cross-validated macro-F1, then the heads.
+
+Pure scikit-learn (no MLflow): ``train.py`` calls :func:`fit_triage` and logs what it
+reports. Features are fitted once on the training calls and shared by the candidates,
+the category model and the routing/urgency heads.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
+
+from training.triage.config import TriageConfig
+from training.triage.data import has_routing, has_urgent
+from training.triage.evaluate import expected_calibration_error, urgent_threshold
+from training.triage.model import Head, TriageModel
+from training.triage.pipeline import (
+    build_candidate,
+    build_featurizer,
+    linear_weights,
+    slim_vectorizers,
+)
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class FitOutcome:
+    """The fitted model and what was learnt on the way (for logging and the summary)."""
+
+    model: TriageModel
+    chosen: str
+    candidates: dict[str, dict[str, float]]
+    warnings: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _cv_sample(y: np.ndarray, size: int, folds: int, rng: np.random.Generator) -> np.ndarray:
+    """Row indices for cross-validation: a random sample that keeps every class with at
+    least ``folds`` rows where the data has them (rare classes are topped up)."""
+    n = len(y)
+    if n <= size:
+        return np.arange(n)
+    idx = set(rng.choice(n, size=size, replace=False).tolist())
+    for label in np.unique(y):
+        have = [i for i in idx if y[i] == label]
+        if len(have) < folds:
+            pool = np.flatnonzero(y == label)
+            extra = rng.choice(pool, size=min(folds, len(pool)), replace=False)
+            idx.update(extra.tolist())
+    return np.asarray(sorted(idx))
+
+
+def _align(proba: np.ndarray, have: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """Re-order probability columns from class order ``have`` to ``want`` (0 if absent)."""
+    if len(have) == len(want) and (have == want).all():
+        return proba
+    out = np.zeros((proba.shape[0], len(want)))
+    pos = {c: i for i, c in enumerate(have)}
+    for j, c in enumerate(want):
+        if c in pos:
+            out[:, j] = proba[:, pos[c]]
+    return out
+
+
+def _fit_head(X, y: np.ndarray, c: float) -> Head:  # noqa: N803
+    """A logistic-regression head, or a constant when the target never varies."""
+    values = pd.unique(y)
+    if len(values) == 1:
+        return Head(constant=str(values[0]))
+    model = LogisticRegression(C=c, max_iter=400, tol=1e-3)
+    model.fit(X, y)
+    return Head(model=model)
+
+
+def _feature_names(featurizer: Pipeline) -> tuple[np.ndarray, np.ndarray]:
+    """Readable text of each feature (word bigrams joined) and its kind (0/1/2)."""
+    names: list[str] = []
+    kinds: list[int] = []
+    for block_name, block in featurizer.named_steps["features"].transformer_list:
+        out = block.get_feature_names_out()
+        kind = {"words": 0, "chars": 1}.get(block_name, 2)
+        for raw in out:
+            text = str(raw).replace(" ", "") if kind == 0 else str(raw)
+            names.append(text)
+            # Placeholders (<MOBILE>) and pure whitespace/punctuation explain nothing.
+            useless = "<" in text or ">" in text or not text.strip(" ,.;:!?、")
+            kinds.append(2 if useless else kind)
+    return np.asarray(names, dtype=object), np.asarray(kinds, dtype=np.int8)
+
+
+def fit_triage(
+    train: pd.DataFrame,
+    cfg: TriageConfig,
+    *,
+    evalset: pd.DataFrame | None = None,
+    progress: Progress = print,
+    on_candidate: Callable[[str, dict[str, float]], None] | None = None,
+) -> FitOutcome:
+    """Fit features, pick the classifier by CV macro-F1, fit routing/urgency heads.
+
+    ``evalset`` is used for one thing only: choosing the urgent threshold that keeps the
+    configured recall (the issue's rule); nothing is fitted on it.
+    """
+    seconds: dict[str, float] = {}
+    warnings: list[str] = []
+    texts = train["text"].astype(str).tolist()
+    y = train["category"].astype(str).to_numpy(dtype=object)
+    rng = np.random.default_rng(cfg.seed)
+
+    t0 = time.perf_counter()
+    progress(f"features: fitting word and character n-grams on {len(texts):,} texts")
+    featurizer = build_featurizer(cfg)
+    X = sp.csr_matrix(featurizer.fit_transform(texts), dtype=np.float32)  # noqa: N806
+    slim_vectorizers(featurizer)
+    seconds["features"] = time.perf_counter() - t0
+    progress(f"features: {X.shape[1]:,} columns in {seconds['features']:.1f}s")
+
+    idx = _cv_sample(y, cfg.cv_sample, cfg.cv_folds, rng)
+    Xs, ys = X[idx], y[idx]  # noqa: N806
+    smallest = int(pd.Series(ys).value_counts().min())
+    folds = min(cfg.cv_folds, smallest)
+    labels = np.unique(ys)
+    candidates: dict[str, dict[str, float]] = {}
+    oof: dict[str, np.ndarray] = {}
+    if folds < 2 or len(labels) < 2:
+        warnings.append("too few calls per category to cross-validate; using the first candidate")
+        chosen = cfg.candidates[0]
+    else:
+        cv = StratifiedKFold(folds, shuffle=True, random_state=cfg.seed)
+        for name in cfg.candidates:
+            t = time.perf_counter()
+            progress(f"cv: {name} ({folds}-fold on {len(idx):,} calls)")
+            proba = cross_val_predict(
+                build_candidate(name, cfg), Xs, ys, cv=cv, method="predict_proba"
+            )
+            pred = labels[proba.argmax(axis=1)]
+            ece, _ = expected_calibration_error(proba, ys, labels, cfg.calibration_bins)
+            result = {
+                "cv_macro_f1": float(f1_score(ys, pred, average="macro")),
+                "cv_accuracy": float(accuracy_score(ys, pred)),
+                "cv_ece": ece,
+                "cv_seconds": time.perf_counter() - t,
+            }
+            candidates[name] = result
+            oof[name] = proba
+            progress(
+                f"cv: {name} macro-F1 {result['cv_macro_f1']:.4f}, accuracy "
+                f"{result['cv_accuracy']:.4f}, ECE {ece:.4f} ({result['cv_seconds']:.1f}s)"
+            )
+            if on_candidate is not None:
+                on_candidate(name, result)
+        chosen = max(cfg.candidates, key=lambda c: candidates[c]["cv_macro_f1"])
+    seconds["cv"] = time.perf_counter() - t0 - seconds["features"]
+
+    t = time.perf_counter()
+    progress(f"fit: {chosen} on {X.shape[0]:,} calls")
+    clf = build_candidate(chosen, cfg).fit(X, y)
+    category = Pipeline(
+        [
+            ("prep", featurizer.named_steps["prep"]),
+            ("features", featurizer.named_steps["features"]),
+            ("clf", clf),
+        ]
+    )
+    classes = np.asarray(clf.classes_, dtype=object)
+    # Heads learn from out-of-fold probabilities: in-sample ones are over-confident and
+    # would teach the router to trust the category more than it deserves.
+    P = _align(oof[chosen], labels, classes) if chosen in oof else clf.predict_proba(Xs)  # noqa: N806
+    H = sp.hstack([Xs, sp.csr_matrix(P * cfg.probability_weight)], format="csr")  # noqa: N806
+    head_rows = train.iloc[idx]
+
+    disposition = divert_to = None
+    if has_routing(head_rows):
+        progress(f"fit: routing heads on {len(idx):,} calls")
+        d = head_rows["disposition"].fillna("").astype(str).to_numpy(dtype=object)
+        known = d != ""
+        disposition = _fit_head(H[known], d[known], cfg.router_c)
+        diverted = d == "divert"
+        if diverted.any():
+            to = head_rows["divert_to"].fillna("").astype(str).to_numpy(dtype=object)
+            rows = diverted & (to != "")
+            divert_to = _fit_head(H[rows], to[rows], cfg.router_c) if rows.any() else None
+    else:
+        warnings.append(
+            "training data has no disposition column: routing (disposition, divert_to) is "
+            "not learnt and suggestions carry null routing"
+        )
+    urgent = None
+    if has_urgent(head_rows):
+        progress("fit: urgency head")
+        u = head_rows["urgent"].astype(bool).to_numpy()
+        urgent = _fit_head(H, u, cfg.urgent_c)
+    else:
+        warnings.append(
+            "training data has no usable urgent labels: urgency comes from the cue guard only"
+        )
+
+    weights = linear_weights(clf)
+    if weights is None:  # trees: explain with a linear model on the same features
+        weights = linear_weights(LogisticRegression(C=cfg.logreg_c, max_iter=300).fit(Xs, ys))
+        weights = _align(weights.T, labels, classes).T.astype(np.float32)
+    names, kinds = _feature_names(featurizer)
+    model = TriageModel(
+        category=category,
+        disposition=disposition,
+        divert_to=divert_to,
+        urgent=urgent,
+        urgent_threshold=0.5,
+        review_below=cfg.review_below,
+        probability_weight=cfg.probability_weight,
+        use_guard=cfg.urgent_guard,
+        n_keywords=cfg.keywords,
+        keyword_weights=weights,
+        feature_names=names,
+        feature_kind=kinds,
+        info={"chosen": chosen, "trained_on": int(X.shape[0])},
+    )
+    if evalset is not None and "urgent" in evalset.columns and evalset["urgent"].notna().all():
+        scores = model.score(evalset["text"].tolist())["urgent_score"]
+        model.urgent_threshold = urgent_threshold(
+            scores, evalset["urgent"].astype(bool).to_numpy(), cfg.urgent_recall
+        )
+        progress(
+            f"urgent: threshold {model.urgent_threshold:.4f} keeps recall ≥ "
+            f"{cfg.urgent_recall:.2f} on the evaluation set"
+        )
+    else:
+        warnings.append("no urgent labels in the evaluation set: urgent threshold left at 0.5")
+    seconds["fit"] = time.perf_counter() - t
+    for w in warnings:
+        log.warning(w)
+    return FitOutcome(model, chosen, candidates, warnings, seconds)

@@ -1,0 +1,216 @@
+"""The fitted triage model as one picklable object: texts in, suggestions out.
+
+It holds the category ``Pipeline`` (raw text → probabilities) and the models that reuse
+its features: routing (``disposition``, then ``divert_to`` for diverted calls) and
+urgency, each fed the text features plus the predicted category probabilities, so routing
+is learned from data and never a fixed category → route map. Features are computed once
+per batch and shared by all four heads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.pipeline import Pipeline
+
+from features.cues import urgent_guard
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Head:
+    """A classifier on [text features | category probabilities], or a constant answer.
+
+    ``constant`` covers training data where the target never varies (e.g. every diverted
+    call went to 12345): a model cannot be fitted, but the answer is still learned.
+    """
+
+    model: object | None = None
+    constant: str | None = None
+
+    def predict(self, X) -> np.ndarray:  # noqa: N803
+        if self.model is None:
+            return np.full(X.shape[0], self.constant, dtype=object)
+        return np.asarray(self.model.predict(X), dtype=object)
+
+    def predict_proba(self, X) -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
+        if self.model is None:
+            return np.asarray([self.constant], dtype=object), np.ones((X.shape[0], 1))
+        return np.asarray(self.model.classes_, dtype=object), self.model.predict_proba(X)
+
+
+@dataclass
+class TriageModel:
+    """Category, routing, urgency, keywords and a review flag for a batch of texts."""
+
+    category: Pipeline
+    disposition: Head | None
+    divert_to: Head | None
+    urgent: Head | None
+    urgent_threshold: float
+    review_below: float
+    probability_weight: float = 1.0
+    use_guard: bool = True
+    n_keywords: int = 5
+    keyword_weights: np.ndarray | None = None  # classes × features
+    feature_names: np.ndarray | None = None  # readable text of each feature
+    feature_kind: np.ndarray | None = None  # 0 word n-gram, 1 char n-gram, 2 cue
+    info: dict = field(default_factory=dict)
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.category.classes_]
+
+    # ----------------------------------------------------------------------------------
+    def featurize(self, texts: list[str]) -> tuple[list[str], sp.csr_matrix]:
+        """Prepared (masked, normalised) texts and their sparse feature matrix."""
+        prepared = self.category.named_steps["prep"].transform(texts)
+        X = self.category.named_steps["features"].transform(prepared)  # noqa: N806
+        return prepared, sp.csr_matrix(X, dtype=np.float32)
+
+    def head_input(self, X, proba: np.ndarray) -> sp.csr_matrix:  # noqa: N803
+        """Input of the routing/urgency heads: text features + weighted probabilities."""
+        return sp.hstack([X, sp.csr_matrix(proba * self.probability_weight)], format="csr")
+
+    def score(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Raw outputs for a batch (arrays), used by ``suggest`` and by evaluation."""
+        prepared, X = self.featurize(texts)  # noqa: N806
+        proba = self.category.named_steps["clf"].predict_proba(X)
+        classes = np.asarray(self.classes, dtype=object)
+        top = proba.argmax(axis=1)
+        H = self.head_input(X, proba)  # noqa: N806
+        out: dict[str, np.ndarray] = {
+            "prepared": np.asarray(prepared, dtype=object),
+            "proba": proba,
+            "category": classes[top],
+            "confidence": proba[np.arange(len(top)), top],
+        }
+        n = len(texts)
+        if self.urgent is not None:
+            u_classes, u_proba = self.urgent.predict_proba(H)
+            positive = [i for i, c in enumerate(u_classes) if str(c) in ("True", "true", "1")]
+            urgent_score = u_proba[:, positive[0]] if positive else np.zeros(n)
+        else:
+            urgent_score = np.zeros(n)
+        guard = urgent_guard(prepared) if self.use_guard else np.zeros(n, dtype=bool)
+        out["urgent_model_score"] = urgent_score
+        out["urgent_guard"] = guard
+        out["urgent_score"] = np.where(guard, np.maximum(urgent_score, 1.0), urgent_score)
+        out["urgent"] = out["urgent_score"] >= self.urgent_threshold
+        if self.disposition is not None:
+            d_classes, d_proba = self.disposition.predict_proba(H)
+            disposition = d_classes[d_proba.argmax(axis=1)]
+            # An urgent call is never diverted away from police without a human decision.
+            if "divert" in set(d_classes) and len(d_classes) > 1:
+                masked = d_proba.copy()
+                masked[:, list(d_classes).index("divert")] = -1.0
+                attend = d_classes[masked.argmax(axis=1)]
+                disposition = np.where(out["urgent"], attend, disposition)
+            out["disposition"] = disposition
+            # The channel a call would go to if diverted (evaluated on truly diverted calls).
+            if self.divert_to is not None:
+                out["divert_to_any"] = self.divert_to.predict(H)
+            else:
+                out["divert_to_any"] = np.full(n, "", dtype=object)
+            out["divert_to"] = np.where(disposition == "divert", out["divert_to_any"], "")
+        else:
+            out["disposition"] = np.full(n, None, dtype=object)
+            out["divert_to"] = np.full(n, None, dtype=object)
+            out["divert_to_any"] = np.full(n, None, dtype=object)
+        out["review"] = out["confidence"] < self.review_below
+        out["keywords"] = np.asarray(self.keywords(prepared, X, top), dtype=object)
+        return out
+
+    def suggest(self, texts: list[str]) -> list[dict]:
+        """One suggestion dict per text, in order (the serving contract)."""
+        if not texts:
+            return []
+        s = self.score(list(texts))
+        classes = self.classes
+        result = []
+        for i in range(len(texts)):
+            result.append(
+                {
+                    "category": str(s["category"][i]),
+                    "confidence": float(s["confidence"][i]),
+                    "probabilities": {
+                        c: float(p) for c, p in zip(classes, s["proba"][i], strict=True)
+                    },
+                    "disposition": _opt_str(s["disposition"][i]),
+                    "divert_to": _opt_str(s["divert_to"][i]),
+                    "urgent": bool(s["urgent"][i]),
+                    "urgent_score": float(min(s["urgent_score"][i], 1.0)),
+                    "keywords": list(s["keywords"][i]),
+                    "review": bool(s["review"][i]),
+                }
+            )
+        return result
+
+    # ----------------------------------------------------------------------------------
+    def keywords(self, prepared: list[str], X, top: np.ndarray) -> list[list[str]]:  # noqa: N803
+        """Per text, the few pieces of it that pushed most toward the predicted category.
+
+        Contribution of a feature = weight toward the class × its tf-idf value. Word
+        n-grams are shown as written (bigrams joined); character n-grams are merged with
+        overlapping ones into the span of the text they cover, so "拿着" + "着刀" reads as
+        "拿着刀" rather than two fragments.
+        """
+        k = self.n_keywords
+        if k == 0 or self.keyword_weights is None or self.feature_names is None:
+            return [[] for _ in prepared]
+        W = self.keyword_weights  # noqa: N806
+        if W.shape[0] == 1:  # binary problem: one row of weights for the second class
+            W = np.vstack([-W[0], W[0]])  # noqa: N806
+        out: list[list[str]] = []
+        for i, text in enumerate(prepared):
+            lo, hi = X.indptr[i], X.indptr[i + 1]
+            idx = X.indices[lo:hi]
+            contrib = X.data[lo:hi] * W[top[i], idx]
+            keep = (contrib > 0) & (self.feature_kind[idx] < 2)
+            if not keep.any():
+                out.append([])
+                continue
+            idx, contrib = idx[keep], contrib[keep]
+            order = np.argsort(-contrib)[: 4 * k]
+            spans: dict[tuple[int, int], float] = {}
+            for j in order:
+                piece = self.feature_names[idx[j]]
+                start = text.find(piece)
+                if start < 0 or not piece.strip():
+                    continue
+                spans[(start, start + len(piece))] = spans.get(
+                    (start, start + len(piece)), 0.0
+                ) + float(contrib[j])
+            out.append(_merge_spans(text, spans, k))
+        return out
+
+
+def _merge_spans(text: str, spans: dict[tuple[int, int], float], k: int) -> list[str]:
+    """Merge overlapping spans of ``text``; keep the ``k`` with the largest summed weight."""
+    merged: list[list] = []
+    for (a, b), w in sorted(spans.items()):
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+            merged[-1][2] += w
+        else:
+            merged.append([a, b, w])
+    merged.sort(key=lambda m: -m[2])
+    words: list[str] = []
+    for a, b, _ in merged:
+        word = _SPACE.sub("", text[a:b]).strip(",.;:!?、")
+        # Single characters (在, 有) rarely explain anything to a reader.
+        if len(word) >= 2 and word not in words:
+            words.append(word)
+        if len(words) == k:
+            break
+    return words
+
+
+def _opt_str(value) -> str | None:
+    if value is None:
+        return None
+    return str(value)

@@ -1,0 +1,197 @@
+"""``jingqing predict triage``: batch suggestions from ``models:/triage@champion``.
+
+Input is JSONL or CSV with a ``text`` column; output is JSONL, one line per input row in
+order, with the other input columns copied through. A bad row (empty text, more than
+2,000 characters, a broken JSON line) gets an ``error`` field instead of stopping the
+batch. Scoring runs chunk by chunk through :func:`score_chunk`, a plain function over a
+partition that a Dask scheduler could run as-is.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from features.errors import UserError
+
+MAX_CHARS = 2000
+MODEL_URI = "models:/triage@champion"
+_RESERVED = {
+    "category",
+    "confidence",
+    "probabilities",
+    "disposition",
+    "divert_to",
+    "urgent",
+    "urgent_score",
+    "keywords",
+    "review",
+    "error",
+    "model_version",
+}
+
+
+@dataclass
+class PredictSummary:
+    rows: int
+    scored: int
+    errors: int
+    model_version: str
+    output: Path
+
+
+def read_rows(path: Path) -> tuple[list[dict], list[str | None]]:
+    """Input rows as dicts, and a per-row read error (None when the row is fine)."""
+    if not path.is_file():
+        raise UserError(f"--input {path}: file not found")
+    suffix = "".join(path.suffixes[-2:]).lower()
+    if suffix.endswith((".jsonl", ".json", ".ndjson", ".jsonl.gz")):
+        return _read_jsonl(path)
+    if suffix.endswith((".csv", ".csv.gz", ".txt")):
+        return _read_csv(path)
+    raise UserError(f"--input {path}: expected a .jsonl or .csv file")
+
+
+def _read_jsonl(path: Path) -> tuple[list[dict], list[str | None]]:
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    rows: list[dict] = []
+    errors: list[str | None] = []
+    with opener(path, "rt", encoding="utf-8-sig") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                rows.append({})
+                errors.append(f"line {lineno}: not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(obj, dict):
+                rows.append({})
+                errors.append(f"line {lineno}: expected a JSON object with a 'text' field")
+                continue
+            rows.append(obj)
+            errors.append(None)
+    if rows and not any("text" in r for r in rows):
+        raise UserError(f"--input {path}: no 'text' field in any row")
+    return rows, errors
+
+
+def _read_csv(path: Path) -> tuple[list[dict], list[str | None]]:
+    from features.io import read_table
+
+    table = read_table(path)
+    if table.frame is None:
+        raise UserError(table.problems[0] if table.problems else f"--input {path}: unreadable")
+    frame = table.frame
+    if "text" not in frame.columns:
+        cols = ", ".join(map(str, frame.columns))
+        raise UserError(f"--input {path}: no 'text' column (columns found: {cols})")
+    frame = frame.astype(object).where(frame.notna(), None)
+    rows = frame.to_dict(orient="records")
+    return rows, [None] * len(rows)
+
+
+def row_problem(text: object) -> str | None:
+    """Why a text cannot be scored, or None (the service's limits: 1–2,000 characters)."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return "text: missing"
+    if not isinstance(text, str):
+        return f"text: expected a string, got {type(text).__name__}"
+    if not text.strip():
+        return "text: empty"
+    if len(text) > MAX_CHARS:
+        return f"text: {len(text):,} characters, more than the limit of {MAX_CHARS:,}"
+    return None
+
+
+def score_chunk(model, texts: list[str]) -> list[dict]:
+    """Suggestions for one partition of texts (independent of every other chunk)."""
+    return model.suggest(texts)
+
+
+def _passthrough(row: dict) -> dict:
+    out = {}
+    for key, value in row.items():
+        if key == "text":  # never echo raw text: it may hold unmasked personal data
+            continue
+        out[f"input_{key}" if key in _RESERVED else key] = _jsonable(value)
+    return out
+
+
+def _jsonable(value):
+    if value is None:
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def load_champion(uri: str = MODEL_URI):
+    """The champion's python model, or a clear error when there is none yet."""
+    import mlflow
+
+    from training import tracking
+
+    tracking.configure()
+    version = tracking.champion_version("triage")
+    if version is None:
+        raise UserError(
+            "no model triage@champion yet: train one with `jingqing train triage --calls FILE`"
+        )
+    loaded = mlflow.pyfunc.load_model(uri)
+    return loaded.unwrap_python_model(), str(version.version)
+
+
+def run_predict_triage(
+    input_path: str | Path,
+    output_path: str | Path,
+    *,
+    batch_size: int = 1024,
+    model=None,
+    model_version: str | None = None,
+    show_progress: bool = True,
+) -> PredictSummary:
+    """Score every row of ``input_path`` and write JSONL to ``output_path``, in order."""
+    from tqdm import tqdm
+
+    input_path, output_path = Path(input_path), Path(output_path)
+    rows, errors = read_rows(input_path)
+    if model is None:
+        model, model_version = load_champion()
+    problems = [err or row_problem(r.get("text")) for r, err in zip(rows, errors, strict=True)]
+    good = [i for i, p in enumerate(problems) if p is None]
+    suggestions: dict[int, dict] = {}
+    bar = tqdm(
+        total=len(good), unit="text", desc="triage", disable=not show_progress, file=sys.stderr
+    )
+    for start in range(0, len(good), batch_size):
+        part = good[start : start + batch_size]
+        for i, s in zip(part, score_chunk(model, [rows[i]["text"] for i in part]), strict=True):
+            suggestions[i] = s
+        bar.update(len(part))
+    bar.close()
+
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    with output_path.open("w", encoding="utf-8") as fh:
+        for i, row in enumerate(rows):
+            out = _passthrough(row)
+            if problems[i] is not None:
+                out["error"] = problems[i]
+            else:
+                out.update(suggestions[i])
+                out["model_version"] = model_version
+            fh.write(json.dumps(out, ensure_ascii=False) + "\n")
+    n_err = sum(p is not None for p in problems)
+    return PredictSummary(len(rows), len(good), n_err, str(model_version), output_path)

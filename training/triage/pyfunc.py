@@ -1,0 +1,92 @@
+"""The triage model as an MLflow pyfunc: what ``models:/triage@champion`` loads.
+
+The fitted :class:`~training.triage.model.TriageModel` is stored as a joblib artifact; the
+wrapper itself holds nothing, so the pickled ``python_model`` stays tiny and the model
+loads in well under the 3-second budget. ``code_paths`` ship the ``features`` and
+``training`` packages so a process without the project installed can still load it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mlflow.pyfunc
+import pandas as pd
+
+ARTIFACT_KEY = "triage_model"
+ARTIFACT_FILE = "triage_model.joblib"
+SUGGESTION_COLUMNS = (
+    "category",
+    "confidence",
+    "probabilities",
+    "disposition",
+    "divert_to",
+    "urgent",
+    "urgent_score",
+    "keywords",
+    "review",
+)
+
+
+class TriagePyfunc(mlflow.pyfunc.PythonModel):
+    """``suggest(texts) -> list[dict]`` and ``predict(DataFrame[text]) -> DataFrame``."""
+
+    def __init__(self) -> None:
+        self.model = None
+
+    def load_context(self, context) -> None:
+        import joblib
+
+        self.model = joblib.load(context.artifacts[ARTIFACT_KEY])
+
+    @property
+    def classes(self) -> list[str]:
+        """Category labels, from the fitted model (never a typed-in list)."""
+        return self.model.classes
+
+    def suggest(self, texts: list[str]) -> list[dict]:
+        """One suggestion dict per text, in order (see COMMON.md's serving contract)."""
+        return self.model.suggest([str(t) for t in texts])
+
+    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
+        """The suggestions for a frame with a ``text`` column (or a list/Series of texts)."""
+        if isinstance(model_input, pd.DataFrame):
+            if "text" not in model_input.columns:
+                raise ValueError("triage model input needs a 'text' column")
+            texts = model_input["text"].fillna("").astype(str).tolist()
+        else:
+            texts = [str(t) for t in model_input]
+        return pd.DataFrame(self.suggest(texts), columns=list(SUGGESTION_COLUMNS))
+
+
+def pip_requirements() -> list[str]:
+    """Exact versions of what the saved model needs at load time."""
+    from importlib.metadata import version
+
+    packages = ("mlflow", "scikit-learn", "scipy", "numpy", "pandas", "joblib", "jieba")
+    pins = [f"{p}=={version(p)}" for p in packages]
+    return [*pins, f"zhconv=={version('zhconv')}", f"lightgbm=={version('lightgbm')}"]
+
+
+def code_paths() -> list[str]:
+    """The project packages the pickled model refers to."""
+    import features
+    import training
+
+    return [str(Path(features.__file__).parent), str(Path(training.__file__).parent)]
+
+
+def log_triage_model(model, workdir: Path) -> mlflow.models.model.ModelInfo:
+    """Log ``model`` (a TriageModel) as a pyfunc in the active run; returns its ModelInfo."""
+    import joblib
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / ARTIFACT_FILE
+    joblib.dump(model, path, compress=3)
+    return mlflow.pyfunc.log_model(
+        name="model",
+        python_model=TriagePyfunc(),
+        artifacts={ARTIFACT_KEY: str(path)},
+        code_paths=code_paths(),
+        pip_requirements=pip_requirements(),
+    )
