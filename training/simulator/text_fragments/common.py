@@ -640,3 +640,8 @@ HOMOPHONES += [
     ("喝酒", "和酒"),
 ]
 LATIN += [("卡拉OK", "KTV"), ("视频", "VIDEO"), ("网吧", "net吧"), ("二维码", "QR码")]
+
+# Short calls: no place, or almost nothing but the event.
+RECORD_FRAMES += W("{R}。 {R}，位置不详。")
+NOTE_FRAMES += W("{lead_n}{R}。 {lead_n}{R}，具体位置说不清。")
+SPEECH_FRAMES += W("{hello}{S} {S}，{plea} {hello}{F}{S}，{F}{S_tail}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from training.simulator.text_fragments.common import extend_subtypes
 from training.simulator.text_fragments.common import words as W
 
 SLOTS: dict[str, list[str]] = {
@@ -104,3 +105,44 @@ SUBTYPES: dict[str, dict] = {
         "s": W("我家狗丢了能不能帮我找一下 我的猫跑出去不见了"),
     },
 }
+
+# Thinner sub-types of non_police.py get more phrasings here.
+_MORE: dict[str, dict] = {
+    "gas_internet": {
+        "r": W("小区燃气管道检修停气 有线电视没信号 {who}家暖气一直不热 光纤入户线被剪断"),
+        "s": W("家里燃气一直打不着火 电视没信号了 暖气片是冷的 网线被人剪了上不了网"),
+    },
+    "construction_noise": {
+        "r": W(
+            "{road}夜间道路施工噪音大 工地凌晨浇筑混凝土 {P}装修电钻声扰民 工地探照灯照进居民家"
+        ),
+        "s": W(
+            "马路上半夜在修路轰隆隆的 工地半夜打灰 工地大灯照得我家跟白天一样 楼下商铺一直在砸墙"
+        ),
+    },
+    "building_matter": {
+        "r": W("小区消防通道堆放杂物 单元门锁坏了 楼道墙皮脱落 小区水箱水质差"),
+        "s": W("单元门锁坏了谁都能进 楼道墙皮掉下来差点砸到人 小区消防通道被堆满了"),
+    },
+    "misdial_silent": {
+        "r": W("来电听到背景嘈杂无人应答 回拨后称无事 儿童玩耍手机误拨 老人误按紧急呼叫"),
+        "s": W("没事没事我孙子乱按的 哦我打错了我想打114 对不起我按错了 我本来是想给我老公打电话"),
+    },
+    "street_vendor": {
+        "r": W(
+            "{road}有人沿街卖菜占道 刀削面馆在门口占道经营 夜市收摊后垃圾遍地 有人在路边卖活禽"
+        ),
+        "s": W(
+            "门口卖菜的把路都占了 那个刀削面馆桌子都摆到马路上了 路边有人卖活鸡 夜市收了摊垃圾一地"
+        ),
+    },
+    "price_service_complaint": {
+        "r": W("投诉快递员不送货上门 投诉银行排队时间过长 投诉医院挂号难 投诉景区强制消费"),
+        "s": W("快递员从来不送上门 银行排了两个小时队 医院挂个号都挂不上 景区逼着我们买东西"),
+    },
+    "move_car": {
+        "r": W("有车辆停在{P}门口挡住出入 车辆占用盲道 {who}车辆被别人车辆堵在车位内"),
+        "s": W("有个车停我店门口挡着我做生意 我车被堵在里面了出不去 打车主电话打不通"),
+    },
+}
+extend_subtypes(SUBTYPES, _MORE)

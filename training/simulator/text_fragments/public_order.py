@@ -73,7 +73,7 @@ SUBTYPES: dict[str, dict] = {
         "cr": ["{no_harm_r}"],
         "cs": ["{no_harm_s}"],
         "calm_p": 0.6,
-        "urgent": 0.12,
+        "urgent": 0.15,
         "ur": ["双方仍在打斗", "人越来越多"],
         "us": ["还在打", "人越来越多了"],
     },
