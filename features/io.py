@@ -169,23 +169,10 @@ def _read_csv_bytes(data: bytes, source: str) -> RawTable:
     delimiter = max(_DELIMITERS, key=first_line.count)
     if delimiter != "," and first_line.count(delimiter) > 0:
         warnings.append(f"{source}: columns separated by {delimiter!r}, not commas")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    starts: list[int] = []
-    header: list[str] | None = None
-    prev = 0
     try:
-        for record in reader:
-            start, prev = prev + 1, reader.line_num
-            if not record or (len(record) == 1 and not record[0].strip()):
-                continue  # blank lines carry nothing
-            if header is None:
-                header = record
-                continue
-            rows.append(record)
-            starts.append(start)
+        header, rows, starts = _parse(text, delimiter)
     except csv.Error as exc:
-        problems.append(f"{source}: line {reader.line_num}: CSV syntax error ({exc})")
+        problems.append(f"{source}: CSV syntax error ({exc})")
         return RawTable(source, None, problems, warnings, encoding=encoding)
     if header is None:
         return RawTable(source, None, [f"{source}: the file is empty"], warnings)
@@ -202,7 +189,7 @@ def _read_csv_bytes(data: bytes, source: str) -> RawTable:
     if not rows:
         problems.append(f"{source}: has a header ({', '.join(header)}) but no data rows")
         return RawTable(source, None, problems, warnings, encoding=encoding)
-    lines = np.asarray(starts, dtype=np.int64)
+    lines = starts
     width = len(header)
     lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     ragged = np.flatnonzero(lengths != width)
@@ -230,3 +217,31 @@ def _read_csv_bytes(data: bytes, source: str) -> RawTable:
     if len(dups):
         frame.columns = header
     return RawTable(source, frame, problems, warnings, lines=lines, encoding=encoding)
+
+
+def _parse(text: str, delimiter: str) -> tuple[list[str] | None, list[list[str]], np.ndarray]:
+    """Header, data records and the file line each record starts on.
+
+    Fast path: when every physical line is one record (no blank lines, no quoted line
+    breaks), line numbers are simply 2, 3, …; otherwise records are walked one by one.
+    """
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    blank = any(not r or (len(r) == 1 and not r[0].strip()) for r in records)
+    if records and len(records) == physical and not blank:
+        return records[0], records[1:], np.arange(2, len(records) + 1, dtype=np.int64)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    prev = 0
+    for record in reader:
+        start, prev = prev + 1, reader.line_num
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue  # blank lines carry nothing
+        if header is None:
+            header = record
+            continue
+        rows.append(record)
+        starts.append(start)
+    return header, rows, np.asarray(starts, dtype=np.int64)

@@ -43,10 +43,12 @@ _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
 _FULLWIDTH.update({ord("Ａ") + i: ord("A") + i for i in range(26)})
 _FULLWIDTH.update({ord("ａ") + i: ord("a") + i for i in range(26)})
 _FULLWIDTH.update({ord(a): ord(b) for a, b in zip("－（）＋　", "-()+ ", strict=True)})
-_HAS_DIGIT = re.compile(r"[0-9０-９]")
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _PLATE_LETTER = "A-HJ-NP-Z"  # plates never use I or O
+
+# Cheap screen: every kind needs four digits in a row, or a province + letter (plates).
+_CANDIDATE = re.compile(rf"[0-9０-９]{{4}}|[{_PROVINCES}][A-Za-zＡ-Ｚａ-ｚ]")
 
 _ID18 = re.compile(
     r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
@@ -108,7 +110,7 @@ def find_pii(text: str) -> list[PiiSpan]:
     Kinds are tried from the most specific (checksummed IDs and cards) to the least
     (plates), and a later kind never claims characters an earlier one took.
     """
-    if not text or not _HAS_DIGIT.search(text):
+    if not text or not _CANDIDATE.search(text):
         return []
     norm = text.translate(_FULLWIDTH)
     spans: list[PiiSpan] = []
