@@ -1,0 +1,70 @@
+"""Audit trail of suggestions: one JSON line per suggestion, never the text itself.
+
+Each line carries the request id, time, model version, SHA-256 of the *masked* text (so a
+disputed suggestion can be matched to a stored record without keeping what was said), the
+suggestion without its keywords (keywords are words of the call and may name people) and
+the latency the request saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+AUDITED_FIELDS = (
+    "category",
+    "confidence",
+    "probabilities",
+    "disposition",
+    "divert_to",
+    "urgent",
+    "review",
+)
+
+
+def default_path() -> Path:
+    from training.tracking import home
+
+    return home() / "logs" / "audit.jsonl"
+
+
+def text_hash(masked_text: str) -> str:
+    return hashlib.sha256(masked_text.encode("utf-8")).hexdigest()
+
+
+class AuditLog:
+    """Append-only JSON-lines file, written by whole batches under a lock."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._fh = self.path.open("a", encoding="utf-8")
+
+    def write(self, entries: list[dict[str, Any]]) -> None:
+        """Append one line per entry (keys: request_id, model_version, masked_text,
+        suggestion, latency_ms)."""
+        now = datetime.now(UTC).isoformat(timespec="milliseconds")
+        lines = []
+        for entry in entries:
+            suggestion = entry["suggestion"]
+            line = {
+                "request_id": entry["request_id"],
+                "time": now,
+                "model_version": entry["model_version"],
+                "text_sha256": text_hash(entry["masked_text"]),
+                "suggestion": {k: suggestion.get(k) for k in AUDITED_FIELDS},
+                "latency_ms": round(float(entry["latency_ms"]), 3),
+            }
+            lines.append(json.dumps(line, ensure_ascii=False))
+        with self._lock:
+            self._fh.write("\n".join(lines) + "\n")
+            self._fh.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._fh.close()

@@ -1,0 +1,31 @@
+"""Bearer-token check for the POST routes (``JINGQING_API_TOKEN``).
+
+Health, metrics, the OpenAPI document and the console stay open: probes and the browser
+must reach them without a secret. The comparison is constant-time so response timing does
+not leak how much of a guessed token was right.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+
+TOKEN_ENV = "JINGQING_API_TOKEN"
+
+
+def configured_token() -> str | None:
+    """The token the service requires, or None when auth is off (unset or empty)."""
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    return token or None
+
+
+def authorized(header_value: str | None, token: str | None) -> bool:
+    """Whether an ``Authorization`` header value grants access when ``token`` is required."""
+    if token is None:
+        return True
+    if not header_value:
+        return False
+    scheme, _, supplied = header_value.partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(supplied.strip().encode("utf-8"), token.encode("utf-8"))

@@ -1,0 +1,170 @@
+"""ASGI middleware in front of the API: readiness, auth, body limit, clear 4xx messages.
+
+It runs before BentoML routes a request, which is what lets it (a) answer ``/readyz``
+with *which* model is missing, (b) refuse unauthenticated or oversized POSTs before any
+parsing, (c) answer 503 naming the missing model instead of a generic 500, and (d) turn
+pydantic's error list into a one-line message that names each offending field.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from serving import auth
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+
+# Which model each POST route needs before it can answer.
+NEEDS_MODEL = {"/classify": "triage", "/forecast": "forecast"}
+
+
+async def _send_json(send: Any, status: int, body: Any, headers: dict[str, str] | None = None):
+    payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    raw_headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def field_message(detail: list[dict[str, Any]]) -> str:
+    """``texts.3: String should have at most 2000 characters; hours: ...``."""
+    parts = []
+    for err in detail:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts) or "invalid request"
+
+
+class Guard:
+    """Wraps the BentoML app; ``runtime_ref`` returns the live ``Runtime`` (or None)."""
+
+    def __init__(self, app: Any, runtime_ref: Any, max_body_bytes: int) -> None:
+        self.app = app
+        self.runtime_ref = runtime_ref
+        self.max_body_bytes = max_body_bytes
+        self._runtime: Any = None
+
+    def runtime(self) -> Any:
+        """This app's runtime, remembered once the service instance exists.
+
+        A server process has one app; tests build several in one process, and each guard
+        must keep talking to the instance it fronted first.
+        """
+        if self._runtime is None:
+            self._runtime = self.runtime_ref()
+        return self._runtime
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        method = scope.get("method", "GET")
+        runtime = self.runtime()
+        if path == "/readyz" and method in ("GET", "HEAD"):
+            ready, body = runtime.readiness() if runtime else (False, {"error": "starting"})
+            await _send_json(send, 200 if ready else 503, body)
+            return
+        if method != "POST":
+            await self.app(scope, receive, send)
+            return
+
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        token = runtime.settings.api_token if runtime else auth.configured_token()
+        if not auth.authorized(headers.get("authorization"), token):
+            await _send_json(
+                send,
+                401,
+                {"error": "missing or wrong API token: send 'Authorization: Bearer <token>'"},
+                {"www-authenticate": "Bearer"},
+            )
+            return
+
+        body = await self._read_body(headers, receive)
+        if body is None:
+            await _send_json(
+                send,
+                413,
+                {"error": f"request body larger than {self.max_body_bytes} bytes"},
+            )
+            return
+
+        model = NEEDS_MODEL.get(path)
+        if model is not None:
+            reason = runtime.missing_reason(model) if runtime else "service is starting"
+            if reason is not None:
+                await _send_json(send, 503, {"error": f"{model} model not loaded: {reason}"})
+                return
+
+        await self.app(scope, _replay(body), _ClearErrors(send))
+
+    async def _read_body(self, headers: dict[str, str], receive: Any) -> bytes | None:
+        """The whole body, or None as soon as it is known to exceed the limit."""
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Any:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+class _ClearErrors:
+    """Rewrites BentoML's 400 validation answers so ``error`` names the fields."""
+
+    def __init__(self, send: Any) -> None:
+        self.send = send
+        self.start: Message | None = None
+        self.chunks: list[bytes] = []
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start" and message["status"] == 400:
+            self.start = message
+            return
+        if self.start is None or message["type"] != "http.response.body":
+            await self.send(message)
+            return
+        self.chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = b"".join(self.chunks)
+        try:
+            data = json.loads(body)
+            if isinstance(data, dict) and isinstance(data.get("detail"), list):
+                data["error"] = field_message(data["detail"])
+                body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except ValueError:
+            pass
+        headers = [(k, v) for k, v in self.start["headers"] if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await self.send({**self.start, "headers": headers})
+        await self.send({"type": "http.response.body", "body": body})

@@ -1,0 +1,201 @@
+"""Loading the champion models, with a last-known-good local copy for registry outages.
+
+The service serves ``triage@champion`` and ``forecast@champion`` from the MLflow registry
+that ``training.tracking.configure()`` points at (the project's SQLite store by default,
+``MLFLOW_TRACKING_URI`` otherwise).
+
+Last-known-good cache (documented behaviour): every successful load copies the champion's
+files to ``$JINGQING_HOME/mlruns/serving-cache/<name>/<version>-<hash>/`` and records it in
+``<name>/current.json``; the service always loads from that local copy, so registry and
+cache share one code path. When the registry cannot be reached (store missing, server
+down, artifacts unreadable) the service logs a loud ERROR line and serves the copy named in
+``current.json`` — the last champion it successfully loaded — instead of staying down.
+When the registry is reachable but has no champion, the cache is *not* used: someone
+removed the champion on purpose, so the model stays missing and ``/readyz`` says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+CACHE_DIRNAME = "serving-cache"
+NO_CHAMPION_CODES = ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE")
+KEEP_CACHED_VERSIONS = 2
+
+
+class ModelUnavailable(Exception):
+    """The champion could not be loaded; the message says why and what to do."""
+
+
+class RegistryUnreachable(Exception):
+    """The registry or its artifact store could not be read."""
+
+
+@dataclass
+class LoadedModel:
+    """A champion loaded for serving, with where it came from."""
+
+    name: str
+    version: str
+    model: Any  # the unwrapped python model (``suggest`` / ``forecast``)
+    source: str  # "registry" or "last-known-good cache"
+    path: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """The version string answers carry, e.g. ``triage/3``."""
+        return f"{self.name}/{self.version}"
+
+
+def cache_root() -> Path:
+    from training.tracking import mlruns_dir
+
+    return mlruns_dir() / CACHE_DIRNAME
+
+
+def _load_local(path: Path) -> Any:
+    import mlflow.pyfunc
+
+    return mlflow.pyfunc.load_model(str(path)).unwrap_python_model()
+
+
+def _resolve_champion(name: str) -> tuple[str, str, str]:
+    """(version, source URI, run id) of ``name@champion``.
+
+    Raises:
+        ModelUnavailable: the registry answered and has no champion.
+        RegistryUnreachable: the registry could not be asked.
+    """
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    from training.tracking import CHAMPION, configure
+
+    try:
+        uri = configure()
+        found = MlflowClient().get_model_version_by_alias(name, CHAMPION)
+    except MlflowException as exc:
+        if exc.error_code in NO_CHAMPION_CODES:
+            raise ModelUnavailable(
+                f"no {name}@{CHAMPION} in the registry; "
+                f"train one with `jingqing train {name} --calls FILE`"
+            ) from exc
+        raise RegistryUnreachable(f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # sqlite/file/network errors all mean "cannot ask"
+        raise RegistryUnreachable(f"{type(exc).__name__}: {exc}") from exc
+    log.debug("registry %s: %s@%s is version %s", uri, name, CHAMPION, found.version)
+    return str(found.version), str(found.source or ""), str(found.run_id or "")
+
+
+def _refresh_cache(name: str, version: str, source: str, run_id: str) -> Path:
+    """Copy version ``version`` of ``name`` into the cache (once) and mark it current."""
+    import mlflow.artifacts
+
+    root = cache_root() / name
+    root.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha1(f"{source}|{run_id}".encode()).hexdigest()[:10]
+    target = root / f"{version}-{digest}"
+    if not (target / "MLmodel").exists():
+        tmp = root / f".download-{uuid.uuid4().hex}"
+        try:
+            mlflow.artifacts.download_artifacts(
+                artifact_uri=f"models:/{name}/{version}", dst_path=str(tmp)
+            )
+        except Exception as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise RegistryUnreachable(f"cannot download {name} v{version}: {exc}") from exc
+        if target.exists():  # a half-written copy from an earlier crash
+            shutil.rmtree(target, ignore_errors=True)
+        os.replace(tmp, target)
+    meta = {
+        "name": name,
+        "version": version,
+        "dir": target.name,
+        "source": source,
+        "run_id": run_id,
+        "cached_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    pointer = root / "current.json"
+    tmp_pointer = root / f".current-{uuid.uuid4().hex}.json"
+    tmp_pointer.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(tmp_pointer, pointer)
+    _prune(root, keep=target.name)
+    return target
+
+
+def _prune(root: Path, keep: str) -> None:
+    """Keep the current copy and the newest other one (a roll-back target)."""
+    others = sorted(
+        (p for p in root.iterdir() if p.is_dir() and p.name != keep and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in others[KEEP_CACHED_VERSIONS - 1 :]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _cached(name: str) -> tuple[dict[str, Any], Path] | None:
+    pointer = cache_root() / name / "current.json"
+    try:
+        meta = json.loads(pointer.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    path = pointer.parent / str(meta.get("dir", ""))
+    return (meta, path) if (path / "MLmodel").exists() else None
+
+
+def load_champion(name: str) -> LoadedModel:
+    """Load ``name@champion``, falling back to the last-known-good copy if needed.
+
+    Raises:
+        ModelUnavailable: with a message fit for ``/readyz`` and the log.
+    """
+    from training.tracking import tracking_uri
+
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    try:
+        version, source, run_id = _resolve_champion(name)
+        path = _refresh_cache(name, version, source, run_id)
+    except RegistryUnreachable as exc:
+        cached = _cached(name)
+        if cached is None:
+            log.error(
+                "MLflow registry %s UNREACHABLE (%s) and no last-known-good copy of %s in %s",
+                tracking_uri(),
+                exc,
+                name,
+                cache_root(),
+            )
+            raise ModelUnavailable(
+                f"registry unreachable ({exc}) and no last-known-good copy of {name}"
+            ) from exc
+        meta, path = cached
+        log.error(
+            "MLflow registry %s UNREACHABLE (%s): serving LAST-KNOWN-GOOD copy of %s "
+            "version %s cached at %s (%s)",
+            tracking_uri(),
+            exc,
+            name,
+            meta.get("version"),
+            meta.get("cached_at"),
+            path,
+        )
+        model = _load_local(path)
+        return LoadedModel(name, str(meta.get("version")), model, "last-known-good cache", path)
+    model = _load_local(path)
+    log.info("loaded %s@champion version %s from the registry (%s)", name, version, path)
+    return LoadedModel(name, version, model, "registry", path)

@@ -1,0 +1,335 @@
+"""What the service does between validation and the answer: models, stores, audit.
+
+Kept out of ``service.py`` so the BentoML class stays a thin list of routes, and so this
+logic can be exercised without a server. No feature logic lives here: texts are masked
+with ``features.pii.mask_pii`` (the same masking the training data went through) and
+everything else is the models' own ``suggest`` / ``forecast``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from serving import auth
+from serving.audit import AuditLog
+from serving.feedback import FeedbackStore
+from serving.models import LoadedModel, ModelUnavailable, load_champion
+
+log = logging.getLogger("serving.runtime")
+
+MODEL_NAMES = ("triage", "forecast")
+DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024  # 256 texts x 2,000 CJK chars \u-escaped ~ 3.1 MB
+DEFAULT_MAX_LEAD_HOURS = 366 * 24
+WARM_TEXT = "XX路XX小区5号楼，与邻居因停车位发生口角。"
+
+
+class RequestProblem(ValueError):
+    """A well-formed request the models cannot answer (unknown grid, start out of range)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime switches, read once from the environment at start."""
+
+    api_token: str | None
+    max_body_bytes: int
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            api_token=auth.configured_token(),
+            max_body_bytes=int(os.environ.get("JINGQING_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
+        )
+
+
+def _mask(text: str) -> str:
+    from features.pii import mask_pii
+
+    return mask_pii(text)
+
+
+class OneLineBadRequests(logging.Filter):
+    """Turn BentoML's traceback for a rejected request body into one WARNING line.
+
+    A client's bad JSON is the client's mistake, not a server error: the 400 answer already
+    names the field, and a traceback per bad request would bury real errors in the log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and type(exc).__name__ == "ValidationError":
+            from serving.guard import field_message
+
+            path, method = (record.args or ("?", "?"))[:2]
+            errors = exc.errors(include_context=False, include_input=False)
+            record.msg = "rejected %s %s: %s"
+            record.args = (method, path, field_message(errors))
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def enable_logging() -> None:
+    """Make ``serving.*`` INFO lines visible under BentoML's server logging config.
+
+    BentoML sets the root logger to WARNING and disables loggers that existed before it
+    configured logging; the start-up summary and registry warnings must still show.
+    """
+    for name in ("serving", "serving.models", "serving.runtime"):
+        logger = logging.getLogger(name)
+        logger.disabled = False
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.INFO)
+
+
+def quiet_bad_requests() -> None:
+    target = logging.getLogger("bentoml._internal.server.http_app")
+    if not any(isinstance(f, OneLineBadRequests) for f in target.filters):
+        target.addFilter(OneLineBadRequests())
+
+
+def warm_jieba() -> None:
+    """Load jieba's dictionary now instead of on the first request (~2 s)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    if getattr(jieba.dt, "tmp_dir", None) is None:
+        from training.tracking import home
+
+        cache = home() / ".cache" / "jieba"
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            jieba.dt.tmp_dir = str(cache)
+        except OSError:
+            pass  # jieba falls back to the system temp dir
+    jieba.initialize()
+
+
+class Runtime:
+    """Champion models plus the feedback store and audit log of one service process."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.models: dict[str, LoadedModel] = {}
+        self.missing: dict[str, str] = {}
+        self.labels: list[str] = []
+        self.feedback = FeedbackStore()
+        self.audit = AuditLog()
+
+    # -- start-up ---------------------------------------------------------------------
+    def start(self) -> Runtime:
+        """Warm jieba, load and warm both champions; log what is (not) being served."""
+        t0 = time.perf_counter()
+        enable_logging()
+        quiet_bad_requests()
+        warm_jieba()
+        for name in MODEL_NAMES:
+            try:
+                loaded = load_champion(name)
+                getattr(self, f"_warm_{name}")(loaded)
+            except ModelUnavailable as exc:
+                self.missing[name] = str(exc)
+            except Exception as exc:  # a broken artifact must not take the service down
+                log.exception("loading %s@champion failed", name)
+                self.missing[name] = f"loading failed: {type(exc).__name__}: {exc}"
+            else:
+                self.models[name] = loaded
+        for name, reason in self.missing.items():
+            log.error("NOT READY: %s model missing: %s", name, reason)
+        served = ", ".join(f"{m.label} ({m.source})" for m in self.models.values()) or "none"
+        log.info(
+            "serving models: %s; auth %s; started in %.1f s; feedback db %s; audit log %s",
+            served,
+            "ON (Bearer token)" if self.settings.api_token else "off",
+            time.perf_counter() - t0,
+            self.feedback.path,
+            self.audit.path,
+        )
+        return self
+
+    def _warm_triage(self, loaded: LoadedModel) -> None:
+        first = loaded.model.suggest([_mask(WARM_TEXT)])
+        loaded.model.suggest([_mask(WARM_TEXT)] * 32)
+        self.labels = [str(label) for label in first[0]["probabilities"]]
+        loaded.extra["labels"] = self.labels
+
+    def _warm_forecast(self, loaded: LoadedModel) -> None:
+        model = loaded.model
+        grid_ids = [str(g) for g in model.grid_ids]
+        earliest, latest = forecast_window(model)
+        model.forecast(earliest, 1, grid_ids[:1])
+        loaded.extra.update(
+            grids=len(grid_ids), earliest_start=earliest.isoformat(), latest_end=latest.isoformat()
+        )
+
+    def close(self) -> None:
+        self.feedback.close()
+        self.audit.close()
+
+    # -- health -----------------------------------------------------------------------
+    def missing_reason(self, name: str) -> str | None:
+        if name in self.models:
+            return None
+        return self.missing.get(name, "not loaded")
+
+    def readiness(self) -> tuple[bool, dict[str, Any]]:
+        body: dict[str, Any] = {
+            "ready": not self.missing,
+            "models": {
+                name: {"version": m.label, "source": m.source, **m.extra}
+                for name, m in self.models.items()
+            },
+        }
+        if self.missing:
+            body["missing"] = dict(self.missing)
+            body["error"] = "not ready: " + "; ".join(
+                f"{name} model missing ({why})" for name, why in self.missing.items()
+            )
+        return not self.missing, body
+
+    # -- routes -----------------------------------------------------------------------
+    def classify(self, texts: list[str]) -> list[dict[str, Any]]:
+        """Suggestions for a batch of texts, possibly from several requests.
+
+        Texts arrive as ``ReceivedText`` (see ``schemas``) when they came over HTTP; each
+        carries its request id and arrival time for the answer and the audit line.
+        """
+        triage = self.models["triage"]
+        started = time.perf_counter()
+        masked = [_mask(str(text)) for text in texts]
+        raw = triage.model.suggest(masked)
+        if len(raw) != len(texts):
+            raise RuntimeError(f"{triage.label} returned {len(raw)} answers for {len(texts)}")
+        done = time.perf_counter()
+        fallback_id = uuid.uuid4().hex
+        answers, audit = [], []
+        for text, masked_text, s in zip(texts, masked, raw, strict=True):
+            request_id = getattr(text, "request_id", fallback_id)
+            received = getattr(text, "received", started)
+            urgent_score = s.get("urgent_score")
+            answer = {
+                "category": str(s["category"]),
+                "confidence": float(s["confidence"]),
+                "probabilities": {str(k): float(v) for k, v in s["probabilities"].items()},
+                "disposition": str(s["disposition"]),
+                "divert_to": str(s.get("divert_to") or ""),
+                "urgent": bool(s["urgent"]),
+                "urgent_score": None if urgent_score is None else float(urgent_score),
+                "keywords": [str(k) for k in s.get("keywords", [])],
+                "review": bool(s.get("review", False)),
+                "model_version": triage.label,
+                "request_id": request_id,
+            }
+            answers.append(answer)
+            audit.append(
+                {
+                    "request_id": request_id,
+                    "model_version": triage.label,
+                    "masked_text": masked_text,
+                    "suggestion": answer,
+                    "latency_ms": (done - received) * 1000.0,
+                }
+            )
+        self.audit.write(audit)
+        return answers
+
+    def forecast(
+        self, start: datetime, hours: int, grid_ids: list[str] | None
+    ) -> list[dict[str, Any]]:
+        """Rows of the champion forecast; RequestProblem names what cannot be answered."""
+        import pandas as pd
+
+        model = self.models["forecast"].model
+        known = [str(g) for g in model.grid_ids]
+        if grid_ids is not None:
+            known_set = set(known)
+            unknown = [g for g in grid_ids if g not in known_set]
+            if unknown:
+                shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+                raise RequestProblem(
+                    "grid_ids",
+                    f"{len(unknown)} unknown grid id(s): {shown} "
+                    f"(this model knows {len(known)} grids, e.g. {', '.join(known[:3])})",
+                )
+        first = _local_hour(start)
+        earliest, latest = forecast_window(model)
+        last = first + pd.Timedelta(hours=hours)
+        if first < earliest or last > latest:
+            raise RequestProblem(
+                "start",
+                f"{first.isoformat()} + {hours} h is outside what this model can forecast: "
+                f"start from {earliest.isoformat()} and end by {latest.isoformat()}",
+            )
+        try:
+            frame = model.forecast(first, hours, grid_ids)
+        except (ValueError, KeyError) as exc:  # the model's own range/grid checks
+            raise RequestProblem("start", str(exc)) from exc
+        hours_iso = [_local_hour(h).isoformat() for h in frame["hour"]]
+        return [
+            {
+                "grid_id": str(g),
+                "hour": h,
+                "mean": float(mean),
+                "p10": float(p10),
+                "p50": float(p50),
+                "p90": float(p90),
+            }
+            for g, h, mean, p10, p50, p90 in zip(
+                frame["grid_id"],
+                hours_iso,
+                frame["mean"],
+                frame["p10"],
+                frame["p50"],
+                frame["p90"],
+                strict=True,
+            )
+        ]
+
+    def add_feedback(self, fields: dict[str, Any]) -> int:
+        record = dict(fields)
+        record["text"] = _mask(record["text"])
+        return self.feedback.add(record)
+
+
+def _local_hour(value: Any) -> Any:
+    """A pandas Timestamp in the local timezone, floored to the hour (naive = local)."""
+    import pandas as pd
+
+    from features.labels import DEFAULT_TIMEZONE
+
+    ts = pd.Timestamp(value)
+    ts = ts.tz_localize(DEFAULT_TIMEZONE) if ts.tzinfo is None else ts.tz_convert(DEFAULT_TIMEZONE)
+    return ts.floor("h")
+
+
+def forecast_window(model: Any) -> tuple[Any, Any]:
+    """(earliest start, latest end) the forecast model can answer.
+
+    The contract gives ``history_end`` (first hour after the embedded history); models may
+    also expose ``earliest_start`` / ``latest_end`` to widen or narrow the window. Without
+    them a model forecasts from ``history_end`` up to a year ahead.
+    """
+    import pandas as pd
+
+    history_end = _local_hour(model.history_end)
+    earliest = getattr(model, "earliest_start", None)
+    latest = getattr(model, "latest_end", None)
+    earliest = _local_hour(earliest) if earliest is not None else history_end
+    latest = (
+        _local_hour(latest)
+        if latest is not None
+        else history_end + pd.Timedelta(hours=DEFAULT_MAX_LEAD_HOURS)
+    )
+    return earliest, latest

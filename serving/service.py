@@ -1,0 +1,87 @@
+"""The jingqing HTTP service: routes only; the work is in ``serving.runtime``.
+
+Run with ``jingqing serve`` (or ``bentoml serve serving.service:Jingqing``).
+``/classify`` uses BentoML adaptive batching: concurrent requests' texts are merged into
+one call of the model (``JINGQING_BATCHING=off`` turns it off, for comparison).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import anyio.to_thread
+import bentoml
+from starlette.responses import JSONResponse
+
+from serving import schemas
+from serving.guard import Guard
+from serving.runtime import DEFAULT_MAX_BODY_BYTES, RequestProblem, Runtime
+
+BATCHING = os.environ.get("JINGQING_BATCHING", "on").lower() not in ("off", "0", "false")
+MAX_BATCH_SIZE = 128
+MAX_LATENCY_MS = 2000  # upper bound before a queued request is shed with 503
+UI_DIR = Path(__file__).parent / "ui"
+
+_runtime: Runtime | None = None
+
+
+def current_runtime() -> Runtime | None:
+    """The runtime of the service instance in this process (None while starting)."""
+    return _runtime
+
+
+@bentoml.service(name="jingqing", traffic={"timeout": 60})
+class Jingqing:
+    """Triage suggestions and call forecasts for grid-based police dispatch."""
+
+    def __init__(self) -> None:
+        global _runtime
+        _runtime = self.runtime = Runtime().start()
+
+    @bentoml.on_shutdown
+    def close(self) -> None:
+        global _runtime
+        if _runtime is self.runtime:
+            _runtime = None
+        self.runtime.close()
+
+    @bentoml.api(
+        route="/classify",
+        input_spec=schemas.ClassifyRequest,
+        batchable=BATCHING,
+        batch_dim=0,
+        max_batch_size=MAX_BATCH_SIZE,
+        max_latency_ms=MAX_LATENCY_MS,
+    )
+    def classify(self, texts: list[str]) -> list[schemas.Suggestion]:
+        """Suggest category, routing and urgency for each call text, in order."""
+        return self.runtime.classify(texts)
+
+    @bentoml.api(route="/forecast", input_spec=schemas.ForecastRequest)
+    async def forecast(
+        self, start: datetime, hours: int, grid_ids: list[str] | None = None
+    ) -> list[schemas.ForecastRow]:
+        """Expected calls per grid per hour with p10/p50/p90 from the champion forecast."""
+        try:
+            return await anyio.to_thread.run_sync(self.runtime.forecast, start, hours, grid_ids)
+        except RequestProblem as exc:
+            return JSONResponse({"error": str(exc), "field": exc.field}, status_code=422)
+
+    @bentoml.api(route="/feedback", input_spec=schemas.FeedbackRequest)
+    async def feedback(self, **fields: object) -> schemas.FeedbackAck:
+        """Store the call taker's final decision; answers only once it is on disk."""
+        row_id = await anyio.to_thread.run_sync(self.runtime.add_feedback, fields)
+        return schemas.FeedbackAck(id=row_id)
+
+
+Jingqing.add_asgi_middleware(
+    Guard,
+    runtime_ref=current_runtime,
+    max_body_bytes=int(os.environ.get("JINGQING_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
+)
+if (UI_DIR / "__init__.py").exists():  # the operators' console (issue 6), under /ui
+    from serving.ui import mount_ui
+
+    mount_ui(Jingqing)

@@ -1,0 +1,112 @@
+"""Fixtures for the service tests: stores with stand-in champions, in-process clients.
+
+Logging a pyfunc costs a few seconds, so the stand-ins are registered once per session in
+``serving_store`` and each home gets a copy of that SQLite file (its artifact locations are
+absolute paths into the session store, which lives until the session ends).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from serving_fakes import FakeForecast, FakeTriage, register_fakes
+
+os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
+
+
+def _home(root: Path, db: Path | None) -> Path:
+    (root / "mlruns").mkdir(parents=True, exist_ok=True)
+    if db is not None:
+        shutil.copy(db, root / "mlruns" / "mlflow.db")
+    return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _prometheus_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(tmp_path_factory.mktemp("prometheus")))
+
+
+def _store(tmp_path_factory, mlflow_template: Path, name: str, **fakes) -> Path:
+    home = _home(tmp_path_factory.mktemp(name), mlflow_template)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JINGQING_HOME", str(home))
+        mp.delenv("MLFLOW_TRACKING_URI", raising=False)
+        register_fakes(**fakes)
+    return home / "mlruns" / "mlflow.db"
+
+
+@pytest.fixture(scope="session")
+def serving_store(tmp_path_factory, mlflow_template: Path) -> Path:
+    """A migrated MLflow DB with stand-in triage and forecast champions (version 1)."""
+    return _store(tmp_path_factory, mlflow_template, "serving-store")
+
+
+@pytest.fixture(scope="session")
+def custom_label_store(tmp_path_factory, mlflow_template: Path) -> Path:
+    """Champions whose triage model knows only labels the taxonomy never heard of."""
+    return _store(
+        tmp_path_factory,
+        mlflow_template,
+        "custom-label-store",
+        triage=FakeTriage(labels=("alpha", "beta", "gamma")),
+        forecast=FakeForecast(["Z1"], "2026-01-01"),
+    )
+
+
+@pytest.fixture
+def served_home(jingqing_home: Path, serving_store: Path) -> Path:
+    """``jingqing_home`` whose registry has the stand-in champions."""
+    shutil.copy(serving_store, jingqing_home / "mlruns" / "mlflow.db")
+    return jingqing_home
+
+
+def _forget_bentoml_metrics() -> None:
+    """Let another app instance register BentoML's metrics in this test process.
+
+    Each ``to_asgi()`` app registers the same Prometheus series in the global registry; a
+    real server has one app per process, tests have several.
+    """
+    from prometheus_client import REGISTRY
+
+    for collector, names in list(REGISTRY._collector_to_names.items()):
+        if any(name.startswith("bentoml_") for name in names):
+            REGISTRY.unregister(collector)
+
+
+def open_client(home: Path, **env: str) -> Iterator:
+    """An in-process client of a fresh service instance living in ``home``."""
+    from starlette.testclient import TestClient
+
+    _forget_bentoml_metrics()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JINGQING_HOME", str(home))
+        mp.setenv("BENTOML_HOME", str(home / "bentoml"))
+        mp.delenv("MLFLOW_TRACKING_URI", raising=False)
+        mp.delenv("JINGQING_API_TOKEN", raising=False)
+        for key, value in env.items():
+            mp.setenv(key, value)
+        from serving.service import Jingqing, current_runtime
+
+        with TestClient(Jingqing.to_asgi(), raise_server_exceptions=False) as client:
+            client.home = home
+            client.get("/readyz")  # binds this app's guard to this service instance
+            client.runtime = current_runtime()
+            yield client
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, serving_store: Path) -> Iterator:
+    """A module-wide in-process client with the stand-in champions, auth off."""
+    yield from open_client(_home(tmp_path_factory.mktemp("served"), serving_store))
+
+
+@pytest.fixture(scope="module")
+def fresh_home_factory(tmp_path_factory, mlflow_template: Path):
+    def make(db: Path | None = None) -> Path:
+        return _home(tmp_path_factory.mktemp("home"), db or mlflow_template)
+
+    return make
