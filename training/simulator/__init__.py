@@ -23,8 +23,9 @@ __all__ = ["MAX_GRID_DAYS", "SimulationResult", "run_simulate"]
 
 MAX_GRIDS = 5000
 MAX_DAYS = 3650
-# grids x days beyond this would mean tens of millions of calls and gigabytes of CSV.
-MAX_GRID_DAYS = 1_000_000
+# Beyond this a run makes more than ~1.3 million calls and needs several GB of memory (texts are
+# held in memory until the CSV is written); 51 grids x 10 years fits.
+MAX_GRID_DAYS = 200_000
 CALL_COLUMNS = (
     "call_id",
     "received_at",
@@ -90,8 +91,9 @@ class SimulationResult:
                 f"simulated {self.n_calls:,} calls ({self.n_citizen:,} citizen, "
                 f"{self.n_patrol:,} patrol) over {self.days} days x {self.grids} grids "
                 f"in {self.seconds:.1f} s",
-                f"calls/day {self.calls_per_day:.1f} (Jining ~{330 * self.grids / 51:.0f} for "
-                f"{self.grids} grids); citizen expected {self.expected_citizen:,.0f}",
+                f"calls/day {self.calls_per_day:.1f}, citizen {self.n_citizen / self.days:.1f} "
+                f"(Jining ~{330 * self.grids / 51:.0f} for {self.grids} grids); expected citizen "
+                f"calls {self.expected_citizen:,.0f}",
                 f"categories: {shares}",
                 f"transferred to police stations {100 * self.transfer_rate:.1f}% (Simao "
                 f"{100 * SIMAO_TRANSFER_RATE:.1f}%); diverted {100 * self.divert_share:.1f}%; "
@@ -110,7 +112,7 @@ def _check(out: str | os.PathLike, grids, days, start, seed, force: bool):
     if grids * days > MAX_GRID_DAYS:
         raise UserError(
             f"--grids x --days is {grids * days:,}, more than {MAX_GRID_DAYS:,} grid-days "
-            "(tens of millions of calls); simulate fewer grids or days"
+            "(over a million calls, several GB of memory); simulate fewer grids or days"
         )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise UserError(f"--seed must be a non-negative whole number, got {seed!r}")

@@ -110,7 +110,7 @@ _LANDMARKS = {
         "美食街",
         "新华书店",
     ),
-    "residential": ("菜市场", "社区卫生服务站", "幼儿园", "小学", "社区广场", "便利店"),
+    "residential": ("菜市场", "社区卫生服务站", "幼儿园", "小学", "老年活动中心", "便利店"),
     "nightlife": (
         "KTV",
         "酒吧",
@@ -124,7 +124,7 @@ _LANDMARKS = {
         "LiveHouse",
     ),
     "industrial": ("工业园", "物流园", "茶厂", "建材市场", "砖厂", "木材厂", "货运站", "工地"),
-    "village": ("村委会", "小卖部", "茶园", "村口", "鱼塘", "晒场", "农家乐"),
+    "village": ("村委会", "小卖部", "茶园", "村卫生室", "鱼塘", "小学", "农家乐"),
     "transport_hub": ("客运站", "火车站", "机场", "公交总站", "出租车停靠点", "长途汽车站"),
 }
 
@@ -315,20 +315,23 @@ def _places(kind: str, stem: str, rng: np.random.Generator) -> tuple[str, ...]:
         + _ROAD_SUFFIX[int(rng.integers(len(_ROAD_SUFFIX)))]
         for _ in range(3)
     ]
+    n_estates = {"residential": 3, "commercial": 2, "nightlife": 1, "transport_hub": 1}
     estates = [
         _ESTATE[int(rng.integers(len(_ESTATE)))]
         + _ESTATE_SUFFIX[int(rng.integers(len(_ESTATE_SUFFIX)))]
-        for _ in range(2 if kind in ("residential", "commercial", "nightlife") else 1)
+        for _ in range(n_estates.get(kind, 0))
     ]
     marks = _LANDMARKS[kind]
     picked = rng.choice(len(marks), size=min(3, len(marks)), replace=False)
     landmarks = [stem + marks[int(j)] for j in picked]
     places = list(roads)
-    places += [f"{roads[0]}{e}" for e in estates]
+    places += [f"{roads[k % 2]}{e}" for k, e in enumerate(estates)]
     places += landmarks
     places += [f"{roads[1]}{int(rng.integers(1, 400))}号"]
-    if kind == "village":
-        places += [f"{stem}村{int(rng.integers(1, 12))}组"]
+    if kind == "village":  # villages are addressed by village and group, not compounds
+        places += [
+            f"{stem}村{k}组" for k in sorted(rng.choice(np.arange(1, 13), 2, replace=False))
+        ]
     return tuple(dict.fromkeys(places))
 
 

@@ -40,7 +40,8 @@ def register(verbs) -> None:
         help="write a synthetic city: calls.csv, grids.geojson, intensity.parquet",
         description=(
             "Simulate 110 calls of a synthetic city (Simao-like layout, Jining volume, Simao "
-            "category and transfer shares). Deterministic by --seed."
+            "category and transfer shares). Deterministic by --seed. At most 200,000 grid-days "
+            "(--grids x --days)."
         ),
     )
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
