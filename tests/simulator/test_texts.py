@@ -183,3 +183,46 @@ def test_routing_shares_of_disputes_assistance_and_non_police(
 def test_unknown_category_is_rejected(gen: TextGenerator) -> None:
     with pytest.raises(ValueError, match="unknown category"):
         gen.sample("traffic", np.random.default_rng(0))
+
+
+@pytest.mark.parametrize(
+    "id_number", ["11010519491231002X", "440305199003071236", "530802198512010015"]
+)
+def test_id_check_digit_table(id_number: str) -> None:
+    # Given valid PRC ID numbers (the first is the standard's own example)
+    assert id_check_digit(id_number[:17]) == id_number[17]
+
+
+@pytest.mark.parametrize(
+    ("number", "ok"),
+    [("4111111111111111", True), ("4111 1111 1111 1111", True), ("4111111111111112", False)],
+)
+def test_luhn_table(number: str, ok: bool) -> None:
+    assert luhn_ok(number) is ok
+
+
+@pytest.mark.parametrize(
+    ("category", "subtype"),
+    [
+        ("criminal", "domestic_violence_injury"),  # family quarrel with a real wound
+        ("dispute", "family_quarrel"),  # no injury
+        ("public_order", "fight_no_injury"),
+        ("public_order", "party_noise"),  # strangers
+        ("dispute", "neighbour_noise"),  # a neighbour's everyday noise
+        ("assistance", "drunk_lying"),
+        ("public_order", "drunk_trouble"),
+        ("public_order", "fraud_attempt"),  # nothing lost
+        ("criminal", "telecom_fraud"),  # money lost
+    ],
+)
+def test_hard_cases_sit_in_their_taxonomy_category(
+    gen: TextGenerator, category: str, subtype: str
+) -> None:
+    assert subtype in gen.subtypes(category)
+
+
+def test_generators_share_one_build_and_agree(gen: TextGenerator) -> None:
+    other = TextGenerator()
+    a = [gen.sample("criminal", np.random.default_rng(3)) for _ in range(3)]
+    b = [other.sample("criminal", np.random.default_rng(3)) for _ in range(3)]
+    assert a == b

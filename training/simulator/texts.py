@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from itertools import accumulate
 
 import numpy as np
@@ -107,7 +108,8 @@ def _compile(template: str) -> Alt:
     return tuple(parts)
 
 
-def _compile_list(items: list[str]) -> tuple[Alt, ...]:
+@cache
+def _compile_list(items: tuple[str, ...]) -> tuple[Alt, ...]:
     return tuple(_compile(s) for s in items)
 
 
@@ -278,12 +280,20 @@ def _cum(weights: list[float]) -> list[float]:
     return [c / total for c in accumulate(weights)]
 
 
+# Compiled sub-types are immutable, so every generator in the process shares one build.
+_BUILT: dict[str, tuple] = {}
+
+
 class TextGenerator:
     """Writes simulated 110 call texts with their routing labels."""
 
     def __init__(self) -> None:
-        self._subtypes: dict[str, list[_SubType]] = {}
         self._weights: dict[tuple[str, str, int], tuple[list[_SubType], list[float]]] = {}
+        cached = _BUILT.get("state")
+        if cached is not None:
+            self._subtypes, self._trad_full, self._trad_half = cached
+            return
+        self._subtypes: dict[str, list[_SubType]] = {}
         base = {k: list(v) for k, v in common.COMMON.items()}
         voice_extra = {
             "record": common.RECORD_SLOTS,
@@ -307,6 +317,7 @@ class TextGenerator:
                 )
             self._subtypes[category] = compiled
         self._trad_full, self._trad_half = _traditional_tables(self._all_chars())
+        _BUILT["state"] = (self._subtypes, self._trad_full, self._trad_half)
 
     # ---- construction -------------------------------------------------------------------------
     def _build(self, category, name, spec, base, shared, hints, voice_extra, frames, pii_voice):
@@ -354,7 +365,7 @@ class TextGenerator:
             if "spot" in spec:
                 for g in GRID_KINDS:
                     raw["spot_" + g] = spec["spot"]
-            st.tables[voice] = {k: _compile_list(v) for k, v in raw.items()}
+            st.tables[voice] = {k: _compile_list(tuple(v)) for k, v in raw.items()}
         return st
 
     def _all_chars(self) -> str:
@@ -539,6 +550,7 @@ def _stream(rng: np.random.Generator) -> Iterator[float]:
         yield from rng.random(48).tolist()
 
 
+@lru_cache(maxsize=4)
 def _traditional_tables(chars: str) -> tuple[dict[int, str], dict[int, str]]:
     """Simplified→traditional character maps (all, and a fixed half) for speech noise."""
     import zhconv

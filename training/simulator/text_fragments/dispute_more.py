@@ -201,3 +201,11 @@ _MORE: dict[str, dict] = {
     },
 }
 extend_subtypes(SUBTYPES, _MORE)
+extend_subtypes(
+    SUBTYPES,
+    {
+        "customer_dispute": {"pii": ("phone", "landline")},
+        "property_mgmt": {"pii": ("phone", "landline")},
+        "unpaid_wages": {"pii": ("phone", "idno", "landline")},
+    },
+)

@@ -146,3 +146,10 @@ _MORE: dict[str, dict] = {
     },
 }
 extend_subtypes(SUBTYPES, _MORE)
+extend_subtypes(
+    SUBTYPES,
+    {
+        "price_service_complaint": {"pii": ("phone", "landline")},
+        "building_matter": {"pii": ("phone", "landline")},
+    },
+)
