@@ -293,3 +293,21 @@ _MORE: dict[str, dict] = {
     },
 }
 extend_subtypes(SUBTYPES, _MORE)
+
+_THEFT_HINTS = {
+    "transfer": (
+        W("报警人要求追回损失 报警人要求调取监控"),
+        W("你们一定要帮我找回来 能不能帮我查下监控"),
+    ),
+    "on_scene": (
+        W("物品已找回 嫌疑人已归还财物 报警人表示不再追究"),
+        W("东西后来找到了 东西还回来了 算了我不追究了"),
+    ),
+}
+extend_subtypes(
+    SUBTYPES,
+    {
+        name: {"hints": _THEFT_HINTS}
+        for name in ("pickpocket", "burglary", "ebike_theft", "vehicle_break_in", "snatching")
+    },
+)

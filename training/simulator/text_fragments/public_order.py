@@ -285,7 +285,7 @@ SUBTYPES: dict[str, dict] = {
     "fraud_attempt": {
         "w": 1.2,
         "hours": "day",
-        "pii": ("phone", "card"),
+        "pii": ("phone",),
         "pii_p": 0.3,
         "r": [
             "{who}接到自称公安的电话，称其涉嫌洗钱，报警人未转账",
