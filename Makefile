@@ -34,12 +34,15 @@ format: $(STAMP)
 	$(BIN)/ruff format features training serving tests benchmarks
 	$(BIN)/ruff check --fix features training serving tests benchmarks
 
+# The demo city ends today, so "the coming day and week" are really ahead of us.
+DEMO_START ?= $(shell date -d '-365 days' +%Y-%m-%d 2>/dev/null || echo 2025-01-01)
+
 demo: $(STAMP)
-	$(BIN)/jingqing simulate --out $(DEMO_DIR)
+	$(BIN)/jingqing simulate --out $(DEMO_DIR) --start $(DEMO_START) --force
 	$(BIN)/jingqing validate $(DEMO_DIR)/calls.csv
 	$(BIN)/jingqing train triage --calls $(DEMO_DIR)/calls.csv
 	$(BIN)/jingqing train forecast --calls $(DEMO_DIR)/calls.csv
-	$(BIN)/jingqing forecast --start "$$(date +%Y-%m-%dT00:00)" --hours 168 --output $(DEMO_DIR)/forecast.csv
+	$(BIN)/jingqing forecast --hours 168 --output $(DEMO_DIR)/forecast.csv
 	$(BIN)/jingqing serve --port $(PORT)
 
 bench: $(STAMP)
