@@ -147,3 +147,28 @@ def register_and_promote(
     )
     log.info(promotion.summary())
     return promotion
+
+
+def promote(name: str, version: str | int, reason: str) -> str | None:
+    """Make ``version`` of ``name`` the champion by a human decision; return the old one.
+
+    ``register_and_promote`` applies the metric rule when a model is trained; this is the
+    explicit override a data scientist uses after comparing runs (e.g. on a wider
+    evaluation than the promotion metric). The reason is kept as a version tag so the
+    registry shows why the champion changed; the previous champion becomes ``challenger``.
+    """
+    from mlflow import MlflowClient
+
+    client = MlflowClient()
+    current = champion_version(name)
+    previous = str(current.version) if current is not None else None
+    version = str(version)
+    client.get_model_version(name, version)  # fails clearly if the version does not exist
+    client.set_model_version_tag(name, version, "promoted_by_hand", reason)
+    client.set_registered_model_alias(name, CHAMPION, version)
+    if previous is not None and previous != version:
+        client.set_registered_model_alias(name, CHALLENGER, previous)
+    log.info(
+        "model %s v%s promoted to @champion by hand (was v%s): %s", name, version, previous, reason
+    )
+    return previous

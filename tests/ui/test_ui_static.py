@@ -1,0 +1,88 @@
+"""The console's static route and the ``/grids`` GeoJSON, without a browser or a model."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from starlette.testclient import TestClient
+
+from serving.ui import UI_DIR, ui_app
+from serving.ui.grids import grid_collection, grids_app
+
+SQUARE = [[[116.30, 39.90], [116.31, 39.90], [116.31, 39.91], [116.30, 39.91], [116.30, 39.90]]]
+
+
+def _geojson(*grid_ids: str) -> str:
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"grid_id": gid, "kind": "residential", "name": f"网格{gid}"},
+                    "geometry": {"type": "Polygon", "coordinates": SQUARE},
+                }
+                for gid in grid_ids
+            ],
+        }
+    )
+
+
+def test_console_files_are_served_and_nothing_else() -> None:
+    client = TestClient(ui_app())
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.text == (UI_DIR / "index.html").read_text(encoding="utf-8")
+    assert client.get("/app.js").headers["content-type"].startswith("text/javascript")
+    assert client.get("/app.css").headers["content-type"].startswith("text/css")
+    for private in ("__init__.py", "grids.py", "../service.py", "missing.html"):
+        assert client.get(f"/{private}").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["index.html", "app.js", "app.css"])
+def test_console_loads_nothing_from_the_internet(name: str) -> None:
+    text = (UI_DIR / name).read_text(encoding="utf-8")
+    for remote in ("http://", "https://", "//cdn", "@import", "fonts.googleapis"):
+        if remote == "http://" and name == "app.js":
+            # the only absolute URL allowed is the SVG namespace, which is never fetched
+            text = text.replace("http://www.w3.org/2000/svg", "")
+        assert remote not in text, f"{name} references {remote}"
+
+
+def test_grids_keep_the_models_polygons_in_model_order() -> None:
+    model = SimpleNamespace(grid_ids=["B", "A"], geojson=_geojson("A", "B", "Z"))
+    fc = grid_collection(model)
+    assert [f["properties"]["grid_id"] for f in fc["features"]] == ["B", "A"]
+    assert all(f["geometry"]["type"] == "Polygon" for f in fc["features"])
+    assert fc["features"][1]["properties"]["name"] == "网格A"
+
+
+def test_grids_fall_back_to_centroids_then_to_bare_ids() -> None:
+    model = SimpleNamespace(
+        grid_ids=["A", "B", "C"], geojson=_geojson("A"), centroids={"B": (116.3, 39.9)}
+    )
+    kinds = [f["geometry"] and f["geometry"]["type"] for f in grid_collection(model)["features"]]
+    assert kinds == ["Polygon", "Point", None]
+
+
+def test_unreadable_geojson_still_lists_every_grid() -> None:
+    fc = grid_collection(SimpleNamespace(grid_ids=["7", "8"], geojson="{not json"))
+    assert [(f["properties"]["grid_id"], f["geometry"]) for f in fc["features"]] == [
+        ("7", None),
+        ("8", None),
+    ]
+
+
+def test_grids_route_answers_503_until_the_forecast_model_is_loaded() -> None:
+    holder: dict[str, object] = {}
+    client = TestClient(grids_app(lambda: holder.get("model")))
+    missing = client.get("/")
+    assert missing.status_code == 503
+    assert "forecast model" in missing.json()["error"]
+    holder["model"] = SimpleNamespace(grid_ids=["A"], geojson=_geojson("A"))
+    fc = client.get("/").json()
+    assert fc["type"] == "FeatureCollection"
+    assert fc["features"][0]["properties"]["grid_id"] == "A"
