@@ -10,6 +10,7 @@ import pytest
 
 from features.labels import CATEGORIES, DISPOSITIONS, DIVERT_TO
 from training.simulator.text_fragments.pii import id_check_digit, luhn_ok
+from training.simulator.text_fragments.places import place_type
 from training.simulator.texts import GRID_KINDS, VOICES, CallText, TextGenerator
 
 # Simao shares (TAXONOMY.md): calls per category and transferred per category.
@@ -37,24 +38,24 @@ def gen() -> TextGenerator:
 
 @pytest.fixture(scope="module")
 def per_category(gen: TextGenerator) -> dict[str, list[CallText]]:
-    """50,000 calls of each category (default hour and grid kind)."""
+    """20,000 calls of each category (default hour and grid kind): shares within ±0.01."""
     out = {}
     for i, category in enumerate(CATEGORIES):
         rng = np.random.default_rng(100 + i)
-        out[category] = [gen.sample(category, rng) for _ in range(50_000)]
+        out[category] = [gen.sample(category, rng) for _ in range(20_000)]
     return out
 
 
 @pytest.fixture(scope="module")
 def mixed(gen: TextGenerator) -> list[CallText]:
-    """50,000 calls with the Simao category mix, varied hours and grid kinds."""
+    """30,000 calls with the Simao category mix, varied hours and grid kinds."""
     rng = np.random.default_rng(0)
     cats = list(SIMAO_CALLS)
     p = np.array([SIMAO_CALLS[c] for c in cats], dtype=float)
     p /= p.sum()
-    drawn = rng.choice(len(cats), size=50_000, p=p)
-    hours = rng.integers(0, 24, size=50_000)
-    grids = rng.integers(0, len(GRID_KINDS), size=50_000)
+    drawn = rng.choice(len(cats), size=30_000, p=p)
+    hours = rng.integers(0, 24, size=30_000)
+    grids = rng.integers(0, len(GRID_KINDS), size=30_000)
     return [
         gen.sample(cats[c], rng, hour=int(h), grid_kind=GRID_KINDS[g])
         for c, h, g in zip(drawn, hours, grids, strict=True)
@@ -226,3 +227,67 @@ def test_generators_share_one_build_and_agree(gen: TextGenerator) -> None:
     a = [gen.sample("criminal", np.random.default_rng(3)) for _ in range(3)]
     b = [other.sample("criminal", np.random.default_rng(3)) for _ in range(3)]
     assert a == b
+
+
+_CLOCK_24 = re.compile(r"(?<!\d)(\d{1,2})(?::|时)(\d{2}|\d{1,2}(?=分))")
+_CLOCK_12 = re.compile(r"(凌晨|早上|上午|中午|下午|晚上)(\d{1,2})点(\d{1,2})分")
+
+
+def _clock_minutes(text: str) -> list[int]:
+    """Minutes of the day of every clock time written in ``text``."""
+    out = [int(h) * 60 + int(m) for h, m in _CLOCK_24.findall(text)]
+    for part, h, m in _CLOCK_12.findall(text):
+        afternoon = part in ("下午", "晚上") or (part == "中午" and int(h) < 11)
+        hour = int(h) + (12 if afternoon and int(h) < 12 else 0)
+        out.append(hour * 60 + int(m))
+    return out
+
+
+def test_clock_times_never_come_after_the_call(gen: TextGenerator) -> None:
+    # Given calls received at random minutes, then every clock time they mention is at most
+    # an hour before receipt (wrapping past midnight), never later
+    rng = np.random.default_rng(11)
+    seen = 0
+    for i in range(6_000):
+        hour, minute = int(rng.integers(24)), int(rng.integers(60))
+        call = gen.sample(CATEGORIES[i % 5], rng, hour=hour, minute=minute, place="人民路")
+        for t in _clock_minutes(call.text):
+            seen += 1
+            assert 0 <= (hour * 60 + minute - t) % 1440 <= 60, (hour, minute, call.text)
+    assert seen > 300
+
+
+def test_minute_is_optional_and_keeps_the_old_behaviour(gen: TextGenerator) -> None:
+    a = gen.sample("criminal", np.random.default_rng(5), hour=9)
+    b = gen.sample("criminal", np.random.default_rng(5), hour=9, minute=None)
+    assert a == b
+
+
+@pytest.mark.parametrize(
+    ("place", "kind"),
+    [("人民路", "road"), ("人民路123号", "road"), ("阳光小区", "estate"), ("北环清吧", "venue")]
+    + [("思茅村4组", "village"), ("宁洱万达广场", "venue"), ("万象城", "venue")],
+)
+def test_place_types_are_read_off_the_name(place: str, kind: str) -> None:
+    assert place_type(place) == kind
+
+
+def test_the_event_chooses_its_spot_not_the_grid_kind(gen: TextGenerator) -> None:
+    # Given home events in a nightlife grid, then no karaoke booth or bar counter appears
+    rng = np.random.default_rng(12)
+    bar = ("包厢", "吧台", "卡座", "大厅")
+    homes = {"neighbour_noise", "family_quarrel", "neighbour_leak", "landlord_tenant"}
+    calls = [
+        gen.sample("dispute", rng, hour=21, grid_kind="nightlife", place="北环清吧")
+        for _ in range(3_000)
+    ]
+    home_calls = [c for c in calls if c.subtype in homes]
+    assert len(home_calls) > 300
+    assert not [c.text for c in home_calls if any(w in c.text for w in bar)]
+    # and street events at a compound are not placed inside a flat
+    street = [
+        gen.sample("non_police", rng, grid_kind="residential", place="阳光小区")
+        for _ in range(3_000)
+    ]
+    vendors = [c for c in street if c.subtype == "street_vendor"]
+    assert vendors and not [c.text for c in vendors if "单元" in c.text]

@@ -212,19 +212,21 @@ def write_texts(
         calls["kind"].to_numpy(),
         calls["hour"].to_numpy(),
         calls["source"].to_numpy(),
+        calls["received_at"].dt.minute.to_numpy(),
         strict=True,
     )
     iterator = progress(rows) if progress is not None else rows
     place_u = rng.random(n)
-    for i, (category, grid, kind, hour, source) in enumerate(iterator):
+    for i, (category, grid, kind, hour, source, minute) in enumerate(iterator):
         options = places[grid]
         place = options[int(place_u[i] * len(options))]
-        call = generator.sample(category, rng, hour=int(hour), grid_kind=kind, place=place)
+        kw = {"hour": int(hour), "grid_kind": kind, "place": place, "minute": int(minute)}
+        call = generator.sample(category, rng, **kw)
         if source == "patrol":
             for _ in range(12):  # patrol records are written as dispatch records
                 if call.voice == "record":
                     break
-                call = generator.sample(category, rng, hour=int(hour), grid_kind=kind, place=place)
+                call = generator.sample(category, rng, **kw)
             lead = _PATROL_LEADS[int(rng.integers(len(_PATROL_LEADS)))]
             text[i] = lead + call.text
         else:

@@ -42,6 +42,7 @@ from training.simulator.text_fragments.pii import (
     fake_mobile,
     fake_plate,
 )
+from training.simulator.text_fragments.places import LOC, PLACE_TYPES, SPOTS, place_type
 
 VOICES = ("record", "note", "speech")
 GRID_KINDS = ("commercial", "residential", "nightlife", "industrial", "village", "transport_hub")
@@ -116,11 +117,12 @@ def _compile_list(items: tuple[str, ...]) -> tuple[Alt, ...]:
 class _Ctx:
     """Per-call state the dynamic slots need."""
 
-    __slots__ = ("body", "hour", "pii", "place")
+    __slots__ = ("body", "hour", "minute", "pii", "place")
 
-    def __init__(self, hour: int, place: str) -> None:
+    def __init__(self, hour: int, place: str, minute: int | None = None) -> None:
         self.body = ""
         self.hour = hour
+        self.minute = minute
         self.place = place
         self.pii: list[str] = []
 
@@ -162,8 +164,15 @@ def _amount(lo: int, hi: int) -> Callable:
 
 
 def _clock(nx: Callable[[], float], ctx: _Ctx) -> str:
-    h = ctx.hour
-    m = int(nx() * 60)
+    """A clock time at or before the call: within its hour, or up to 45 minutes before it.
+
+    Why: a record saying "22:56许" for a call received at 22:10 is impossible.
+    """
+    if ctx.minute is None:
+        h = ctx.hour
+        m = int(nx() * 60)
+    else:
+        h, m = divmod((ctx.hour * 60 + ctx.minute - int(nx() * 46)) % 1440, 60)
     u = nx()
     if u < 0.5:
         return f"{h:02d}:{m:02d}"
@@ -182,6 +191,40 @@ def _clock(nx: Callable[[], float], ctx: _Ctx) -> str:
     )
     h12 = h if h <= 12 else h - 12
     return f"{part}{h12}点" + ("多" if u < 0.85 else f"{m}分")
+
+
+_DAYPARTS = (
+    (0, ("凌晨",)),
+    (5, ("早上", "一早", "清早")),
+    (8, ("上午", "早上")),
+    (11, ("中午",)),
+    (13, ("下午",)),
+    (18, ("傍晚", "晚上")),
+    (20, ("晚上",)),
+    (22, ("晚上", "深夜")),
+)
+
+
+def _daypart_now(nx: Callable[[], float], ctx: _Ctx) -> str:
+    """A part of today that has already begun at the call's hour ("今天{daypart_now}")."""
+    started = [w for h, ws in _DAYPARTS if h <= ctx.hour for w in ws]
+    return started[int(nx() * len(started))]
+
+
+def _late(nx: Callable[[], float], ctx: _Ctx) -> str:
+    """How late it is now, true to the call's hour (noise complaints say "凌晨2点了")."""
+    h = ctx.hour
+    u = nx()
+    if h < 5:
+        return (f"凌晨{_CN_HOUR[h]}点多了", "半夜", "深更半夜", "这都凌晨了")[int(u * 4)]
+    if h >= 22:
+        return (f"{_CN_HOUR[h - 12]}点多了", "深夜", "半夜", "这么晚了")[int(u * 4)]
+    if h >= 18:
+        return (f"晚上{_CN_HOUR[h - 12]}点多了", "这个点", "晚上")[int(u * 3)]
+    return ("大白天", "一整天", "从早到现在", "这个时间")[int(u * 4)]
+
+
+_CN_HOUR = ("十二", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 
 
 def _bldg(nx: Callable[[], float], ctx: _Ctx) -> str:
@@ -224,6 +267,8 @@ _SPECIALS: dict[str, Callable] = {
     "amt_s": _amount(20, 900),
     "amt_b": _amount(3000, 500000),
     "clock": _clock,
+    "daypart_now": _daypart_now,
+    "late": _late,
     "bldg": _bldg,
     "digits4": _digits(4),
     "digits8": _digits(8),
@@ -272,6 +317,8 @@ class _SubType:
         "weight",
         "grid",
         "hours",
+        "loc",
+        "spot_keys",
     )
 
 
@@ -333,6 +380,8 @@ class TextGenerator:
         st.detail_p = float(spec.get("detail_p", 0.65))
         st.calm_p = float(spec.get("calm_p", 0.4))
         st.hint_p = float(spec.get("hint_p", 0.6))
+        st.loc = "any" if "spot" in spec else spec.get("loc", LOC.get(name, "any"))
+        st.spot_keys = None if st.loc == "any" else {t: f"sp_{st.loc}_{t}" for t in PLACE_TYPES}
         route = spec.get("route") or _DEFAULT_ROUTE[category]
         route = [(d, spec.get("divert", "none") if t == "*" else t, p) for d, t, p in route]
         st.route = route
@@ -365,6 +414,9 @@ class TextGenerator:
             if "spot" in spec:
                 for g in GRID_KINDS:
                     raw["spot_" + g] = spec["spot"]
+            if st.spot_keys is not None:
+                for t, key in st.spot_keys.items():
+                    raw[key] = SPOTS[st.loc][t]
             st.tables[voice] = {k: _compile_list(tuple(v)) for k, v in raw.items()}
         return st
 
@@ -402,8 +454,14 @@ class TextGenerator:
         hour: int = 12,
         grid_kind: str = "residential",
         place: str | None = None,
+        minute: int | None = None,
     ) -> CallText:
-        """Write one call of ``category``; ``hour`` and ``grid_kind`` shift the sub-type mix."""
+        """Write one call of ``category``; ``hour`` and ``grid_kind`` shift the sub-type mix.
+
+        ``place`` is the grid's place name (a generated one when None); the event appends a
+        spot that fits it. ``minute`` (of the call's receipt) keeps every clock time in the
+        text at or before ``hour:minute``; without it, times stay within ``hour``.
+        """
         if category not in self._subtypes:
             raise ValueError(f"unknown category {category!r}")
         if grid_kind not in GRID_KINDS:
@@ -420,10 +478,16 @@ class TextGenerator:
         else:
             d, t, _ = st.route[min(bisect_right(st.route_cum, nx()), len(st.route_cum) - 1)]
         table = st.tables[voice]
-        ctx = _Ctx(hour, "")
+        ctx = _Ctx(hour, "", None if minute is None else int(minute) % 60)
         ex = self._expand
         base_place = place if place else ex(_pick(table["place_" + grid_kind], nx), table, nx, ctx)
-        spot = ex(_pick(table["spot_" + grid_kind], nx), table, nx, ctx)
+        if st.spot_keys is None:
+            spots = table["spot_" + grid_kind]
+        else:
+            spots = table[st.spot_keys[place_type(base_place)]]
+        spot = ex(_pick(spots, nx), table, nx, ctx)
+        if spot and base_place.endswith(spot):
+            spot = ""
         ctx.place = base_place + spot
         parts = [ex(_pick(table["MAIN"], nx), table, nx, ctx)]
         if table["DETAIL"] and nx() < st.detail_p:

@@ -339,7 +339,7 @@ COMMON: dict[str, list[str]] = {
         "几分钟前",
         "{clock}左右",
         "{clock}",
-        "今天{daypart}",
+        "今天{daypart_now}",
         "昨天{daypart}",
     ],
     "daypart": ["上午", "下午", "晚上", "中午", "凌晨", "早上"],

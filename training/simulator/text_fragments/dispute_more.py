@@ -14,7 +14,7 @@ SLOTS: dict[str, list[str]] = {
 SUBTYPES: dict[str, dict] = {
     "neighbour_noise": {
         "r": W(
-            "{nb}深夜洗衣服噪音大，双方{quarrel} {nb}天天早上{clock}就开始剁肉，双方{quarrel} "
+            "{nb}深夜洗衣服噪音大，双方{quarrel} {nb}天天早上六点就开始剁肉，双方{quarrel} "
             "{nb}家麻将声音太大，双方{quarrel} {nb}在家练琴影响休息，双方{quarrel} "
             "{nb}的音响震得墙响，双方{quarrel}"
         ),

@@ -13,7 +13,7 @@ SLOTS: dict[str, list[str]] = {
         "放低音炮",
         "吹拉弹唱",
     ],
-    "late": ["凌晨{n_small}点了", "半夜", "深夜", "{clock}", "十二点多了", "一两点了"],
+    # "late" (how late it is now) is generated to match the call hour, see texts._late
     "thing_broken": [
         "车窗",
         "玻璃门",
