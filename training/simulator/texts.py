@@ -23,13 +23,16 @@ import numpy as np
 
 from training.simulator.text_fragments import (
     assistance,
+    assistance_extra,
     assistance_more,
     common,
     criminal,
     criminal_more,
     dispute,
+    dispute_extra,
     dispute_more,
     non_police,
+    non_police_extra,
     non_police_more,
     public_order,
     public_order_more,
@@ -52,9 +55,9 @@ _VOICE_CUM = (0.45, 0.75, 1.0)
 _MODULES = {
     "criminal": (criminal, criminal_more),
     "public_order": (public_order, public_order_more),
-    "dispute": (dispute, dispute_more),
-    "assistance": (assistance, assistance_more),
-    "non_police": (non_police, non_police_more),
+    "dispute": (dispute, dispute_more, dispute_extra),
+    "assistance": (assistance, assistance_more, assistance_extra),
+    "non_police": (non_police, non_police_more, non_police_extra),
 }
 _LIST_KEYS = ("r", "n", "s", "d", "ds", "ur", "us", "cr", "cs", "spot")
 
@@ -417,7 +420,9 @@ class TextGenerator:
             if st.spot_keys is not None:
                 for t, key in st.spot_keys.items():
                     raw[key] = SPOTS[st.loc][t]
-            st.tables[voice] = {k: _compile_list(tuple(v)) for k, v in raw.items()}
+            table = {k: _compile_list(tuple(v)) for k, v in raw.items()}
+            _check_slots(name, voice, table)
+            st.tables[voice] = table
         return st
 
     def _all_chars(self) -> str:
@@ -603,6 +608,15 @@ def _merge_modules(modules) -> tuple[dict, dict, dict]:
                 else:
                     into[key] = value
     return shared, hints, specs
+
+
+def _check_slots(name: str, voice: str, table: dict[str, tuple[Alt, ...]]) -> None:
+    """Fail at build time, not mid-simulation, when a template names an unknown slot."""
+    for alts in table.values():
+        for alt in alts:
+            for item in () if isinstance(alt, str) else alt:
+                if item.__class__ is tuple and item[0] not in table:
+                    raise ValueError(f"{name} ({voice}): unknown slot {{{item[0]}}}")
 
 
 def _pick(alts: tuple[Alt, ...], nx) -> Alt:

@@ -156,6 +156,7 @@ LOC: dict[str, str] = {
     "utility_cutoff_dispute": "compound",
     "traffic_scrape": "street",
     "delivery_dispute": "compound",
+    "dog_bite_comp": "compound",
     # assistance
     "locked_out": "home",
     "home_accident": "home",
