@@ -7,8 +7,8 @@ patrol activity does not feed itself) and keeps the grid geometry for the planne
 
 from __future__ import annotations
 
-import json
 import logging
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,49 +31,21 @@ class ForecastData:
     n_calls: int = 0
 
 
-def _read_calls(
+def load_calls_for(
     path: Path,
     mapping: dict[str, str] | None,
     timezone: str,
-    grids: object | None,
-    cell_size_m: float | None,
+    *,
+    require: object = "forecast",
+    grids: object | None = None,
 ) -> pd.DataFrame:
-    try:
-        from features.schema import load_calls
-    except ModuleNotFoundError:  # schema module not in this build yet
-        return _read_calls_minimal(path, mapping, timezone)
+    """The schema loader; text is not needed for counts, so it is not masked here (and
+    never stored: only counts per grid-hour leave this module)."""
+    from features.schema import load_calls
+
     return load_calls(
-        path,
-        mapping=mapping,
-        require="forecast",
-        timezone=timezone,
-        grids=grids,
-        cell_size_m=cell_size_m,
-        mask_text=False,
+        path, mapping=mapping, require=require, timezone=timezone, grids=grids, mask_text=False
     )
-
-
-def _read_calls_minimal(path: Path, mapping: dict[str, str] | None, timezone: str) -> pd.DataFrame:
-    """Bare reader used only when ``features.schema`` is unavailable."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for col, src in (mapping or {}).items():
-        if src not in frame.columns:
-            raise UserError(f"--map {col}={src}: no column {src!r} in {path}")
-        frame[col] = frame[src]
-    for col in ("received_at", "grid_id"):
-        if col not in frame.columns:
-            raise UserError(f"{path}: missing column {col!r}")
-    when = pd.to_datetime(frame["received_at"], errors="coerce", format="mixed")
-    if when.isna().any():
-        row = int(np.flatnonzero(when.isna().to_numpy())[0]) + 2
-        raise UserError(f"{path}: row {row}, column received_at: unparsable time")
-    if when.dt.tz is None:
-        when = when.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
-    frame["received_at"] = when.dt.tz_convert(timezone)
-    for col in ("lat", "lon"):
-        if col in frame.columns:
-            frame[col] = pd.to_numeric(frame[col], errors="coerce")
-    return frame.dropna(subset=["received_at"])
 
 
 def load_forecast_data(
@@ -99,7 +71,12 @@ def load_forecast_data(
             raise UserError(f"grids file not found: {gpath}")
         grids = GridSet.from_geojson(gpath)
         geojson_text = gpath.read_text(encoding="utf-8")
-    calls = _read_calls(path, mapping, timezone, grids, cell_size_m)
+    if grids is not None and cell_size_m is not None:
+        raise UserError("give --grids-geojson or --cell-size, not both")
+    if cell_size_m is not None:
+        calls, grids, geojson_text = _lattice_calls(path, mapping, timezone, cell_size_m)
+    else:
+        calls = load_calls_for(path, mapping, timezone, grids=grids)
     if "source" in calls.columns and not include_patrol:
         before = len(calls)
         calls = calls[calls["source"].astype(str).str.lower() != "patrol"]
@@ -111,9 +88,8 @@ def load_forecast_data(
         raise UserError(f"{path}: no calls with a grid_id to forecast from")
     grid_ids, kinds = None, None
     if grids is not None:
-        grid_ids, kinds = _grid_list(geojson_text)
-    elif cell_size_m is not None:
-        geojson_text = _lattice_geojson(calls, cell_size_m)
+        grid_ids = [str(g) for g in grids.ids]
+        kinds = dict(zip(grid_ids, (str(k) for k in grids.kinds), strict=True))
     panel = hourly_panel(calls, grid_ids=grid_ids, kinds=kinds)
     centroids: dict[str, tuple[float, float]] = {}
     if {"lat", "lon"} <= set(calls.columns):
@@ -132,33 +108,34 @@ def load_forecast_data(
     return ForecastData(panel, geojson_text, centroids, int(len(calls)))
 
 
-def _grid_list(geojson_text: str | None) -> tuple[list[str] | None, dict[str, str] | None]:
-    if not geojson_text:
-        return None, None
-    doc = json.loads(geojson_text)
-    ids, kinds = [], {}
-    for feature in doc.get("features", []):
-        props = feature.get("properties") or {}
-        gid = str(props.get("grid_id", ""))
-        if gid:
-            ids.append(gid)
-            kinds[gid] = str(props.get("kind") or "")
-    return (sorted(set(ids)) or None), kinds
+def _lattice_calls(
+    path: Path, mapping: dict[str, str] | None, timezone: str, cell_size_m: float
+) -> tuple[pd.DataFrame, object, str]:
+    """Calls with ``grid_id`` from a regular lattice, the lattice, and its GeoJSON text.
 
+    The lattice is built here (not inside the loader) so the model keeps the very cells its
+    grid ids name, for the planner's map.
+    """
+    from features.grids import GridSet
 
-def _lattice_geojson(calls: pd.DataFrame, cell_size_m: float) -> str | None:
-    """Polygons of the lattice cells used, for the planner's map (None if unavailable)."""
-    try:
-        from features.grids import GridSet
-
-        pts = calls.dropna(subset=["lat", "lon"])
-        lattice = GridSet.lattice(
-            pts["lat"].to_numpy(np.float64), pts["lon"].to_numpy(np.float64), cell_size_m
-        )
-        return lattice.to_geojson()
-    except Exception as exc:  # the map falls back to centroids; never fail a forecast
-        log.warning("lattice polygons unavailable for the map (%s); using centroids", exc)
-        return None
+    calls = load_calls_for(path, mapping, timezone, require=("received_at",))
+    if not {"lat", "lon"} <= set(calls.columns):
+        raise UserError(f"{path}: --cell-size needs lat and lon columns")
+    lat = pd.to_numeric(calls["lat"], errors="coerce").to_numpy(np.float64)
+    lon = pd.to_numeric(calls["lon"], errors="coerce").to_numpy(np.float64)
+    has = ~(np.isnan(lat) | np.isnan(lon))
+    if not has.any():
+        raise UserError(f"{path}: no rows with coordinates for a lattice")
+    lattice = GridSet.lattice(lat[has], lon[has], cell_size_m)
+    assigned = np.full(len(calls), None, dtype=object)
+    assigned[has] = lattice.assign(lat[has], lon[has])
+    calls = calls.assign(grid_id=pd.Series(assigned, index=calls.index).fillna("").astype(str))
+    left_out = int((calls["grid_id"] == "").sum())
+    if left_out:
+        log.warning("%d calls without coordinates or outside the lattice left out", left_out)
+    with tempfile.TemporaryDirectory() as tmp:
+        text = lattice.to_geojson(Path(tmp) / "grids.geojson").read_text(encoding="utf-8")
+    return calls, lattice, text
 
 
 def load_intensity(path: str | Path, panel: Panel) -> Panel:
