@@ -71,6 +71,7 @@ class FeedbackStore:
         """Insert one already-masked record; returns its id once it is on disk."""
         row = dict(record)
         row.setdefault("received_at", datetime.now(UTC).isoformat(timespec="milliseconds"))
+        row["final_divert_to"] = row.get("final_divert_to") or ""
         urgent = row.get("final_urgent")
         row["final_urgent"] = None if urgent is None else int(bool(urgent))
         values = [row.get(col) for col in COLUMNS]
