@@ -61,4 +61,26 @@ def mount_ui(service: Any, path: str = UI_PATH, grids_path: str | None = GRIDS_P
         from serving.ui.grids import champion_forecast_model, grids_app
 
         service.mount_asgi_app(grids_app(champion_forecast_model), path=grids_path)
+        service.add_asgi_middleware(ExactMountPath, paths=(grids_path,))
     return service
+
+
+class ExactMountPath:
+    """Let ``GET /grids`` reach the app mounted at ``/grids`` without a redirect.
+
+    A mounted app only matches ``/grids/...``; Starlette would answer the bare path with a
+    307 to ``/grids/``, which ``curl`` and many clients do not follow by default.
+    """
+
+    def __init__(self, app: Any, paths: tuple[str, ...]) -> None:
+        self.app = app
+        self.paths = {p.rstrip("/") for p in paths}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("path") in self.paths:
+            scope = {
+                **scope,
+                "path": scope["path"] + "/",
+                "raw_path": scope["path"].encode("latin-1") + b"/",
+            }
+        await self.app(scope, receive, send)

@@ -431,7 +431,10 @@ function ingest(rows) {
 function drawHeatmap() {
   const canvas = $('heatmap');
   const wrap = $('heatmap-wrap');
-  const labelW = 110;
+  const ctx = canvas.getContext('2d');
+  ctx.font = '12px sans-serif';
+  const labelW = Math.min(220, Math.max(70,
+    ...plan.grids.map((g) => ctx.measureText(gridLabel(g)).width + 10)));
   const headerH = 34;
   const nH = plan.hours.length;
   const nG = plan.grids.length;
@@ -444,7 +447,6 @@ function drawHeatmap() {
   canvas.height = Math.round(height * dpr);
   canvas.style.width = `${width}px`;
   canvas.style.height = `${height}px`;
-  const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   const css = getComputedStyle(document.body);
   ctx.clearRect(0, 0, width, height);
@@ -464,7 +466,7 @@ function drawHeatmap() {
   });
   plan.grids.forEach((gridId, gi) => {
     const y = headerH + gi * rowH;
-    if (rowH >= 8) ctx.fillText(gridLabel(gridId).slice(0, 14), 2, y + rowH / 2);
+    if (rowH >= 8) ctx.fillText(gridLabel(gridId), 2, y + rowH / 2, labelW - 6);
     plan.hours.forEach((hour, hi) => {
       const c = plan.cells.get(`${gridId}|${hour}`);
       ctx.fillStyle = c ? colour(c.mean, plan.max) : '#333';
@@ -552,6 +554,26 @@ function projection(coords, W, H, pad) {
   return ([x, y]) => [ox + (x - minX) * kx * scale, H - oy - (y - minY) * scale];
 }
 
+// Area-weighted centroid of a ring (shoelace); the vertex mean drifts toward curved edges.
+function centroid(points) {
+  let a = 0;
+  let cx = 0;
+  let cy = 0;
+  for (let i = 0; i < points.length; i += 1) {
+    const [x0, y0] = points[i];
+    const [x1, y1] = points[(i + 1) % points.length];
+    const cross = x0 * y1 - x1 * y0;
+    a += cross;
+    cx += (x0 + x1) * cross;
+    cy += (y0 + y1) * cross;
+  }
+  if (Math.abs(a) < 1e-9) {
+    const mean = (k) => points.reduce((t, p) => t + p[k], 0) / points.length;
+    return [mean(0), mean(1)];
+  }
+  return [cx / (3 * a), cy / (3 * a)];
+}
+
 function mapLabel(x, y, size, v, text) {
   const label = svgEl('text', {
     x: x.toFixed(1), y: y.toFixed(1), 'text-anchor': 'middle', 'dominant-baseline': 'middle',
@@ -595,12 +617,20 @@ function drawMap() {
       const path = svgEl('path', { d, 'fill-rule': 'evenodd', 'data-grid': gridId, fill: fillOf(v) });
       hover(path, gridId);
       svg.append(path);
-      if (outer.length && v !== null) {
+      if (outer.length) {
         const xs = outer.map((p) => p[0]);
         const ys = outer.map((p) => p[1]);
         const side = Math.min(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
-        const mean = (a) => a.reduce((t, b) => t + b, 0) / a.length;
-        svg.append(mapLabel(mean(xs), mean(ys), Math.max(7, Math.min(15, side / 3.2)), v, fmt(v, 1)));
+        const [cx, cy] = centroid(outer);
+        // Labels only where they fit: the value from ~25 px cells, the name from ~110 px.
+        const size = Math.max(8, Math.min(24, side / 4.5));
+        const named = side > 110;
+        if (v !== null && side > 25) {
+          svg.append(mapLabel(cx, named ? cy - size * 0.35 : cy, size, v, fmt(v, 1)));
+        }
+        const name = f.properties.name && f.properties.name !== gridId
+          ? `${gridId} ${f.properties.name}` : gridId;
+        if (named) svg.append(mapLabel(cx, cy + size * 0.75, size * 0.55, v, name));
       }
     }
     $('map-note').textContent = `${geo.polygons.length} 个网格 grids · ${note}`;
@@ -667,7 +697,7 @@ function drawTopGrids() {
       el('td', {}, sw, gridLabel(s.gridId)),
       el('td', { class: 'num', text: fmt(s.mean, 1) }),
       el('td', { text: `${fmt(s.p10, 1)} – ${fmt(s.p90, 1)}` }),
-      el('td', { class: 'num', text: s.peak ? `${String(hourParts(s.peak.hour).hh).padStart(2, '0')}:00` : '—' }),
+      el('td', { class: 'num', text: s.peak && s.peak.mean > 0 ? `${String(hourParts(s.peak.hour).hh).padStart(2, '0')}:00` : '—' }),
     ));
   }
 }
