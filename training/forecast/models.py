@@ -14,8 +14,10 @@ import time
 
 import numpy as np
 
+from features.errors import UserError
 from features.timeseries import (
     CATEGORICAL_FEATURES,
+    DAY,
     FEATURE_NAMES,
     WEEK,
     ForecastFeatures,
@@ -198,10 +200,12 @@ class LightGBMModel:
         self.features_ = ForecastFeatures(self.holiday_country).fit(panel)
         counts = panel.counts
         n_hours = panel.n_hours
-        split = n_hours - self.holdout_hours
-        if split <= 2 * WEEK:
-            raise ValueError(
-                f"LightGBM needs more than {(2 * WEEK + self.holdout_hours) // 24} days of history"
+        holdout = min(self.holdout_hours, n_hours // 4)  # short histories keep 3/4 to train
+        split = n_hours - holdout
+        if split < WEEK + DAY:
+            raise UserError(
+                f"LightGBM needs at least {(WEEK + DAY) * 4 // 3 // 24 + 1} days of history, "
+                f"got {n_hours} hours"
             )
         x, y = self._matrix(
             counts, 0, split, self.samples_per_hour, self.max_train_rows, self.seed

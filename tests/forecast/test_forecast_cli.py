@@ -1,0 +1,187 @@
+"""End to end through the command line: train → champion → forecast, backtests, Houston."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from training.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def small_city(tmp_path_factory) -> Path:
+    from training.simulator import run_simulate
+
+    out = tmp_path_factory.mktemp("city")
+    run_simulate(out, grids=8, days=42, start="2025-09-01", seed=3, progress=False)
+    return out
+
+
+def test_train_promote_and_forecast_writes_csv_and_pictures(small_city, jingqing_home, capsys):
+    # given a small simulated city
+    calls = small_city / "calls.csv"
+    geo = small_city / "grids.geojson"
+    # when we train a baseline then LightGBM (tiny backtest)
+    assert (
+        main(
+            [
+                "train",
+                "forecast",
+                "--calls",
+                str(calls),
+                "--grids-geojson",
+                str(geo),
+                "--model",
+                "seasonal-naive",
+                "--folds",
+                "2",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "train",
+                "forecast",
+                "--calls",
+                str(calls),
+                "--grids-geojson",
+                str(geo),
+                "--folds",
+                "2",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    # then LightGBM beats the seasonal-naive champion on backtest deviance and is promoted
+    assert "v2" in out and "promoted to @champion" in out
+    # and the planners' forecast writes the CSV and both pictures
+    target = jingqing_home / "plan" / "week.csv"
+    assert main(["forecast", "--hours", "24", "--output", str(target)]) == 0
+    frame = pd.read_csv(target)
+    assert list(frame.columns) == ["grid_id", "hour", "mean", "p10", "p50", "p90"]
+    assert len(frame) == 8 * 24 and frame["grid_id"].nunique() == 8
+    for suffix in ("_heatmap.png", "_map.png"):
+        png = target.with_name(f"week{suffix}")
+        assert png.stat().st_size > 5_000 and png.read_bytes()[:4] == b"\x89PNG"
+
+    # a fresh process loading models:/forecast@champion gives identical forecasts
+    script = (
+        "import mlflow, sys\n"
+        "from training import tracking\n"
+        "tracking.configure()\n"
+        "m = mlflow.pyfunc.load_model('models:/forecast@champion')\n"
+        "u = m.unwrap_python_model()\n"
+        "f = m.predict(__import__('pandas').DataFrame({'start': [None], 'hours': [24]}))\n"
+        "f.to_csv(sys.argv[1], index=False)\n"
+        "print(u.history_end, len(u.grid_ids))\n"
+    )
+    fresh = jingqing_home / "fresh.csv"
+    env = {**os.environ, "JINGQING_HOME": str(jingqing_home)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(fresh)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=jingqing_home,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    again = pd.read_csv(fresh)
+    assert again["grid_id"].tolist() == frame["grid_id"].tolist()
+    assert (again["mean"].round(4) == frame["mean"]).all()
+    assert (
+        again[["p10", "p50", "p90"]].to_numpy() == frame[["p10", "p50", "p90"]].to_numpy()
+    ).all()
+
+
+def test_forecast_errors_are_one_line(small_city, jingqing_home, capsys):
+    assert main(["forecast", "--hours", "24", "--output", str(jingqing_home / "x.csv")]) == 1
+    assert "no forecast@champion" in capsys.readouterr().err
+    assert main(["train", "forecast", "--calls", str(small_city / "nope.csv")]) == 1
+    assert "not found" in capsys.readouterr().err
+
+
+def test_backtest_writes_every_grid_hour_with_the_oracle(small_city, tmp_path, capsys):
+    out = tmp_path / "bt.csv"
+    code = main(
+        [
+            "backtest",
+            "forecast",
+            "--calls",
+            str(small_city / "calls.csv"),
+            "--cutoff",
+            "2025-10-06 05:00",
+            "--horizon",
+            "36",
+            "--output",
+            str(out),
+            "--model",
+            "how-mean,seasonal-naive",
+        ]
+    )
+    assert code == 0
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == ["grid_id", "hour", "model", "mean", "p10", "p50", "p90"]
+    hours = pd.to_datetime(frame["hour"], utc=True)
+    start = pd.Timestamp("2025-10-06 05:00", tz="Asia/Shanghai")
+    assert hours.min() == start and hours.max() == start + pd.Timedelta(hours=35)
+    per_model = frame.groupby("model").size()
+    assert set(per_model.index) == {"how-mean", "seasonal-naive", "oracle"}
+    assert (per_model == 8 * 36).all()
+    assert not frame.duplicated(["grid_id", "hour", "model"]).any()
+    printed = capsys.readouterr().out
+    assert "poisson_deviance" in printed and "oracle" in printed
+
+
+def test_houston_beats_end_to_end_with_column_mapping(houston_csv, jingqing_home, capsys):
+    # given 20 Houston beats over two months, read through --map
+    raw = pd.read_csv(houston_csv)
+    beats = sorted(raw["beat"].dropna().unique())[:20]
+    subset = raw[raw["beat"].isin(beats) & (raw["time_local"] < "2010-03-01")]
+    calls = jingqing_home / "houston.csv"
+    subset.to_csv(calls, index=False)
+    mapping = [
+        "--map",
+        "received_at=time_local",
+        "--map",
+        "grid_id=beat",
+        "--tz",
+        "America/Chicago",
+    ]
+    # when backtesting and training through the CLI
+    out = jingqing_home / "bt.csv"
+    assert (
+        main(
+            [
+                "backtest",
+                "forecast",
+                "--calls",
+                str(calls),
+                *mapping,
+                "--cutoff",
+                "2010-02-15",
+                "--horizon",
+                "168",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert len(pd.read_csv(out)) == 20 * 168
+    assert main(["train", "forecast", "--calls", str(calls), *mapping, "--folds", "2"]) == 0
+    assert main(["forecast", "--hours", "8", "--output", str(jingqing_home / "h.csv")]) == 0
+    # then the forecast covers every beat, hours carry the Chicago offset
+    frame = pd.read_csv(jingqing_home / "h.csv")
+    assert frame["grid_id"].nunique() == 20 and frame["hour"].str.endswith("-06:00").all()
+    assert "skill vs seasonal-naive" in capsys.readouterr().out
