@@ -141,7 +141,7 @@ def test_mixed_sample_is_diverse(mixed: list[CallText]) -> None:
 def test_each_category_is_diverse(
     gen: TextGenerator, per_category: dict[str, list[CallText]], category: str
 ) -> None:
-    assert len(gen.subtypes(category)) >= 12
+    assert len(gen.subtypes(category)) >= 18
     calls = per_category[category][:10_000]
     assert len({c.text for c in calls}) >= 5_000
     assert {c.subtype for c in calls} == set(gen.subtypes(category))
@@ -160,9 +160,63 @@ def test_transfer_share_matches_simao(
 
 def test_urgent_share_is_plausible(mixed: list[CallText]) -> None:
     urgent = [c for c in mixed if c.urgent]
-    assert 0.06 <= len(urgent) / len(mixed) <= 0.14
+    assert 0.08 <= len(urgent) / len(mixed) <= 0.13
     by_cat = Counter(c.category for c in urgent)
     assert by_cat["criminal"] + by_cat["assistance"] > len(urgent) / 2
+
+
+# Urgent share per category (ongoing violence makes crimes urgent; quarrels hardly ever are).
+URGENT_RANGE = {
+    "criminal": (0.18, 0.32),
+    "public_order": (0.04, 0.09),
+    "dispute": (0.0, 0.02),
+    "assistance": (0.12, 0.19),
+    "non_police": (0.0, 0.0),
+}
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_urgent_share_per_category(
+    per_category: dict[str, list[CallText]], mixed: list[CallText], category: str
+) -> None:
+    # Given noon calls in a residential grid and calls at any hour and grid kind
+    lo, hi = URGENT_RANGE[category]
+    noon = per_category[category]
+    anywhere = [c for c in mixed if c.category == category]
+    for calls in (noon, anywhere):
+        share = sum(c.urgent for c in calls) / len(calls)
+        assert lo <= share <= hi, (category, share)
+
+
+# Distinct event clauses per category (records/notes, speech): 3x the first generator's
+# 184/160, 147/122, 115/108, 110/95, 126/118.
+EVENT_FLOOR = {
+    "criminal": (552, 480),
+    "public_order": (441, 366),
+    "dispute": (345, 324),
+    "assistance": (330, 285),
+    "non_police": (378, 354),
+}
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_event_phrasings_are_varied(gen: TextGenerator, category: str) -> None:
+    counts = gen.event_phrasings(category)
+    records = sum(r for r, _ in counts.values())
+    speech = sum(s for _, s in counts.values())
+    assert (records, speech) >= EVENT_FLOOR[category]
+    assert records >= EVENT_FLOOR[category][0] and speech >= EVENT_FLOOR[category][1]
+    thin = {name: c for name, c in counts.items() if min(c) < 15}
+    assert not thin
+
+
+def test_event_phrasings_show_up_in_the_texts(per_category: dict[str, list[CallText]]) -> None:
+    # Given 20,000 calls of a category, then most of its event clauses are actually used:
+    # distinct texts with place, time and numbers removed stay in the thousands
+    strip = re.compile(r"[\dA-Za-z\uE000-\uF8FF]+|XX")
+    for category, calls in per_category.items():
+        cores = {strip.sub("", c.text) for c in calls if c.voice == "record"}
+        assert len(cores) > 3_000, category
 
 
 def test_routing_shares_of_disputes_assistance_and_non_police(

@@ -27,7 +27,9 @@ from training.simulator.text_fragments import (
     assistance_more,
     common,
     criminal,
+    criminal_extra,
     criminal_more,
+    criminal_new,
     dispute,
     dispute_extra,
     dispute_more,
@@ -35,6 +37,7 @@ from training.simulator.text_fragments import (
     non_police_extra,
     non_police_more,
     public_order,
+    public_order_extra,
     public_order_more,
 )
 from training.simulator.text_fragments.pii import (
@@ -53,8 +56,8 @@ _VOICE_CUM = (0.45, 0.75, 1.0)
 
 # Per category, fragment modules in order; later modules add sub-types or extend earlier ones.
 _MODULES = {
-    "criminal": (criminal, criminal_more),
-    "public_order": (public_order, public_order_more),
+    "criminal": (criminal, criminal_more, criminal_extra, criminal_new),
+    "public_order": (public_order, public_order_more, public_order_extra),
     "dispute": (dispute, dispute_more, dispute_extra),
     "assistance": (assistance, assistance_more, assistance_extra),
     "non_police": (non_police, non_police_more, non_police_extra),
@@ -450,6 +453,17 @@ class TextGenerator:
     def subtypes(self, category: str) -> list[str]:
         """Sub-type names of a category, in a fixed order."""
         return [st.name for st in self._subtypes[category]]
+
+    def event_phrasings(self, category: str) -> dict[str, tuple[int, int]]:
+        """Distinct hand-written event clauses per sub-type: (records/notes, speech).
+
+        Why: the variety that matters to a classifier is in how the event is told, not in
+        the places, times and numbers around it; tests hold these counts above a floor.
+        """
+        return {
+            st.name: (len(set(st.tables["record"]["MAIN"])), len(set(st.tables["speech"]["MAIN"])))
+            for st in self._subtypes[category]
+        }
 
     def sample(
         self,

@@ -128,6 +128,7 @@ LOC: dict[str, str] = {
     "petty_shoplifting": "shop",
     "touting": "street",
     "illegal_taxi": "street",
+    "drunk_ebike": "street",
     "road_blocking": "street",
     "trespass": "compound",
     "dangerous_dog_walk": "compound",
