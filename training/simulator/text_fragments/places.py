@@ -97,7 +97,13 @@ SPOTS: dict[str, dict[str, list[str]]] = {
         "venue": W("后面的菜地 附近的茶地 旁边地里"),
         "village": W("田边 茶地 菜地里 地头 鱼塘边 山脚 {n_small}组田边 玉米地 果园") + [""],
     },
-    "none": {t: ["", "", "", "附近", "家中"] for t in PLACE_TYPES},
+    # Phone-only events (frauds, questions): the caller's whereabouts, if anything.
+    "none": {
+        "estate": ["", "", "家中", "{bldg}"],
+        "road": ["", "", "附近"],
+        "venue": ["", "", "附近"],
+        "village": ["", "家中", ""],
+    },
 }
 
 # Location class of each sub-type; sub-types not listed keep the grid kind's spots.
