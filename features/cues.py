@@ -114,18 +114,29 @@ def cue_matrix(texts: Iterable[str]) -> np.ndarray:
 def urgent_guard(texts: Iterable[str]) -> np.ndarray:
     """True where the words alone make a call urgent whatever a model thinks.
 
-    A weapon in an active threat or fight, a suicide attempt, a fire with someone trapped, or an injury with blood
-    while it is still going on. Monotone by construction: it can only raise urgency, so
-    it trades a little precision for recall on the error that matters most.
+    A weapon in an active threat or fight, a suicide attempt, a fire with someone trapped,
+    or an injury with blood while it is still going on. Monotone by construction: it can
+    only raise urgency, so it trades a little precision for recall on the error that
+    matters most.
     """
-    cues = cue_matrix(texts)
+    return guard_from_cues(cue_matrix(texts))
+
+
+def guard_from_cues(cues: np.ndarray) -> np.ndarray:
+    """:func:`urgent_guard` on an already computed cue matrix (any positive scale)."""
+    cues = np.asarray(cues)
     col = {name: i for i, name in enumerate(CUE_NAMES)}
-    weapon = cues[:, col["weapon"]] > 0
-    active = (cues[:, [col["threat"], col["violence"], col["ongoing"]]] > 0).any(axis=1)
-    self_harm = cues[:, col["self_harm"]] > 0
-    fire_trapped = (cues[:, col["fire"]] > 0) & (cues[:, col["trapped"]] > 0)
-    bleeding_now = (cues[:, col["blood"]] > 0) & (cues[:, col["ongoing"]] > 0)
-    return (weapon & active) | self_harm | fire_trapped | bleeding_now
+
+    def on(name: str) -> np.ndarray:
+        return cues[:, col[name]] > 0
+
+    active = on("threat") | on("violence") | on("ongoing")
+    return (
+        (on("weapon") & active)
+        | on("self_harm")
+        | (on("fire") & on("trapped"))
+        | (on("blood") & on("ongoing"))
+    )
 
 
 class CueFeatures(TransformerMixin, BaseEstimator):

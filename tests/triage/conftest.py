@@ -41,7 +41,7 @@ def generated_frame(n: int, seed: int) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def triage_frame() -> pd.DataFrame:
-    return generated_frame(3000, seed=11)
+    return generated_frame(5000, seed=11)
 
 
 @pytest.fixture(scope="session")

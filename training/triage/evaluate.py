@@ -21,6 +21,8 @@ from sklearn.metrics import (
 
 from training.triage.model import TriageModel
 
+REVIEW_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
 
 def expected_calibration_error(
     proba: np.ndarray, y_true, classes, bins: int = 10
@@ -103,6 +105,15 @@ def evaluate_frame(
     m[f"{name}_accuracy_not_reviewed"] = (
         float((~wrong[~review]).mean()) if (~review).any() else float("nan")
     )
+
+    # The trade-off behind ``review_below``: share of calls sent to review, and share of
+    # the mistakes they hold, at a few candidate thresholds.
+    for t in REVIEW_GRID:
+        flagged = scored["confidence"] < t
+        m[f"{name}_review_share_at_{t:g}"] = float(flagged.mean())
+        m[f"{name}_review_error_capture_at_{t:g}"] = (
+            float(flagged[wrong].mean()) if wrong.any() else 1.0
+        )
 
     if "urgent" in frame.columns and frame["urgent"].notna().all():
         yu = frame["urgent"].astype(bool).to_numpy()

@@ -16,9 +16,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
-from features.cues import urgent_guard
+from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
 
-_SPACE = re.compile(r"\s+")
+_BREAK = re.compile(r"[\s,.;:!?、()\[\]\"']+")
 
 
 @dataclass
@@ -96,7 +96,7 @@ class TriageModel:
             urgent_score = u_proba[:, positive[0]] if positive else np.zeros(n)
         else:
             urgent_score = np.zeros(n)
-        guard = urgent_guard(prepared) if self.use_guard else np.zeros(n, dtype=bool)
+        guard = self._guard(prepared, X) if self.use_guard else np.zeros(n, dtype=bool)
         out["urgent_model_score"] = urgent_score
         out["urgent_guard"] = guard
         out["urgent_score"] = np.where(guard, np.maximum(urgent_score, 1.0), urgent_score)
@@ -150,6 +150,14 @@ class TriageModel:
             )
         return result
 
+    def _guard(self, prepared: list[str], X) -> np.ndarray:  # noqa: N803
+        """The cue guard, read from the cue block of ``X`` when it is there (no recompute)."""
+        names = self.feature_names
+        k = len(CUE_NAMES)
+        if names is not None and X.shape[1] >= k and tuple(names[-k:]) == CUE_NAMES:
+            return guard_from_cues(X[:, -k:].toarray())
+        return urgent_guard(prepared)
+
     # ----------------------------------------------------------------------------------
     def keywords(self, prepared: list[str], X, top: np.ndarray) -> list[list[str]]:  # noqa: N803
         """Per text, the few pieces of it that pushed most toward the predicted category.
@@ -165,16 +173,19 @@ class TriageModel:
         W = self.keyword_weights  # noqa: N806
         if W.shape[0] == 1:  # binary problem: one row of weights for the second class
             W = np.vstack([-W[0], W[0]])  # noqa: N806
+        # Contributions of every non-zero at once; rows are then sliced out of them.
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        every = X.data * W[top[rows], X.indices]
+        every[self.feature_kind[X.indices] >= 2] = 0.0
         out: list[list[str]] = []
         for i, text in enumerate(prepared):
             lo, hi = X.indptr[i], X.indptr[i + 1]
-            idx = X.indices[lo:hi]
-            contrib = X.data[lo:hi] * W[top[i], idx]
-            keep = (contrib > 0) & (self.feature_kind[idx] < 2)
+            contrib = every[lo:hi]
+            keep = contrib > 0
             if not keep.any():
                 out.append([])
                 continue
-            idx, contrib = idx[keep], contrib[keep]
+            idx, contrib = X.indices[lo:hi][keep], contrib[keep]
             order = np.argsort(-contrib)[: 4 * k]
             spans: dict[tuple[int, int], float] = {}
             for j in order:
@@ -201,12 +212,12 @@ def _merge_spans(text: str, spans: dict[tuple[int, int], float], k: int) -> list
     merged.sort(key=lambda m: -m[2])
     words: list[str] = []
     for a, b, _ in merged:
-        word = _SPACE.sub("", text[a:b]).strip(",.;:!?、")
-        # Single characters (在, 有) rarely explain anything to a reader.
-        if len(word) >= 2 and word not in words:
-            words.append(word)
-        if len(words) == k:
-            break
+        for word in _BREAK.split(text[a:b]):
+            # Single characters (在, 有) and bare digits explain nothing to a reader.
+            if len(word) >= 2 and not word.isdigit() and word not in words:
+                words.append(word)
+            if len(words) == k:
+                return words
     return words
 
 

@@ -87,10 +87,13 @@ def build_candidate(name: str, cfg: TriageConfig):
     because trees over 100k sparse columns are slow and gain nothing on the rare ones.
     """
     if name == "logreg":
-        return LogisticRegression(C=cfg.logreg_c, max_iter=300, tol=1e-3)
+        return LogisticRegression(C=cfg.logreg_c, max_iter=300, tol=1e-3, random_state=cfg.seed)
     if name == "linear_svm":
         return CalibratedClassifierCV(
-            LinearSVC(C=cfg.svm_c, tol=1e-3), method="sigmoid", cv=3, ensemble=True
+            LinearSVC(C=cfg.svm_c, tol=1e-3, random_state=cfg.seed),
+            method="sigmoid",
+            cv=3,
+            ensemble=True,
         )
     if name == "lightgbm":
         from lightgbm import LGBMClassifier

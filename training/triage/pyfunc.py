@@ -1,8 +1,10 @@
 """The triage model as an MLflow pyfunc: what ``models:/triage@champion`` loads.
 
-The fitted :class:`~training.triage.model.TriageModel` is stored as a joblib artifact; the
-wrapper itself holds nothing, so the pickled ``python_model`` stays tiny and the model
-loads in well under the 3-second budget. ``code_paths`` ship the ``features`` and
+The fitted :class:`~training.triage.model.TriageModel` is stored as a gzip-compressed
+pickle artifact rather than with joblib: joblib unpickles with the pure-Python unpickler,
+which takes ~0.8 s for the ~150k vocabulary strings against ~0.2 s for the C unpickler
+plus decompression. The wrapper itself holds nothing, so the pickled ``python_model``
+stays tiny and the model loads within the 3-second budget. ``code_paths`` ship the ``features`` and
 ``training`` packages so a process without the project installed can still load it.
 """
 
@@ -14,7 +16,7 @@ import mlflow.pyfunc
 import pandas as pd
 
 ARTIFACT_KEY = "triage_model"
-ARTIFACT_FILE = "triage_model.joblib"
+ARTIFACT_FILE = "triage_model.pkl.gz"
 SUGGESTION_COLUMNS = (
     "category",
     "confidence",
@@ -35,9 +37,10 @@ class TriagePyfunc(mlflow.pyfunc.PythonModel):
         self.model = None
 
     def load_context(self, context) -> None:
-        import joblib
-
-        self.model = joblib.load(context.artifacts[ARTIFACT_KEY])
+        self.model = load_model_file(context.artifacts[ARTIFACT_KEY])
+        # Warm up (jieba's dictionary, regex tables) so the first real request is fast and
+        # "loaded" means "ready".
+        self.model.suggest(["预热"])
 
     @property
     def classes(self) -> list[str]:
@@ -76,13 +79,27 @@ def code_paths() -> list[str]:
     return [str(Path(features.__file__).parent), str(Path(training.__file__).parent)]
 
 
+def dump_model_file(model, path: Path) -> Path:
+    """Write a TriageModel as a gzip-compressed pickle (protocol 5)."""
+    import gzip
+    import pickle
+
+    path.write_bytes(gzip.compress(pickle.dumps(model, protocol=5), compresslevel=3))
+    return path
+
+
+def load_model_file(path: str | Path):
+    """Read a TriageModel written by :func:`dump_model_file`."""
+    import gzip
+    import pickle
+
+    return pickle.loads(gzip.decompress(Path(path).read_bytes()))  # noqa: S301 - own artifact
+
+
 def log_triage_model(model, workdir: Path) -> mlflow.models.model.ModelInfo:
     """Log ``model`` (a TriageModel) as a pyfunc in the active run; returns its ModelInfo."""
-    import joblib
-
     workdir.mkdir(parents=True, exist_ok=True)
-    path = workdir / ARTIFACT_FILE
-    joblib.dump(model, path, compress=3)
+    path = dump_model_file(model, workdir / ARTIFACT_FILE)
     return mlflow.pyfunc.log_model(
         name="model",
         python_model=TriagePyfunc(),
