@@ -637,16 +637,23 @@ function drawMap() {
   } else if (geo && geo.points.length) {
     // Only centroids are known: a dot per grid at its place, sized for legibility.
     const px = projection(geo.points.map((f) => pointOf(f.geometry)), W, H, 40);
-    const r = Math.max(10, Math.min(34, 260 / Math.sqrt(geo.points.length)));
-    for (const f of geo.points) {
+    const at = geo.points.map((f) => px(pointOf(f.geometry)));
+    geo.points.forEach((f, i) => {
+      // Each dot is as large as its nearest neighbour allows, so dense centres stay legible.
+      const [x, y] = at[i];
+      let nearest = Infinity;
+      at.forEach(([x2, y2], j) => {
+        if (j !== i) nearest = Math.min(nearest, Math.hypot(x2 - x, y2 - y));
+      });
+      const r = Math.max(5, Math.min(34, nearest * 0.48));
       const gridId = String(f.properties.grid_id);
-      const [x, y] = px(pointOf(f.geometry));
       const v = valueOf(gridId);
       const dot = svgEl('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
         'data-grid': gridId, fill: fillOf(v) });
       hover(dot, gridId);
-      svg.append(dot, mapLabel(x, y, Math.max(7, r / 2.2), v, v === null ? '' : fmt(v, 1)));
-    }
+      svg.append(dot);
+      if (v !== null && r >= 11) svg.append(mapLabel(x, y, Math.min(16, r / 1.9), v, fmt(v, 1)));
+    });
     $('map-note').textContent = `网格中心点 grid centroids (no polygons) · ${note}`;
   } else {
     // No geometry: tidy tiles in grid-id order, so the picture still reads at a glance.
