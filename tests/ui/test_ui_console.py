@@ -368,3 +368,20 @@ def test_planner_sees_heat_map_map_and_top_grids(browser, service_url: str) -> N
     _by_id(browser, "fc-168").click()
     _wait(browser, lambda d: "× 168" in status.text, message=status.text)
     browser.save_screenshot(str(ARTIFACTS / "planner-7d.png"))
+
+
+def test_planner_shows_the_services_reason_for_a_bad_start(browser, service_url: str) -> None:
+    # Given the planner panel with a forecast on screen
+    _open_console(browser, service_url, token=TOKEN)
+    _by_id(browser, "tab-planner").click()
+    status = _by_id(browser, "forecast-status")
+    _wait(browser, lambda d: "× 24" in status.text, message=status.text)
+
+    # When the planner asks for a start long before the model's history ends
+    browser.execute_script("arguments[0].value = '2020-01-01T00:00';", _by_id(browser, "fc-start"))
+    _by_id(browser, "fc-24").click()
+
+    # Then the service's 422 message is shown, naming the field, and the page keeps working
+    _wait(browser, lambda d: "422" in status.text, message=status.text)
+    assert "start" in status.text and "error" in status.get_attribute("class")
+    assert _by_id(browser, "planner-body").is_displayed()
