@@ -149,6 +149,15 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
         driver.quit()
 
 
+@pytest.fixture(autouse=True)
+def no_script_errors(browser) -> Iterator[None]:
+    """Every test also fails on an uncaught JavaScript error in the page."""
+    browser.get_log("browser")  # drop what earlier tests left
+    yield
+    errors = [e["message"] for e in browser.get_log("browser") if e.get("source") == "javascript"]
+    assert not errors, errors
+
+
 def _wait(driver, condition, timeout: float = 30, message: str = ""):
     from selenium.webdriver.support.ui import WebDriverWait
 
