@@ -201,8 +201,8 @@ class ForecastFeatures:
         kinds = sorted({k for k in panel.kinds if k})
         self.kind_levels_ = kinds
         given = panel.kinds or [""] * len(panel.grid_ids)
-        self.kind_codes_ = np.array(
-            [kinds.index(k) if k in kinds else -1 for k in given], dtype=np.float32
+        self.kind_codes_ = np.array(  # NaN: kind unknown (LightGBM's missing category)
+            [kinds.index(k) if k in kinds else np.nan for k in given], dtype=np.float32
         )
         self.start_ = panel.start
         return self

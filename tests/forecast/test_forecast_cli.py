@@ -185,3 +185,17 @@ def test_houston_beats_end_to_end_with_column_mapping(houston_csv, jingqing_home
     frame = pd.read_csv(jingqing_home / "h.csv")
     assert frame["grid_id"].nunique() == 20 and frame["hour"].str.endswith("-06:00").all()
     assert "skill vs seasonal-naive" in capsys.readouterr().out
+
+
+def test_forecasts_count_citizen_calls_unless_patrol_is_included(small_city):
+    from training.forecast.data import load_forecast_data
+
+    calls = small_city / "calls.csv"
+    sources = pd.read_csv(calls, usecols=["source"])["source"].value_counts()
+    citizen = load_forecast_data(calls, grids_geojson=small_city / "grids.geojson")
+    everyone = load_forecast_data(
+        calls, grids_geojson=small_city / "grids.geojson", include_patrol=True
+    )
+    assert citizen.panel.counts.sum() == sources["citizen"]
+    assert everyone.panel.counts.sum() == sources.sum() > sources["citizen"]
+    assert citizen.panel.kinds and all(citizen.panel.kinds)  # kinds from the GeoJSON

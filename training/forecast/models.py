@@ -107,8 +107,10 @@ class LightGBMModel:
     Direct multi-horizon: each training row is (grid, target hour, origin) with a random
     horizon 1-168 h and features that exist at the origin (see ``features.timeseries``).
     The last ``holdout_hours`` of targets are held out for early stopping and for the
-    out-of-fold residuals the interval dispersion is fitted on; with ``refit`` the model is
-    then retrained on all targets with the chosen number of trees.
+    out-of-fold residuals the interval dispersion is fitted on. With ``refit`` the model is
+    then retrained on all targets with the chosen number of trees; off by default, as it
+    doubled fit time without a measurable gain in backtests (the held-out weeks still feed
+    every lag and rolling feature at predict time).
     """
 
     name = "lightgbm"
@@ -118,13 +120,13 @@ class LightGBMModel:
         holiday_country: str = "CN",
         objective: str = "poisson",
         n_estimators: int = 400,
-        learning_rate: float = 0.05,
+        learning_rate: float = 0.1,
         num_leaves: int = 31,
         min_data_in_leaf: int = 200,
         samples_per_hour: int = 2,
         max_train_rows: int = 3_000_000,
         holdout_hours: int = 336,
-        refit: bool = True,
+        refit: bool = False,
         use_grid_id: bool = True,
         threads: int = 2,
         seed: int = 0,
@@ -211,6 +213,7 @@ class LightGBMModel:
             counts, 0, split, self.samples_per_hour, self.max_train_rows, self.seed
         )
         xv, yv = self._matrix(counts, split, n_hours, 1, self.max_train_rows // 8, self.seed + 1)
+        self.train_rows_ = len(y)
         log.info("lightgbm: %d training rows, %d held-out rows", len(y), len(yv))
         train = self._dataset(x, y)
         valid = self._dataset(xv, yv, reference=train)

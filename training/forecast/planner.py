@@ -170,7 +170,7 @@ def write_planner_outputs(
 
 
 def backtest_plot(actual: np.ndarray, pred, path: Path, title: str) -> Path:
-    """City-wide calls per hour in one fold: outcome vs mean and the summed p10-p90 band."""
+    """City-wide calls per hour in one fold: outcomes against the forecast mean."""
     plt = _pyplot()
     hours = pred.hours
     fig, ax = plt.subplots(figsize=(10, 3.5))
