@@ -41,8 +41,11 @@ import json, os, sys, time
 t0 = time.perf_counter()
 import mlflow
 import mlflow.pyfunc
+import scipy.sparse, scipy.stats
+import sklearn.calibration, sklearn.feature_extraction.text, sklearn.linear_model, sklearn.svm
 from training import tracking
 tracking.configure()
+mlflow.MlflowClient().search_registered_models(max_results=1)  # opens the SQL store
 import_s = time.perf_counter() - t0
 t0 = time.perf_counter()
 loaded = mlflow.pyfunc.load_model("models:/triage@champion")
@@ -56,7 +59,7 @@ n = 0
 for i in range(0, len(texts), 1024):
     n += len(score_chunk(model, texts[i:i + 1024]))
 wall = time.perf_counter() - wall; cpu = time.process_time() - cpu
-print(json.dumps({"load_seconds": load_s, "mlflow_import_seconds": import_s, "first_prediction_seconds": first_s,
+print(json.dumps({"load_seconds": load_s, "library_import_seconds": import_s, "first_prediction_seconds": first_s,
                   "texts": n, "wall_seconds": wall, "cpu_seconds": cpu}))
 """
 
@@ -147,9 +150,10 @@ def main(argv: list[str] | None = None) -> int:
         "throughput_texts": probe["texts"],
         "load_seconds": probe["load_seconds"],
         "load_note": "mlflow.pyfunc.load_model(models:/triage@champion) in a fresh process, "
-        "including sklearn/jieba imports and a warm-up prediction, after `import mlflow` "
-        "(timed separately as mlflow_import_seconds)",
-        "mlflow_import_seconds": probe["mlflow_import_seconds"],
+        "including artifact copy, unpickling, jieba's dictionary and a warm-up prediction; "
+        "one-time library imports (mlflow + its SQL store, scikit-learn, scipy) are timed "
+        "separately as library_import_seconds",
+        "library_import_seconds": probe["library_import_seconds"],
         "first_prediction_seconds": probe["first_prediction_seconds"],
         "throughput_note": "batches of 1024 via score_chunk, one thread; texts_per_second is "
         "wall time (shared machine), texts_per_cpu_second the process CPU time",

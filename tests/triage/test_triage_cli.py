@@ -165,8 +165,12 @@ def test_train_register_promote_and_predict(
         assert all("text" not in r for r in rows)
 
     # A fresh process loading models:/triage@champion predicts exactly the same.
-    here = mlflow.pyfunc.load_model("models:/triage@champion").unwrap_python_model()
+    loaded = mlflow.pyfunc.load_model("models:/triage@champion")
+    here = loaded.unwrap_python_model()
     expected = json.loads(json.dumps(here.suggest(PROBE_TEXTS), ensure_ascii=False))
+    frame = loaded.predict(pd.DataFrame({"text": PROBE_TEXTS, "id": range(5)}))
+    assert list(frame.columns) == list(expected[0])
+    assert frame["category"].tolist() == [e["category"] for e in expected]
     env = {**os.environ, "JINGQING_HOME": str(jingqing_home)}
     proc = subprocess.run(
         [sys.executable, "-c", LOAD_SCRIPT],
