@@ -10,7 +10,7 @@ export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ALLOW_FILE_STORE := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv demo test lint format bench clean
+.PHONY: venv demo test lint format bench clean browser-deps
 
 venv: $(STAMP)
 
@@ -22,7 +22,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --progress-bar off -e '.[dev]'
 	@touch $(STAMP)
 
-test: $(STAMP)
+# Headless browser tests drive Debian's Chromium; nothing is downloaded by the test tools.
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ -n "$$JINGQING_SKIP_BROWSER" ]; then echo ">> JINGQING_SKIP_BROWSER set: browser tests skipped"; \
+	else \
+	  echo ">> installing chromium + chromium-driver for the console's browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null; \
+	fi
+
+test: $(STAMP) browser-deps
 	$(BIN)/ruff check features training serving tests benchmarks
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
@@ -41,7 +52,7 @@ demo: $(STAMP)
 	$(BIN)/jingqing simulate --out $(DEMO_DIR) --start $(DEMO_START) --force
 	$(BIN)/jingqing validate $(DEMO_DIR)/calls.csv
 	$(BIN)/jingqing train triage --calls $(DEMO_DIR)/calls.csv
-	$(BIN)/jingqing train forecast --calls $(DEMO_DIR)/calls.csv
+	$(BIN)/jingqing train forecast --calls $(DEMO_DIR)/calls.csv --grids-geojson $(DEMO_DIR)/grids.geojson
 	$(BIN)/jingqing forecast --hours 168 --output $(DEMO_DIR)/forecast.csv
 	$(BIN)/jingqing serve --port $(PORT)
 
