@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,13 +38,17 @@ def text_hash(masked_text: str) -> str:
 
 
 class AuditLog:
-    """Append-only JSON-lines file, written by whole batches under a lock."""
+    """Append-only JSON-lines file; each batch is one ``O_APPEND`` write.
+
+    Several service workers may share the file: a single append of whole lines keeps one
+    worker's lines from landing in the middle of another's.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._fh = self.path.open("a", encoding="utf-8")
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
 
     def write(self, entries: list[dict[str, Any]]) -> None:
         """Append one line per entry (keys: request_id, model_version, masked_text,
@@ -61,10 +66,12 @@ class AuditLog:
                 "latency_ms": round(float(entry["latency_ms"]), 3),
             }
             lines.append(json.dumps(line, ensure_ascii=False))
-        with self._lock:
-            self._fh.write("\n".join(lines) + "\n")
-            self._fh.flush()
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        with self._lock:  # one O_APPEND write per batch: workers never interleave lines
+            written = 0
+            while written < len(data):
+                written += os.write(self._fd, data[written:])
 
     def close(self) -> None:
         with self._lock:
-            self._fh.close()
+            os.close(self._fd)

@@ -116,9 +116,13 @@ def _refresh_cache(name: str, version: str, source: str, run_id: str) -> Path:
         except Exception as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise RegistryUnreachable(f"cannot download {name} v{version}: {exc}") from exc
-        if target.exists():  # a half-written copy from an earlier crash
-            shutil.rmtree(target, ignore_errors=True)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)  # atomic: a copy is either complete or absent
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not (target / "MLmodel").exists():
+                raise
+            # another worker of this service finished the same copy first
     meta = {
         "name": name,
         "version": version,
@@ -138,7 +142,11 @@ def _refresh_cache(name: str, version: str, source: str, run_id: str) -> Path:
 def _prune(root: Path, keep: str) -> None:
     """Keep the current copy and the newest other one (a roll-back target)."""
     others = sorted(
-        (p for p in root.iterdir() if p.is_dir() and p.name != keep and not p.name.startswith(".")),
+        (
+            p
+            for p in root.iterdir()
+            if p.is_dir() and p.name != keep and not p.name.startswith(".")
+        ),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )

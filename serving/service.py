@@ -32,7 +32,12 @@ def current_runtime() -> Runtime | None:
     return _runtime
 
 
-@bentoml.service(name="jingqing", traffic={"timeout": 60})
+@bentoml.service(
+    name="jingqing",
+    traffic={"timeout": 60},
+    workers=int(os.environ.get("JINGQING_WORKERS", "1")),
+    logging={"access": {"enabled": os.environ.get("JINGQING_ACCESS_LOG", "on") != "off"}},
+)
 class Jingqing:
     """Triage suggestions and call forecasts for grid-based police dispatch."""
 
@@ -75,6 +80,11 @@ class Jingqing:
         row_id = await anyio.to_thread.run_sync(self.runtime.add_feedback, fields)
         return schemas.FeedbackAck(id=row_id)
 
+
+# BentoML derives the media type of a list answer from its JSON schema on *every* response
+# (~1.5 ms of CPU per request); declaring it once keeps that off the hot path.
+for _api in Jingqing.apis.values():
+    _api.output_spec.media_type = "application/json"
 
 Jingqing.add_asgi_middleware(
     Guard,
