@@ -142,6 +142,13 @@ def main(argv: list[str] | None = None) -> int:
         "evalset_divert_to_accuracy": m.get("evalset_divert_to_accuracy"),
         "evalset_review_share": m.get("evalset_review_share"),
         "evalset_review_error_capture": m.get("evalset_review_error_capture"),
+        "evalset_review_tradeoff": {
+            t: {
+                "reviewed_share": m[f"evalset_review_share_at_{t}"],
+                "errors_in_reviewed": m[f"evalset_review_error_capture_at_{t}"],
+            }
+            for t in ("0.5", "0.6", "0.7", "0.8", "0.9", "0.95")
+        },
         "holdout": {
             k.removeprefix("holdout_"): v for k, v in m.items() if k.startswith("holdout_")
         },
