@@ -8,6 +8,7 @@ everything else is the models' own ``suggest`` / ``forecast``.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -148,6 +149,12 @@ class Runtime:
                 self.models[name] = loaded
         for name, reason in self.missing.items():
             log.error("NOT READY: %s model missing: %s", name, reason)
+        # A full garbage collection scans every object the models own (~0.2 s for the
+        # triage vocabularies), stalling whichever requests are in flight: collect once
+        # now, then move everything alive to the permanent generation so later
+        # collections only look at per-request objects.
+        gc.collect()
+        gc.freeze()
         served = ", ".join(f"{m.label} ({m.source})" for m in self.models.values()) or "none"
         log.info(
             "serving models: %s; auth %s; started in %.1f s; feedback db %s; audit log %s",

@@ -67,7 +67,7 @@ def stand_in_home() -> Path:
 
 
 class Server:
-    def __init__(self, home: Path, batching: bool) -> None:
+    def __init__(self, home: Path, batching: bool, workers: int) -> None:
         from serving.cli import serve_command
 
         self.port = _free_port()
@@ -77,6 +77,7 @@ class Server:
             "JINGQING_HOME": str(home),
             "BENTOML_DO_NOT_TRACK": "true",
             "JINGQING_BATCHING": "on" if batching else "off",
+            "JINGQING_WORKERS": str(workers),
         }
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         self.log = open(home / f"bench-serve-{self.port}.log", "w")  # noqa: SIM115
@@ -159,18 +160,21 @@ async def _load(base: str, texts: list[str], clients: int, seconds: float) -> di
     }
 
 
-def run(home: Path, clients: list[int], seconds: float, modes: list[bool]) -> dict[str, Any]:
+def run(
+    home: Path, clients: list[int], seconds: float, modes: list[bool], workers: int
+) -> dict[str, Any]:
     texts = sample_texts(2000)
     runs = []
     model: dict[str, Any] = {}
     for batching in modes:
-        server = Server(home, batching)
+        server = Server(home, batching, workers)
         try:
             model = server.ready.get("models", {}).get("triage", {})
             asyncio.run(_load(server.base, texts, 8, 3.0))  # warm-up, not reported
             for n in clients:
                 result = asyncio.run(_load(server.base, texts, n, seconds))
                 result["batching"] = batching
+                result["load_average_1min_after"] = round(os.getloadavg()[0], 2)
                 runs.append(result)
                 print(
                     f"  batching={'on ' if batching else 'off'} clients={n:>2}: "
@@ -209,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--seconds", type=float, default=10.0, help="per scenario")
     parser.add_argument("--modes", choices=["on", "off"], nargs="+", default=["on", "off"])
+    parser.add_argument("--workers", type=int, default=1, help="service worker processes")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -220,14 +225,22 @@ def main(argv: list[str] | None = None) -> int:
         home = (args.home or Path(os.environ.get("JINGQING_HOME", "."))).resolve()
     print(f"serving benchmark: home {home}, {os.cpu_count()} CPUs, {args.seconds:.0f} s each")
     try:
-        measured = run(home, args.clients, args.seconds, [m == "on" for m in args.modes])
+        load_before = os.getloadavg()[0]
+        measured = run(
+            home, args.clients, args.seconds, [m == "on" for m in args.modes], args.workers
+        )
     finally:
         if temp_home is not None:
             shutil.rmtree(temp_home, ignore_errors=True)
     report = {
-        "benchmark": "serving /classify, single-text requests, localhost, 1 worker",
+        "benchmark": f"serving /classify, single-text requests, localhost, {args.workers} worker(s)",
         "command": "python benchmarks/serving/run.py " + " ".join(argv or sys.argv[1:]),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_1min_before": round(load_before, 2),
+            "note": "shared machine: other jobs' load is recorded per run",
+        },
         "model": {**measured["model"], "stand_in": bool(args.stand_in)},
         "targets": TARGETS,
         "runs": measured["runs"],
