@@ -49,6 +49,9 @@ HISTORY_FEATURES = (
     "roll_mean_7d",
     "roll_mean_28d",
     "level_all",
+    "hod_mean_all",
+    "how_mean_all",
+    "how_profile_x_28d",
 )
 STATIC_FEATURES = ("grid_code", "kind_code")
 FEATURE_NAMES = ("horizon", *CALENDAR_FEATURES, *HISTORY_FEATURES, *STATIC_FEATURES)
@@ -183,6 +186,27 @@ def _window_mean(cum: np.ndarray, g: np.ndarray, origin: np.ndarray, width: int)
     return np.where(n > 0, out, np.nan).astype(np.float32)
 
 
+def _strided_cumsum(counts: np.ndarray, period: int) -> np.ndarray:
+    """``out[g, i] = counts[g, i] + counts[g, i - period] + ...`` (same phase, running)."""
+    n_grids, n_hours = counts.shape
+    padded = -(-n_hours // period) * period
+    buf = np.zeros((n_grids, padded), dtype=np.float32)
+    buf[:, :n_hours] = counts
+    buf = buf.reshape(n_grids, padded // period, period).cumsum(axis=1, dtype=np.float32)
+    return buf.reshape(n_grids, padded)[:, :n_hours]
+
+
+def _mean_same_phase(
+    sums: np.ndarray, g: np.ndarray, last: np.ndarray, period: int, origin: np.ndarray
+) -> np.ndarray:
+    """Mean of every value at ``last, last - period, ...`` (all same-phase hours before the
+    origin): the expanding hour-of-day / hour-of-week mean, in O(1) per row."""
+    total = gather_before(sums, g, last, origin)
+    n = np.where(last >= 0, last // period + 1, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, total / n, np.nan).astype(np.float32)
+
+
 class ForecastFeatures:
     """Feature definitions plus the state needed to recompute them at predict time.
 
@@ -258,14 +282,21 @@ class ForecastFeatures:
             raise ValueError("target hours must be at or after their origin")
         cum = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.float64)
         np.cumsum(counts, axis=1, out=cum[:, 1:])
+        sums = {DAY: _strided_cumsum(counts, DAY), WEEK: _strided_cumsum(counts, WEEK)}
         out = np.empty((len(g), len(FEATURE_NAMES)), dtype=np.float32)
         for lo in range(0, len(g), chunk):
             sl = slice(lo, lo + chunk)
-            out[sl] = self._rows_chunk(counts, cum, g[sl], t[sl], origin[sl])
+            out[sl] = self._rows_chunk(counts, cum, sums, g[sl], t[sl], origin[sl])
         return out
 
     def _rows_chunk(
-        self, counts: np.ndarray, cum: np.ndarray, g: np.ndarray, t: np.ndarray, origin: np.ndarray
+        self,
+        counts: np.ndarray,
+        cum: np.ndarray,
+        sums: dict[int, np.ndarray],
+        g: np.ndarray,
+        t: np.ndarray,
+        origin: np.ndarray,
     ) -> np.ndarray:
         h = t - origin + 1
         days_back = -(-h // DAY) * DAY  # 24 * ceil(h / 24): nearest whole day before origin
@@ -286,7 +317,13 @@ class ForecastFeatures:
             _window_mean(cum, g, origin, WEEK),
             _window_mean(cum, g, origin, 28 * DAY),
             _window_mean(cum, g, origin, counts.shape[1] + 1),
+            _mean_same_phase(sums[DAY], g, t - days_back, DAY, origin),
+            _mean_same_phase(sums[WEEK], g, t - weeks_back, WEEK, origin),
         )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # the grid's long-run hour-of-week shape scaled to its last four weeks' level
+            shape = np.where(hist[9] > 0, hist[11] / hist[9], np.nan)
+        hist = (*hist, (shape * hist[8]).astype(np.float32))
         columns.append(np.stack(hist, axis=1))
         columns.append(np.stack([g.astype(np.float32), self.kind_codes_[g]], axis=1))
         return np.concatenate(columns, axis=1)

@@ -82,6 +82,13 @@ def test_rolling_means_end_at_the_origin():
     # how_mean_4w: mean of the same hour of week in the last 4 weeks
     want = np.mean([panel.counts[g, t - 168 * k] for k in range(1, 5)], axis=0)
     assert np.allclose(_col(x, "how_mean_4w"), want, rtol=1e-5)
+    # expanding means: every same hour of day / of week before the origin
+    for name, period in (("hod_mean_all", 24), ("how_mean_all", 168)):
+        want = [  # every hour ti - k*period (k >= 1) is before the origin for these h <= 5
+            panel.counts[gi, ti - period * np.arange(1, ti // period + 1)].mean()
+            for gi, ti in zip(g, t, strict=True)
+        ]
+        assert np.allclose(_col(x, name), want, rtol=1e-5)
 
 
 @pytest.mark.parametrize("origin", [24 * 14, 24 * 20 + 13, 24 * 41])
