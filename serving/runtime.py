@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from features.errors import UserError
 from serving import auth
 from serving.audit import AuditLog
 from serving.feedback import FeedbackStore
@@ -26,7 +27,11 @@ log = logging.getLogger("serving.runtime")
 
 MODEL_NAMES = ("triage", "forecast")
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024  # 256 texts x 2,000 CJK chars \u-escaped ~ 3.1 MB
-DEFAULT_MAX_LEAD_HOURS = 366 * 24
+MAX_FORECAST_HOURS = 168
+# Without a declared window a model is asked for starts from ``history_end`` up to 168 h
+# later, each at most 168 h long: the forecasting pipeline's own "at most a week past the
+# history" rule, so the service never promises more than the model delivers.
+DEFAULT_LATEST_END_HOURS = 2 * MAX_FORECAST_HOURS
 WARM_TEXT = "XX路XX小区5号楼，与邻居因停车位发生口角。"
 
 
@@ -176,9 +181,12 @@ class Runtime:
         model = loaded.model
         grid_ids = [str(g) for g in model.grid_ids]
         earliest, latest = forecast_window(model)
-        model.forecast(earliest, 1, grid_ids[:1])
+        model.forecast(_local_hour(model.history_end), 1, grid_ids[:1])
         loaded.extra.update(
-            grids=len(grid_ids), earliest_start=earliest.isoformat(), latest_end=latest.isoformat()
+            grids=len(grid_ids),
+            history_end=_local_hour(model.history_end).isoformat(),
+            earliest_start=earliest.isoformat(),
+            latest_end=latest.isoformat(),
         )
 
     def close(self) -> None:
@@ -281,7 +289,7 @@ class Runtime:
             )
         try:
             frame = model.forecast(first, hours, grid_ids)
-        except (ValueError, KeyError) as exc:  # the model's own range/grid checks
+        except (UserError, ValueError, KeyError) as exc:  # the model's own range/grid checks
             raise RequestProblem("start", str(exc)) from exc
         hours_iso = [_local_hour(h).isoformat() for h in frame["hour"]]
         return [
@@ -324,19 +332,19 @@ def _local_hour(value: Any) -> Any:
 def forecast_window(model: Any) -> tuple[Any, Any]:
     """(earliest start, latest end) the forecast model can answer.
 
-    The contract gives ``history_end`` (first hour after the embedded history); models may
-    also expose ``earliest_start`` / ``latest_end`` to widen or narrow the window. Without
-    them a model forecasts from ``history_end`` up to a year ahead.
+    The contract gives ``history_end`` (first hour after the embedded history). A model may
+    declare its own window with ``earliest_start`` and ``latest_start`` or ``latest_end``;
+    otherwise the window is ``history_end`` to ``history_end + 336 h``.
     """
     import pandas as pd
 
     history_end = _local_hour(model.history_end)
     earliest = getattr(model, "earliest_start", None)
-    latest = getattr(model, "latest_end", None)
     earliest = _local_hour(earliest) if earliest is not None else history_end
-    latest = (
-        _local_hour(latest)
-        if latest is not None
-        else history_end + pd.Timedelta(hours=DEFAULT_MAX_LEAD_HOURS)
-    )
+    if getattr(model, "latest_end", None) is not None:
+        latest = _local_hour(model.latest_end)
+    elif getattr(model, "latest_start", None) is not None:
+        latest = _local_hour(model.latest_start) + pd.Timedelta(hours=MAX_FORECAST_HOURS)
+    else:
+        latest = history_end + pd.Timedelta(hours=DEFAULT_LATEST_END_HOURS)
     return earliest, latest

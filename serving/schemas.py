@@ -107,7 +107,7 @@ class ForecastRequest(BaseModel):
         description="ISO 8601 time; naive times are local (Asia/Shanghai); floored to the hour",
         examples=["2026-01-01T08:00"],
     )
-    hours: int = Field(ge=1, le=MAX_HOURS, description="number of hours, 1–168")
+    hours: int = Field(ge=1, le=MAX_HOURS, strict=True, description="number of hours, 1–168")
     grid_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] | None = Field(
         default=None, min_length=1, max_length=10_000, description="default: all grids"
     )

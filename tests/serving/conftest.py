@@ -53,7 +53,7 @@ def custom_label_store(tmp_path_factory, mlflow_template: Path) -> Path:
         mlflow_template,
         "custom-label-store",
         triage=FakeTriage(labels=("alpha", "beta", "gamma")),
-        forecast=FakeForecast(["Z1"], "2026-01-01"),
+        forecast=FakeForecast(["Z1"], "2026-01-01", earliest_start="2025-12-01"),
     )
 
 

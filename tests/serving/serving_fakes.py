@@ -75,9 +75,11 @@ class FakeTriage(mlflow.pyfunc.PythonModel):
 class FakeForecast(mlflow.pyfunc.PythonModel):
     """Daily-cycle forecaster with ``forecast(start, hours, grid_ids)``, ``history_end``."""
 
-    def __init__(self, grid_ids: list[str], history_end: str):
+    def __init__(self, grid_ids: list[str], history_end: str, earliest_start: str | None = None):
         self.grid_ids = list(grid_ids)
         self.history_end = pd.Timestamp(history_end, tz="Asia/Shanghai")
+        if earliest_start is not None:  # a declared window wider than what forecast() takes
+            self.earliest_start = pd.Timestamp(earliest_start, tz="Asia/Shanghai")
 
     def forecast(self, start, hours: int, grid_ids: list[str] | None = None) -> pd.DataFrame:
         start = pd.Timestamp(start)

@@ -150,12 +150,17 @@ def test_serving_labels_come_from_the_model(tmp_path_factory, custom_label_store
     for c in open_client(home):
         resp = c.post("/classify", json={"texts": ["邻居吵架"]})
         ready = c.get("/readyz").json()
+        inside = c.post("/forecast", json={"start": "2025-12-15T00:00", "hours": 2})
     # Then the answer carries exactly the model's labels
     assert resp.status_code == 200
     answer = resp.json()[0]
     assert set(answer["probabilities"]) == {"alpha", "beta", "gamma"}
     assert answer["category"] == "gamma"
     assert ready["models"]["triage"]["labels"] == ["alpha", "beta", "gamma"]
+    # and a forecast window the model declares is used; its own refusal becomes a 422
+    assert ready["models"]["forecast"]["earliest_start"] == "2025-12-01T00:00:00+08:00"
+    assert inside.status_code == 422
+    assert "at or after 2026-01-01" in inside.json()["error"]
 
 
 # -- forecast ---------------------------------------------------------------------------
@@ -189,6 +194,7 @@ BAD_FORECAST = [
     pytest.param({"start": "2026-01-02T08:00", "hours": 0}, 400, "hours", id="zero-hours"),
     pytest.param({"start": "2026-01-02T08:00", "hours": 169}, 400, "hours", id="169-hours"),
     pytest.param({"start": "2026-01-02T08:00", "hours": "many"}, 400, "hours", id="hours-text"),
+    pytest.param({"start": "2026-01-02T08:00", "hours": 2.5}, 400, "hours", id="hours-float"),
     pytest.param({"hours": 3}, 400, "start", id="no-start"),
     pytest.param(
         {"start": "2026-01-02T08:00", "hours": 3, "grid_ids": []}, 400, "grid_ids", id="no-grids"
@@ -200,7 +206,7 @@ BAD_FORECAST = [
         id="unknown-grids",
     ),
     pytest.param({"start": "2025-06-01T08:00", "hours": 3}, 422, "2026-01-01", id="too-early"),
-    pytest.param({"start": "2030-01-01T00:00", "hours": 3}, 422, "end by", id="too-late"),
+    pytest.param({"start": "2026-01-15T00:00", "hours": 3}, 422, "end by", id="too-late"),
 ]
 
 

@@ -132,7 +132,7 @@ def test_serving_subprocess_classify_and_forecast(server: Server):
     with httpx.Client(base_url=server.base, timeout=10) as client:
         classify = client.post("/classify", json={"texts": ["有人拿刀抢劫", "小区停水了"]})
         forecast = client.post(
-            "/forecast", json={"start": "2026-03-01T00:00", "hours": 24, "grid_ids": ["G01"]}
+            "/forecast", json={"start": "2026-01-03T00:00", "hours": 24, "grid_ids": ["G01"]}
         )
         bad = client.post("/classify", json={"texts": [""]})
         ready = client.get("/readyz")
@@ -140,7 +140,7 @@ def test_serving_subprocess_classify_and_forecast(server: Server):
     assert [a["category"] for a in classify.json()] == ["criminal", "non_police"]
     assert forecast.status_code == 200
     rows = forecast.json()
-    assert len(rows) == 24 and rows[0]["hour"] == "2026-03-01T00:00:00+08:00"
+    assert len(rows) == 24 and rows[0]["hour"] == "2026-01-03T00:00:00+08:00"
     assert bad.status_code == 400 and "texts.0" in bad.json()["error"]
     assert ready.status_code == 200
 
