@@ -40,6 +40,7 @@ CALL_COLUMNS = (
     "source",
     "subtype",
     "voice",
+    "phrasing",
 )
 
 
@@ -227,6 +228,7 @@ def run_simulate(
             "source": calls["source"].to_numpy(),
             "subtype": calls["subtype"].to_numpy(),
             "voice": calls["voice"].to_numpy(),
+            "phrasing": calls["phrasing"].to_numpy(),
         },
         columns=list(CALL_COLUMNS),
     )

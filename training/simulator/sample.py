@@ -206,6 +206,7 @@ def write_texts(
     divert_to = np.empty(n, dtype=object)
     urgent = np.zeros(n, dtype=bool)
     voice = np.empty(n, dtype=object)
+    phrasing = np.empty(n, dtype=object)
     rows = zip(
         calls["category"].to_numpy(),
         calls["grid"].to_numpy(),
@@ -236,6 +237,7 @@ def write_texts(
         divert_to[i] = call.divert_to
         urgent[i] = call.urgent
         voice[i] = call.voice
+        phrasing[i] = call.phrasing
     out = calls.copy()
     out["text"] = text
     out["subtype"] = subtype
@@ -243,6 +245,7 @@ def write_texts(
     out["divert_to"] = divert_to
     out["urgent"] = urgent
     out["voice"] = voice
+    out["phrasing"] = phrasing  # event clause the text came from (grouped validation)
     return out
 
 

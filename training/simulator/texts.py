@@ -92,6 +92,10 @@ class CallText:
     urgent: bool
     voice: str
     pii: tuple[str, ...]
+    # Which hand-written event clause the text tells its event with ("<subtype>/<r|n|s><i>":
+    # record/note/speech list, first index of that clause), so a model can be validated on
+    # phrasings it never saw in training.
+    phrasing: str = ""
 
 
 Alt = str | tuple
@@ -325,6 +329,7 @@ class _SubType:
         "hours",
         "loc",
         "spot_keys",
+        "main_ids",
     )
 
 
@@ -398,6 +403,7 @@ class TextGenerator:
         if st.urgent > 0 and not (spec.get("ur") and spec.get("us")):
             raise ValueError(f"{name}: urgent sub-type needs ur/us clauses")
         st.tables = {}
+        st.main_ids = {}
         for voice in VOICES:
             raw = dict(base)
             raw.update(voice_extra[voice])
@@ -426,6 +432,11 @@ class TextGenerator:
             table = {k: _compile_list(tuple(v)) for k, v in raw.items()}
             _check_slots(name, voice, table)
             st.tables[voice] = table
+            key = "s" if sv else "n" if voice == "note" and "n" in spec else "r"
+            first: dict = {}
+            st.main_ids[voice] = tuple(
+                f"{name}/{key}{first.setdefault(alt, i)}" for i, alt in enumerate(table["MAIN"])
+            )
         return st
 
     def _all_chars(self) -> str:
@@ -508,7 +519,9 @@ class TextGenerator:
         if spot and base_place.endswith(spot):
             spot = ""
         ctx.place = base_place + spot
-        parts = [ex(_pick(table["MAIN"], nx), table, nx, ctx)]
+        main = table["MAIN"]
+        k = int(nx() * len(main))
+        parts = [ex(main[k], table, nx, ctx)]
         if table["DETAIL"] and nx() < st.detail_p:
             parts.append(ex(_pick(table["DETAIL"], nx), table, nx, ctx))
         if urgent:
@@ -540,6 +553,7 @@ class TextGenerator:
             urgent=urgent,
             voice=voice,
             pii=tuple(ctx.pii),
+            phrasing=st.main_ids[voice][k],
         )
 
     # ---- internals ----------------------------------------------------------------------------

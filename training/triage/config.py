@@ -32,6 +32,18 @@ class TriageConfig(BaseModel):
     candidates: tuple[Candidate, ...] = ("logreg", "linear_svm", "lightgbm")
     cv_folds: int = Field(3, ge=2, le=10)
     cv_sample: int = Field(12_000, ge=100)
+    # Simulated calls tell each event with a few hundred hand-written clauses; when the
+    # calls carry this column (the simulator writes ``phrasing``), folds are grouped on it
+    # so every validation fold holds only wordings never seen in training — the only CV
+    # figure that predicts how the model does on new wording. Real data has no such column
+    # and falls back to stratified folds. Empty string: never group.
+    group_column: str = "phrasing"
+    # Training-time text noise (training folds and the final fit only): noisy copies per
+    # text, per-character noise rate, chance of masking the most class-revealing word.
+    augment_copies: int = Field(0, ge=0, le=4)
+    augment_rate: float = Field(0.08, ge=0.0, le=0.5)
+    augment_mask: float = Field(0.5, ge=0.0, le=1.0)
+    class_weight: Literal["none", "balanced"] = "none"
     # Text features; vocabularies are capped so the saved model stays small and fast.
     word_ngram_max: int = Field(2, ge=1, le=3)
     word_min_df: int = Field(2, ge=1)
@@ -40,6 +52,7 @@ class TriageConfig(BaseModel):
     char_ngram_max: int = Field(3, ge=1, le=5)
     char_min_df: int = Field(3, ge=1)
     char_max_features: int = Field(60_000, ge=100)
+    sublinear_tf: bool = True
     cue_weight: float = Field(0.5, ge=0.0)
     # Candidates.
     logreg_c: float = Field(8.0, gt=0.0)

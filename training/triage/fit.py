@@ -17,9 +17,10 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
+from training.triage.augment import augment
 from training.triage.config import TriageConfig
 from training.triage.data import has_routing, has_urgent
 from training.triage.evaluate import expected_calibration_error, urgent_threshold
@@ -45,6 +46,7 @@ class FitOutcome:
     candidates: dict[str, dict[str, float]]
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    cv_kind: str = "none"  # "grouped", "stratified" or "none" (too few calls)
 
 
 def _cv_sample(y: np.ndarray, size: int, folds: int, rng: np.random.Generator) -> np.ndarray:
@@ -101,6 +103,107 @@ def _feature_names(featurizer: Pipeline) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(names, dtype=object), np.asarray(kinds, dtype=np.int8)
 
 
+def _cv_note(kind: str, column: str) -> str:
+    if kind == "grouped":
+        return f"grouped by {column!r}: validation folds hold only unseen phrasings"
+    return f"no usable {column!r} column: stratified folds" if column else "stratified folds"
+
+
+def cv_splits(
+    y: np.ndarray, groups: np.ndarray | None, folds: int, seed: int
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
+    """Cross-validation folds: grouped when ``groups`` can be used, else stratified.
+
+    Grouped folds (``StratifiedGroupKFold``) keep every group — one hand-written phrasing
+    of an event — inside a single fold, so validation measures generalisation to wording
+    the model never saw. Rows without a group (blank or missing, e.g. feedback calls) are
+    each their own group. With fewer distinct groups than folds it falls back.
+
+    Returns:
+        (train, validation) index pairs and ``"grouped"`` or ``"stratified"``.
+    """
+    dummy = np.zeros(len(y))
+    if groups is not None:
+        g = pd.Series(groups, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
+        blank = g == ""
+        if len(pd.unique(g[~blank])) >= folds:
+            g[blank] = [f"\x00row{i}" for i in np.flatnonzero(blank)]
+            cv = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
+            return list(cv.split(dummy, y, g)), "grouped"
+    cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    return list(cv.split(dummy, y)), "stratified"
+
+
+def cross_validate(
+    texts: list[str],
+    y: np.ndarray,
+    splits: list[tuple[np.ndarray, np.ndarray]],
+    cfg: TriageConfig,
+    *,
+    progress: Progress = print,
+    on_candidate: Callable[[str, dict[str, float]], None] | None = None,
+) -> tuple[dict[str, dict[str, float]], dict[str, np.ndarray]]:
+    """Out-of-fold macro-F1, accuracy and ECE of every configured candidate.
+
+    Features (vocabulary, idf) are fitted inside each fold on its training rows, and the
+    augmentation noise is added to training rows only, so a validation fold is as unseen
+    as new wording would be. Fold features are computed once and shared by the candidates.
+    Each fold is an independent task (a plain function of its indices).
+
+    Returns:
+        per-candidate metrics and out-of-fold probabilities (columns: sorted labels).
+    """
+    labels = np.unique(y)
+    t = time.perf_counter()
+    prepared = [_fold_features(texts, y, tr, va, cfg, k) for k, (tr, va) in enumerate(splits)]
+    feature_seconds = time.perf_counter() - t
+    candidates: dict[str, dict[str, float]] = {}
+    oof: dict[str, np.ndarray] = {}
+    for name in cfg.candidates:
+        t = time.perf_counter()
+        proba = np.zeros((len(y), len(labels)))
+        for X_tr, y_tr, X_va, va in prepared:  # noqa: N806
+            clf = build_candidate(name, cfg).fit(X_tr, y_tr)
+            proba[va] = _align(clf.predict_proba(X_va), np.asarray(clf.classes_), labels)
+        pred = labels[proba.argmax(axis=1)]
+        ece, _ = expected_calibration_error(proba, y, labels, cfg.calibration_bins)
+        result = {
+            "cv_macro_f1": float(f1_score(y, pred, average="macro")),
+            "cv_accuracy": float(accuracy_score(y, pred)),
+            "cv_ece": ece,
+            "cv_seconds": time.perf_counter() - t + feature_seconds / len(cfg.candidates),
+        }
+        candidates[name] = result
+        oof[name] = proba
+        progress(
+            f"cv: {name} macro-F1 {result['cv_macro_f1']:.4f}, accuracy "
+            f"{result['cv_accuracy']:.4f}, ECE {ece:.4f} ({result['cv_seconds']:.1f}s)"
+        )
+        if on_candidate is not None:
+            on_candidate(name, result)
+    return candidates, oof
+
+
+def _fold_features(
+    texts: list[str], y: np.ndarray, tr: np.ndarray, va: np.ndarray, cfg: TriageConfig, k: int
+):
+    """One fold's (X_train, y_train, X_validation, validation indices)."""
+    tr_texts = [texts[i] for i in tr]
+    y_tr = y[tr]
+    extra, y_extra, _ = augment(
+        tr_texts,
+        y_tr,
+        np.random.default_rng([cfg.seed, 2, k]),
+        copies=cfg.augment_copies,
+        rate=cfg.augment_rate,
+        mask=cfg.augment_mask,
+    )
+    featurizer = build_featurizer(cfg)
+    X_tr = sp.csr_matrix(featurizer.fit_transform(tr_texts + extra), dtype=np.float32)  # noqa: N806
+    X_va = sp.csr_matrix(featurizer.transform([texts[i] for i in va]), dtype=np.float32)  # noqa: N806
+    return X_tr, np.concatenate([y_tr, y_extra]), X_va, va
+
+
 def fit_triage(
     train: pd.DataFrame,
     cfg: TriageConfig,
@@ -121,10 +224,22 @@ def fit_triage(
     rng = np.random.default_rng(cfg.seed)
 
     t0 = time.perf_counter()
-    progress(f"features: fitting word and character n-grams on {len(texts):,} texts")
+    extra, y_extra, _ = augment(
+        texts,
+        y,
+        np.random.default_rng([cfg.seed, 1]),
+        copies=cfg.augment_copies,
+        rate=cfg.augment_rate,
+        mask=cfg.augment_mask,
+    )
+    if extra:
+        progress(f"augment: {len(extra):,} noisy copies of the training texts")
+    progress(f"features: fitting word and character n-grams on {len(texts) + len(extra):,} texts")
     featurizer = build_featurizer(cfg)
-    X = sp.csr_matrix(featurizer.fit_transform(texts), dtype=np.float32)  # noqa: N806
+    X_all = sp.csr_matrix(featurizer.fit_transform(texts + extra), dtype=np.float32)  # noqa: N806
     slim_vectorizers(featurizer)
+    X = X_all[: len(texts)]  # noqa: N806 - the clean rows (heads, CV sample)
+    y_all = np.concatenate([y, y_extra]) if extra else y
     seconds["features"] = time.perf_counter() - t0
     progress(f"features: {X.shape[1]:,} columns in {seconds['features']:.1f}s")
 
@@ -135,39 +250,24 @@ def fit_triage(
     labels = np.unique(ys)
     candidates: dict[str, dict[str, float]] = {}
     oof: dict[str, np.ndarray] = {}
+    cv_kind = "none"
     if folds < 2 or len(labels) < 2:
         warnings.append("too few calls per category to cross-validate; using the first candidate")
         chosen = cfg.candidates[0]
     else:
-        cv = StratifiedKFold(folds, shuffle=True, random_state=cfg.seed)
-        for name in cfg.candidates:
-            t = time.perf_counter()
-            progress(f"cv: {name} ({folds}-fold on {len(idx):,} calls)")
-            proba = cross_val_predict(
-                build_candidate(name, cfg), Xs, ys, cv=cv, method="predict_proba"
-            )
-            pred = labels[proba.argmax(axis=1)]
-            ece, _ = expected_calibration_error(proba, ys, labels, cfg.calibration_bins)
-            result = {
-                "cv_macro_f1": float(f1_score(ys, pred, average="macro")),
-                "cv_accuracy": float(accuracy_score(ys, pred)),
-                "cv_ece": ece,
-                "cv_seconds": time.perf_counter() - t,
-            }
-            candidates[name] = result
-            oof[name] = proba
-            progress(
-                f"cv: {name} macro-F1 {result['cv_macro_f1']:.4f}, accuracy "
-                f"{result['cv_accuracy']:.4f}, ECE {ece:.4f} ({result['cv_seconds']:.1f}s)"
-            )
-            if on_candidate is not None:
-                on_candidate(name, result)
+        column = cfg.group_column
+        groups = train[column].to_numpy()[idx] if column and column in train.columns else None
+        splits, cv_kind = cv_splits(ys, groups, folds, cfg.seed)
+        progress(f"cv: {cv_kind} {folds}-fold on {len(idx):,} calls ({_cv_note(cv_kind, column)})")
+        candidates, oof = cross_validate(
+            [texts[i] for i in idx], ys, splits, cfg, progress=progress, on_candidate=on_candidate
+        )
         chosen = max(cfg.candidates, key=lambda c: candidates[c]["cv_macro_f1"])
     seconds["cv"] = time.perf_counter() - t0 - seconds["features"]
 
     t = time.perf_counter()
-    progress(f"fit: {chosen} on {X.shape[0]:,} calls")
-    clf = build_candidate(chosen, cfg).fit(X, y)
+    progress(f"fit: {chosen} on {X_all.shape[0]:,} texts")
+    clf = build_candidate(chosen, cfg).fit(X_all, y_all)
     category = Pipeline(
         [
             ("prep", featurizer.named_steps["prep"]),
@@ -226,7 +326,7 @@ def fit_triage(
         keyword_weights=weights,
         feature_names=names,
         feature_kind=kinds,
-        info={"chosen": chosen, "trained_on": int(X.shape[0])},
+        info={"chosen": chosen, "trained_on": int(X.shape[0]), "cv": cv_kind},
     )
     if evalset is not None and "urgent" in evalset.columns and evalset["urgent"].notna().all():
         scores = model.score(evalset["text"].tolist())["urgent_score"]
@@ -242,4 +342,4 @@ def fit_triage(
     seconds["fit"] = time.perf_counter() - t
     for w in warnings:
         log.warning(w)
-    return FitOutcome(model, chosen, candidates, warnings, seconds)
+    return FitOutcome(model, chosen, candidates, warnings, seconds, cv_kind)

@@ -57,7 +57,7 @@ def build_features(cfg: TriageConfig) -> FeatureUnion:
         ngram_range=(1, cfg.word_ngram_max),
         min_df=cfg.word_min_df,
         max_features=cfg.word_max_features,
-        sublinear_tf=True,
+        sublinear_tf=cfg.sublinear_tf,
         dtype=np.float32,
     )
     chars = TfidfVectorizer(
@@ -66,7 +66,7 @@ def build_features(cfg: TriageConfig) -> FeatureUnion:
         ngram_range=(cfg.char_ngram_min, cfg.char_ngram_max),
         min_df=cfg.char_min_df,
         max_features=cfg.char_max_features,
-        sublinear_tf=True,
+        sublinear_tf=cfg.sublinear_tf,
         dtype=np.float32,
     )
     return FeatureUnion(
@@ -86,11 +86,14 @@ def build_candidate(name: str, cfg: TriageConfig):
     Platt scaling to give probabilities; ``lightgbm`` runs on the top-k chi² features,
     because trees over 100k sparse columns are slow and gain nothing on the rare ones.
     """
+    weight = None if cfg.class_weight == "none" else cfg.class_weight
     if name == "logreg":
-        return LogisticRegression(C=cfg.logreg_c, max_iter=300, tol=1e-3, random_state=cfg.seed)
+        return LogisticRegression(
+            C=cfg.logreg_c, max_iter=300, tol=1e-3, class_weight=weight, random_state=cfg.seed
+        )
     if name == "linear_svm":
         return CalibratedClassifierCV(
-            LinearSVC(C=cfg.svm_c, tol=1e-3, random_state=cfg.seed),
+            LinearSVC(C=cfg.svm_c, tol=1e-3, class_weight=weight, random_state=cfg.seed),
             method="sigmoid",
             cv=3,
             ensemble=True,
@@ -112,6 +115,7 @@ def build_candidate(name: str, cfg: TriageConfig):
                         colsample_bytree=0.5,
                         subsample=0.8,
                         subsample_freq=1,
+                        class_weight=weight,
                         random_state=cfg.seed,
                         n_jobs=1,
                         verbose=-1,
