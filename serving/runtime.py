@@ -160,6 +160,7 @@ class Runtime:
         # collections only look at per-request objects.
         gc.collect()
         gc.freeze()
+        _note_http_stack()
         served = ", ".join(f"{m.label} ({m.source})" for m in self.models.values()) or "none"
         log.info(
             "serving models: %s; auth %s; started in %.1f s; feedback db %s; audit log %s",
@@ -316,6 +317,19 @@ class Runtime:
         record = dict(fields)
         record["text"] = _mask(record["text"])
         return self.feedback.add(record)
+
+
+def _note_http_stack() -> None:
+    """Say when uvicorn runs on its pure-Python fallbacks (about half the throughput)."""
+    import importlib.util
+
+    missing = [m for m in ("httptools", "uvloop") if importlib.util.find_spec(m) is None]
+    if missing:
+        log.warning(
+            "%s not installed: uvicorn uses its pure-Python HTTP parser/event loop, "
+            "roughly halving requests/s (pip install httptools uvloop)",
+            " and ".join(missing),
+        )
 
 
 def _local_hour(value: Any) -> Any:

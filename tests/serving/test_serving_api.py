@@ -142,6 +142,20 @@ def test_serving_oversized_body_is_refused(client):
     assert client.get("/readyz").status_code == 200
 
 
+def test_serving_oversized_chunked_body_is_refused(client):
+    # Given a body streamed without Content-Length
+    def chunks():
+        yield b'{"texts": ["'
+        for _ in range(800):  # 4.8 MB
+            yield "长".encode() * 2000
+        yield b'"]}'
+
+    resp = client.post("/classify", content=chunks(), headers={"Content-Type": "application/json"})
+    assert "content-length" not in resp.request.headers
+    assert resp.status_code == 413
+    assert client.post("/classify", json={"texts": ["有人打架"]}).status_code == 200
+
+
 def test_serving_labels_come_from_the_model(tmp_path_factory, custom_label_store):
     # Given a triage champion that knows labels the taxonomy never mentions
     home = tmp_path_factory.mktemp("custom")

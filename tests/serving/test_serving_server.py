@@ -130,7 +130,9 @@ def test_serving_subprocess_prints_how_to_call_it(server: Server):
 
 def test_serving_subprocess_classify_and_forecast(server: Server):
     with httpx.Client(base_url=server.base, timeout=10) as client:
+        t0 = time.perf_counter()
         classify = client.post("/classify", json={"texts": ["有人拿刀抢劫", "小区停水了"]})
+        first_ms = (time.perf_counter() - t0) * 1000
         forecast = client.post(
             "/forecast", json={"start": "2026-01-03T00:00", "hours": 24, "grid_ids": ["G01"]}
         )
@@ -138,6 +140,7 @@ def test_serving_subprocess_classify_and_forecast(server: Server):
         ready = client.get("/readyz")
     assert classify.status_code == 200
     assert [a["category"] for a in classify.json()] == ["criminal", "non_police"]
+    assert first_ms < 750, f"first request stalled {first_ms:.0f} ms: warm-up missing?"
     assert forecast.status_code == 200
     rows = forecast.json()
     assert len(rows) == 24 and rows[0]["hour"] == "2026-01-03T00:00:00+08:00"
