@@ -8,7 +8,7 @@ import sqlite3
 import threading
 
 import pytest
-from conftest import open_client
+from serving_apps import open_client
 
 from features.pii import mask_pii
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import open_client
+from serving_apps import open_client
 
 from features.labels import CATEGORIES, DISPOSITIONS
 from training.cli import main
