@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HOUSTON = Path(os.environ.get("JINGQING_HOUSTON", ROOT.parent / "shared/data/houston-2010"))
+HOUSTON = Path(os.environ.get("JINGQING_HOUSTON", ROOT / "data/houston-2010"))
 
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
 os.environ.setdefault("MPLBACKEND", "Agg")

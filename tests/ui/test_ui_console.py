@@ -1,18 +1,21 @@
 """The console in a real headless Chromium against the real service with trained champions.
 
 One small simulated city is trained once for the module (``jingqing simulate`` / ``train
-triage`` / ``train forecast`` in a project home), the BentoML service runs in-process under
-uvicorn with ``JINGQING_API_TOKEN`` set, and Debian's ``chromium`` + ``chromium-driver`` drive
+triage`` / ``train forecast`` in a project home), the BentoML service runs as a ``jingqing serve``
+subprocess with ``JINGQING_API_TOKEN`` set, and Debian's ``chromium`` + ``chromium-driver`` drive
 the page. Screenshots go to ``test-artifacts/ui/``. Nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import sqlite3
-import threading
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,37 +91,54 @@ def trained_home(tmp_path_factory: pytest.TempPathFactory, mlflow_template: Path
 
 @pytest.fixture(scope="module")
 def service_url(trained_home: Path) -> Iterator[str]:
-    """The real service (``serving.service:Jingqing``) under uvicorn, token required."""
-    import uvicorn
+    """The real service started the way users start it: ``jingqing serve`` in a subprocess.
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("JINGQING_API_TOKEN", TOKEN)
-        from serving.service import Jingqing
-
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(
-                Jingqing.to_asgi(), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-            )
-        )
-        thread = threading.Thread(target=server.run, name="console-service", daemon=True)
-        thread.start()
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+    A subprocess (not an in-process ASGI app) keeps BentoML's process-global Prometheus
+    registry apart from the other service tests in the same pytest session.
+    """
+    port = _free_port()
+    env = dict(os.environ)
+    env.update(
+        JINGQING_HOME=str(trained_home),
+        BENTOML_HOME=str(trained_home / "bentoml"),
+        BENTOML_DO_NOT_TRACK="true",
+        JINGQING_API_TOKEN=TOKEN,
+    )
+    env.pop("MLFLOW_TRACKING_URI", None)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    log = (trained_home / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "training.cli", "serve", "--port", str(port)],
+        cwd=trained_home,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    try:
         while True:
             try:
                 if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
-            assert thread.is_alive(), "service thread died while starting"
-            assert time.monotonic() < deadline, "service not ready within 60 s"
-            time.sleep(0.2)
+            if proc.poll() is not None:
+                pytest.fail(f"jingqing serve exited with {proc.returncode}: see {log.name}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"service not ready within 120 s: see {log.name}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
-            yield url
-        finally:
-            server.should_exit = True
-            thread.join(timeout=15)
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="module")
