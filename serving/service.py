@@ -2,7 +2,12 @@
 
 Run with ``jingqing serve`` (or ``bentoml serve serving.service:Jingqing``).
 ``/classify`` uses BentoML adaptive batching: concurrent requests' texts are merged into
-one call of the model (``JINGQING_BATCHING=off`` turns it off, for comparison).
+one call of the model.
+
+Environment (read at start): ``JINGQING_HOME`` (registry, feedback DB, audit log),
+``JINGQING_API_TOKEN`` (Bearer token for POST routes), ``JINGQING_MAX_BODY_BYTES``
+(default 4 MiB: 256 texts of 2,000 \\u-escaped CJK characters fit), ``JINGQING_WORKERS``
+(default 1), ``JINGQING_ACCESS_LOG=off``, ``JINGQING_BATCHING=off`` (for comparison).
 """
 
 from __future__ import annotations
