@@ -187,6 +187,62 @@ def run(
     return {"model": model, "runs": runs}
 
 
+def in_process(home: Path, texts: list[str], clients: list[int], n: int) -> list[dict[str, Any]]:
+    """The same load through ``Jingqing.to_asgi()`` with no sockets: the service's own cost.
+
+    Separates what the service code and model take from HTTP parsing and from other
+    processes competing for the CPU (which dominate on a busy 2-core machine).
+    """
+    import httpx
+
+    os.environ["JINGQING_HOME"] = str(home)
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="jq-prom-"))
+    from serving.service import Jingqing
+
+    app = Jingqing.to_asgi()
+    out: list[dict[str, Any]] = []
+
+    async def drive() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://service") as c,
+        ):
+            for i in range(200):
+                await c.post("/classify", json={"texts": [texts[i % len(texts)]]})
+            for k in clients:
+                latencies: list[float] = []
+
+                async def client(j: int, k: int = k, latencies: list = latencies) -> None:
+                    for i in range(j, n, k):
+                        t0 = time.perf_counter()
+                        r = await c.post("/classify", json={"texts": [texts[i % len(texts)]]})
+                        r.raise_for_status()
+                        latencies.append(time.perf_counter() - t0)
+
+                started = time.perf_counter()
+                await asyncio.gather(*(client(j) for j in range(k)))
+                elapsed = time.perf_counter() - started
+                ms = sorted(x * 1000 for x in latencies)
+                out.append(
+                    {
+                        "clients": k,
+                        "requests": len(ms),
+                        "rps": round(len(ms) / elapsed, 1),
+                        "p50_ms": round(statistics.median(ms), 2),
+                        "p99_ms": round(ms[int(0.99 * (len(ms) - 1))], 2),
+                    }
+                )
+                print(
+                    f"  in-process clients={k:>2}: {out[-1]['rps']:>7.1f} req/s  "
+                    f"p50 {out[-1]['p50_ms']:>6} ms  p99 {out[-1]['p99_ms']:>6} ms",
+                    flush=True,
+                )
+
+    asyncio.run(drive())
+    return out
+
+
 def verdict(runs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for batching in (True, False):
@@ -214,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="per scenario")
     parser.add_argument("--modes", choices=["on", "off"], nargs="+", default=["on", "off"])
     parser.add_argument("--workers", type=int, default=1, help="service worker processes")
+    parser.add_argument(
+        "--in-process", action="store_true", help="also drive the app in-process (no sockets)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -229,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         measured = run(
             home, args.clients, args.seconds, [m == "on" for m in args.modes], args.workers
         )
+        if args.in_process:
+            measured["in_process"] = in_process(home, sample_texts(2000), args.clients, 2000)
     finally:
         if temp_home is not None:
             shutil.rmtree(temp_home, ignore_errors=True)
@@ -244,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         "model": {**measured["model"], "stand_in": bool(args.stand_in)},
         "targets": TARGETS,
         "runs": measured["runs"],
+        "in_process_batching_on": measured.get("in_process"),
         "verdict": verdict(measured["runs"]),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
