@@ -238,7 +238,7 @@ class ForecastFeatures:
         days = local.tz_localize(None).normalize()
         table = holiday_table(days.min(), days.max(), self.holiday_country).set_index("date")
         table = table.reindex(days)
-        dow = local.dayofweek.to_numpy()
+        dow = local.day_of_week.to_numpy()
         hod = local.hour.to_numpy()
         return pd.DataFrame(
             {

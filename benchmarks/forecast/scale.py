@@ -36,7 +36,7 @@ def synthetic_panel(n_grids: int, days: int, seed: int = 0) -> tuple[Panel, np.n
     rng = np.random.default_rng(seed)
     start = pd.Timestamp("2025-01-01", tz="Asia/Shanghai")
     hours = pd.date_range(start, periods=days * 24, freq="h")
-    hod, dow = hours.hour.to_numpy(), hours.dayofweek.to_numpy()
+    hod, dow = hours.hour.to_numpy(), hours.day_of_week.to_numpy()
     season = 1 + 0.15 * np.sin(2 * np.pi * np.arange(len(hours)) / (24 * 365))
     peaks = {
         "commercial": 14,

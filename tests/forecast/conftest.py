@@ -19,7 +19,7 @@ def synthetic_panel(n_grids: int = 6, weeks: int = 8, seed: int = 0) -> tuple[Pa
     start = pd.Timestamp("2025-01-06 00:00", tz="Asia/Shanghai")  # a Monday
     hours = pd.date_range(start, periods=weeks * 168, freq="h")
     hod = hours.hour.to_numpy()
-    dow = hours.dayofweek.to_numpy()
+    dow = hours.day_of_week.to_numpy()
     shape = 0.4 + 1.2 * np.exp(-0.5 * ((hod - 20) / 3.5) ** 2) + 0.6 * (dow >= 5)
     level = np.linspace(0.3, 2.5, n_grids)[:, None]
     intensity = level * shape[None, :]
