@@ -129,3 +129,14 @@ def test_prophet_fits_per_grid_and_forecasts_the_contract(panel_and_truth):
     assert (frame["p10"] <= frame["p90"]).all() and (frame["mean"] > 0).all()
     with pytest.raises(UserError, match="prophet model can forecast"):
         model.forecast(small.start + pd.Timedelta(days=8), 24)
+
+
+def test_fold_cutoffs_are_a_horizon_apart_and_inside_the_data():
+    from training.forecast.backtest import fold_cutoffs
+
+    assert fold_cutoffs(2000, 4, 168) == [2000 - 4 * 168 + 168 * k for k in range(4)]
+    assert fold_cutoffs(2000, 2, 24, first_cutoff=1000) == [1000, 1024]
+    with pytest.raises(UserError, match="after the calls end"):
+        fold_cutoffs(2000, 2, 168, first_cutoff=1900)
+    with pytest.raises(UserError, match="not enough history"):
+        fold_cutoffs(500, 4, 168)
