@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from features.errors import UserError
-from serving import auth
+from serving import auth, metrics
 from serving.audit import AuditLog
 from serving.feedback import FeedbackStore
 from serving.models import LoadedModel, ModelUnavailable, load_champion
@@ -249,6 +249,7 @@ class Runtime:
                 "request_id": request_id,
             }
             answers.append(answer)
+            metrics.count_suggestion(answer)
             audit.append(
                 {
                     "request_id": request_id,
@@ -316,7 +317,9 @@ class Runtime:
     def add_feedback(self, fields: dict[str, Any]) -> int:
         record = dict(fields)
         record["text"] = _mask(record["text"])
-        return self.feedback.add(record)
+        row_id = self.feedback.add(record)
+        metrics.count_feedback(record["suggested_category"], record["final_category"])
+        return row_id
 
 
 def _note_http_stack() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from serving_apps import open_client
 from serving_fakes import FakeForecast, FakeTriage, register_fakes
 
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
+# BentoML's in-process metrics need a multi-process directory before anything creates a
+# series; conftest is imported before any test module, so set it here.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="jingqing-prometheus-"))
 
 
 def _home(root: Path, db: Path | None) -> Path:
@@ -24,11 +28,6 @@ def _home(root: Path, db: Path | None) -> Path:
     if db is not None:
         shutil.copy(db, root / "mlruns" / "mlflow.db")
     return root
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _prometheus_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(tmp_path_factory.mktemp("prometheus")))
 
 
 def _store(tmp_path_factory, mlflow_template: Path, name: str, **fakes) -> Path:

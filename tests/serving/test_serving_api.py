@@ -37,12 +37,21 @@ def test_serving_health_routes_answer(client):
 
 def test_serving_openapi_and_metrics(client):
     client.post("/classify", json={"texts": ["有人偷东西"]})
+    client.post("/feedback", json={**FEEDBACK, "final_category": "public_order"})
     spec = client.get("/docs.json")
     assert spec.status_code == 200
     assert {"/classify", "/forecast", "/feedback"} <= set(spec.json()["paths"])
     metrics = client.get("/metrics")
     assert metrics.status_code == 200
     assert 'endpoint="/classify"' in metrics.text
+    assert "bentoml_service_adaptive_batch_size" in metrics.text
+    suggested = [
+        line
+        for line in metrics.text.splitlines()
+        if line.startswith("jingqing_suggestions_total{") and 'category="criminal"' in line
+    ]
+    assert suggested and float(suggested[0].rsplit(" ", 1)[1]) >= 1
+    assert 'jingqing_feedback_total{agreed="true"}' in metrics.text
 
 
 # -- classify ---------------------------------------------------------------------------

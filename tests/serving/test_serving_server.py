@@ -138,6 +138,7 @@ def test_serving_subprocess_classify_and_forecast(server: Server):
         )
         bad = client.post("/classify", json={"texts": [""]})
         ready = client.get("/readyz")
+        metrics = client.get("/metrics")
     assert classify.status_code == 200
     assert [a["category"] for a in classify.json()] == ["criminal", "non_police"]
     assert first_ms < 750, f"first request stalled {first_ms:.0f} ms: warm-up missing?"
@@ -146,6 +147,7 @@ def test_serving_subprocess_classify_and_forecast(server: Server):
     assert len(rows) == 24 and rows[0]["hour"] == "2026-01-03T00:00:00+08:00"
     assert bad.status_code == 400 and "texts.0" in bad.json()["error"]
     assert ready.status_code == 200
+    assert metrics.status_code == 200 and "jingqing_suggestions_total{" in metrics.text
 
 
 def test_serving_acknowledged_feedback_survives_sigkill(tmp_path_factory, serving_store: Path):
