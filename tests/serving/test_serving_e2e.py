@@ -67,3 +67,8 @@ def test_serving_real_champions_end_to_end(jingqing_home):
             "SELECT text, final_category FROM feedback WHERE call_id = 'E2E-1'"
         ).fetchone()
     assert "13912345678" not in text and final == "dispute"
+    # and the triage trainer can learn from what the service stored
+    db = str(jingqing_home / "feedback" / "feedback.db")
+    assert (
+        main(["train", "triage", "--calls", calls, "--config", str(config), "--feedback", db]) == 0
+    )
