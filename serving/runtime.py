@@ -12,7 +12,6 @@ import gc
 import logging
 import os
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +21,7 @@ from serving import auth, metrics
 from serving.audit import AuditLog
 from serving.feedback import FeedbackStore
 from serving.models import LoadedModel, ModelUnavailable, load_champion
+from serving.schemas import new_request_id
 
 log = logging.getLogger("serving.runtime")
 
@@ -229,7 +229,7 @@ class Runtime:
         if len(raw) != len(texts):
             raise RuntimeError(f"{triage.label} returned {len(raw)} answers for {len(texts)}")
         done = time.perf_counter()
-        fallback_id = uuid.uuid4().hex
+        fallback_id = new_request_id()
         answers, audit = [], []
         for text, masked_text, s in zip(texts, masked, raw, strict=True):
             request_id = getattr(text, "request_id", fallback_id)

@@ -8,8 +8,9 @@ retraining data must follow); the labels a suggestion carries always come from t
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
-import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -28,6 +29,19 @@ from features.labels import CATEGORIES, DISPOSITIONS, DIVERT_TO
 MAX_TEXTS = 256
 MAX_TEXT_CHARS = 2000
 MAX_HOURS = 168
+
+
+_ID_PREFIX = os.urandom(6).hex()
+_ID_COUNTER = itertools.count(1)
+
+
+def new_request_id() -> str:
+    """A request id unique across workers and restarts: random per process, then a counter.
+
+    ``uuid4`` reads the kernel's entropy pool on every call (~70 µs on small VMs), which is
+    a noticeable share of a 1 ms request.
+    """
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):010x}"
 
 
 def _not_blank(value: str) -> str:
@@ -77,7 +91,7 @@ class ClassifyRequest(BaseModel):
     @field_validator("texts", mode="after")
     @classmethod
     def _stamp(cls, texts: list[str]) -> list[str]:
-        request_id = uuid.uuid4().hex
+        request_id = new_request_id()
         received = time.perf_counter()
         return [ReceivedText.stamp(text, request_id, received) for text in texts]
 
