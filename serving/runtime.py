@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,13 +19,13 @@ from features.errors import UserError
 from serving import auth, metrics
 from serving.audit import AuditLog
 from serving.feedback import FeedbackStore
+from serving.logs import enable_logging, quiet_bad_requests
 from serving.models import LoadedModel, ModelUnavailable, load_champion
 from serving.schemas import new_request_id
 
 log = logging.getLogger("serving.runtime")
 
 MODEL_NAMES = ("triage", "forecast")
-DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024  # 256 texts x 2,000 CJK chars \u-escaped ~ 3.1 MB
 MAX_FORECAST_HOURS = 168
 # Without a declared window a model is asked for starts from ``history_end`` up to 168 h
 # later, each at most 168 h long: the forecasting pipeline's own "at most a week past the
@@ -49,61 +48,16 @@ class Settings:
     """Runtime switches, read once from the environment at start."""
 
     api_token: str | None
-    max_body_bytes: int
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(
-            api_token=auth.configured_token(),
-            max_body_bytes=int(os.environ.get("JINGQING_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
-        )
+        return cls(api_token=auth.configured_token())
 
 
 def _mask(text: str) -> str:
     from features.pii import mask_pii
 
     return mask_pii(text)
-
-
-class OneLineBadRequests(logging.Filter):
-    """Turn BentoML's traceback for a rejected request body into one WARNING line.
-
-    A client's bad JSON is the client's mistake, not a server error: the 400 answer already
-    names the field, and a traceback per bad request would bury real errors in the log.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        if exc is not None and type(exc).__name__ == "ValidationError":
-            from serving.guard import field_message
-
-            path, method = (record.args or ("?", "?"))[:2]
-            errors = exc.errors(include_context=False, include_input=False)
-            record.msg = "rejected %s %s: %s"
-            record.args = (method, path, field_message(errors))
-            record.exc_info = None
-            record.exc_text = None
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
-        return True
-
-
-def enable_logging() -> None:
-    """Make ``serving.*`` INFO lines visible under BentoML's server logging config.
-
-    BentoML sets the root logger to WARNING and disables loggers that existed before it
-    configured logging; the start-up summary and registry warnings must still show.
-    """
-    for name in ("serving", "serving.models", "serving.runtime"):
-        logger = logging.getLogger(name)
-        logger.disabled = False
-        if logger.level == logging.NOTSET:
-            logger.setLevel(logging.INFO)
-
-
-def quiet_bad_requests() -> None:
-    target = logging.getLogger("bentoml._internal.server.http_app")
-    if not any(isinstance(f, OneLineBadRequests) for f in target.filters):
-        target.addFilter(OneLineBadRequests())
 
 
 def warm_jieba() -> None:

@@ -21,8 +21,8 @@ import bentoml
 from starlette.responses import JSONResponse
 
 from serving import schemas
-from serving.guard import Guard
-from serving.runtime import DEFAULT_MAX_BODY_BYTES, RequestProblem, Runtime
+from serving.guard import DEFAULT_MAX_BODY_BYTES, Guard
+from serving.runtime import RequestProblem, Runtime
 
 BATCHING = os.environ.get("JINGQING_BATCHING", "on").lower() not in ("off", "0", "false")
 MAX_BATCH_SIZE = 128
