@@ -16,7 +16,7 @@ from serving import auth
 Scope = dict[str, Any]
 Message = dict[str, Any]
 
-# 256 texts x 2,000 CJK characters sent \\u-escaped (Python's json default) is ~3.1 MB.
+# 256 texts x 2,000 CJK characters sent \u-escaped (Python's json default) is ~3.1 MB.
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 
 # Which model each POST route needs before it can answer.
