@@ -53,6 +53,15 @@ VARIANTS: dict[str, dict] = {
     "aug_2": {"augment_copies": 2},
     "aug_1_strong": {"augment_copies": 1, "augment_rate": 0.15, "augment_mask": 0.8},
     "cv_sample_24k": {"cv_sample": 24_000},
+    # Combinations of the single changes that beat "base" (svm C=1, noise without masking).
+    "svm_c1_aug_1_nomask": {
+        "svm_c": 1.0,
+        "augment_copies": 1,
+        "augment_mask": 0.0,
+        "candidates": ("linear_svm",),
+    },
+    "svm_c1_aug_2": {"svm_c": 1.0, "augment_copies": 2, "candidates": ("linear_svm",)},
+    "svm_c1_chars_1_2": {"svm_c": 1.0, "char_ngram_max": 2, "candidates": ("linear_svm",)},
 }
 
 
