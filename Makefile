@@ -56,8 +56,16 @@ demo: $(STAMP)
 	$(BIN)/jingqing forecast --hours 168 --output $(DEMO_DIR)/forecast.csv
 	$(BIN)/jingqing serve --port $(PORT)
 
+# Speed/quality benchmarks; each writes JSON to benchmarks/results/ and prints a summary.
+# The serving benchmark uses the champions of this directory's store (run `make demo` first).
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run_all
+	$(BIN)/python benchmarks/simulator/run.py
+	$(BIN)/python benchmarks/simulator_texts.py
+	$(BIN)/python benchmarks/features/masking.py
+	$(BIN)/python benchmarks/triage/run.py
+	$(BIN)/python benchmarks/forecast/run.py
+	$(BIN)/python benchmarks/forecast/scale.py
+	$(BIN)/python benchmarks/serving/run.py --home .
 
 clean:
 	rm -rf $(VENV) .pytest_cache

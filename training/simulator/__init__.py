@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from features.errors import UserError
+from features.schema import SCHEMA_COLUMNS
 
 __all__ = ["MAX_GRID_DAYS", "SimulationResult", "run_simulate"]
 
@@ -26,22 +27,8 @@ MAX_DAYS = 3650
 # Beyond this a run makes more than ~1.3 million calls and needs several GB of memory (texts are
 # held in memory until the CSV is written); 51 grids x 10 years fits.
 MAX_GRID_DAYS = 200_000
-CALL_COLUMNS = (
-    "call_id",
-    "received_at",
-    "grid_id",
-    "lat",
-    "lon",
-    "text",
-    "category",
-    "disposition",
-    "divert_to",
-    "urgent",
-    "source",
-    "subtype",
-    "voice",
-    "phrasing",
-)
+# The calls schema, then simulator-only columns that help analysis and grouped validation.
+CALL_COLUMNS = (*SCHEMA_COLUMNS, "subtype", "voice", "phrasing")
 
 
 @dataclass
