@@ -18,7 +18,8 @@ from sklearn.pipeline import Pipeline
 
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
 
-_BREAK = re.compile(r"[\s,.;:!?、()\[\]\"']+")
+# Punctuation, ASCII and Chinese: a keyword is never shown with a trailing "。" or "，".
+_BREAK = re.compile(r"[\s,.;:!?、()\[\]\"'。，；：！？（）【】「」《》“”‘’…—~～·]+")
 
 
 @dataclass
@@ -213,8 +214,9 @@ def _merge_spans(text: str, spans: dict[tuple[int, int], float], k: int) -> list
     words: list[str] = []
     for a, b, _ in merged:
         for word in _BREAK.split(text[a:b]):
-            # Single characters (在, 有) and bare digits explain nothing to a reader.
-            if len(word) >= 2 and not word.isdigit() and word not in words:
+            # Single characters (在, 有), bare digits and PII placeholders (<MOBILE>)
+            # explain nothing to a reader.
+            if len(word) >= 2 and not word.isdigit() and "<" not in word and word not in words:
                 words.append(word)
             if len(words) == k:
                 return words
