@@ -345,3 +345,83 @@ def test_the_event_chooses_its_spot_not_the_grid_kind(gen: TextGenerator) -> Non
     ]
     vendors = [c for c in street if c.subtype == "street_vendor"]
     assert vendors and not [c.text for c in vendors if "单元" in c.text]
+
+
+# ---- paraphrase layer ---------------------------------------------------------------------------
+def _identity(text: str, nx, voice: str, urgent: bool, disposition: str) -> str:
+    return text
+
+
+def test_synonym_lexicon_is_large_and_safe() -> None:
+    # Given the hand-written lexicon, then it has hundreds of entries, no digits (times and
+    # amounts stay true), and its alternatives never turn a quarrel into blows nor add an
+    # injury, a weapon or ongoing-ness the key did not have
+    from training.simulator.text_fragments.synonyms import parse
+
+    table = parse()
+    assert sum(bool(v) for v in table.values()) >= 400
+    ongoing = ("还在", "仍在", "正在", "一直在")
+    for key, alts in table.items():
+        assert not re.search(r"\d", key + "".join(alts)), key
+        for alt in alts:
+            if any(w in key for w in ("吵", "口角", "争执", "纠纷", "矛盾")):
+                assert not re.search("[打殴揍推伤]", alt), (key, alt)
+            for family in ("伤血", "刀枪棍斧"):
+                if re.search(f"[{family}]", alt):
+                    assert re.search(f"[{family}]", key), (key, alt)
+            if any(w in alt for w in ongoing):
+                assert any(w in key for w in (*ongoing, "不休", "不停")), (key, alt)
+
+
+def test_paraphrasing_changes_texts_but_never_labels(
+    gen: TextGenerator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the same seed with and without the paraphrase layer, then labels, phrasing ids
+    # and PII are identical, and most texts read differently
+    import training.simulator.texts as texts
+
+    def draw() -> list[CallText]:
+        return [
+            gen.sample(CATEGORIES[s % 5], np.random.default_rng(s), hour=s % 24)
+            for s in range(2_000)
+        ]
+
+    plain_on = draw()
+    monkeypatch.setattr(texts, "_paraphrase", _identity)
+    plain_off = draw()
+    changed = 0
+    for a, b in zip(plain_on, plain_off, strict=True):
+        assert (a.category, a.subtype, a.disposition, a.divert_to, a.urgent, a.voice) == (
+            b.category,
+            b.subtype,
+            b.disposition,
+            b.divert_to,
+            b.urgent,
+            b.voice,
+        )
+        assert a.phrasing == b.phrasing and a.pii == b.pii
+        changed += a.text != b.text
+    assert changed / len(plain_on) > 0.6
+
+
+def test_paraphrasing_applies_the_lexicon(gen: TextGenerator) -> None:
+    # Given texts whose event words have synonyms, then both the plain and the other forms
+    # are common
+    rng = np.random.default_rng(21)
+    calls = [gen.sample("criminal", rng) for _ in range(6_000)]
+    forms = Counter(
+        w for c in calls for w in ("电动车", "电瓶车", "电驴", "报警人", "来电人") if w in c.text
+    )
+    assert forms["电动车"] > 50 and forms["电瓶车"] + forms["电驴"] > 0.2 * forms["电动车"]
+    assert forms["报警人"] > 100 and forms["来电人"] > 0.3 * forms["报警人"]
+
+
+def test_paraphrasing_keeps_places_and_pii_verbatim(gen: TextGenerator) -> None:
+    # Given a place full of lexicon words, then it appears unchanged, and so does every PII
+    place = "人民路小区门口菜市场附近"
+    rng = np.random.default_rng(22)
+    calls = [gen.sample(CATEGORIES[i % 5], rng, place=place) for i in range(3_000)]
+    assert sum(place in c.text for c in calls) > 0.5 * len(calls)
+    for call in calls:
+        assert all(value in call.text for value in call.pii)
+        assert "\uf8ff" not in call.text

@@ -39,6 +39,7 @@ from training.simulator.text_fragments import (
     public_order,
     public_order_extra,
     public_order_more,
+    synonyms,
 )
 from training.simulator.text_fragments.pii import (
     PII_CLAUSES,
@@ -76,6 +77,27 @@ _HOURS: dict[str, tuple[float, ...]] = {
 }
 
 _SLOT_RE = re.compile(r"\{(\w+)\}")
+# Stands for the call's place until paraphrasing is done, so place names stay verbatim.
+_PLACE_MARK = "\uf8ff"
+_PARA_P = 0.4  # chance that a matched lexicon word is replaced by one of its synonyms
+# Leading reporter frame of a call-taker note ("报警人称", "来电群众反映", "110转来：报警人称").
+_LEAD_RE = re.compile(
+    r"^(?:110转来：)?(?:报警人|来电人|来电群众|群众|事主|知情人|一[^，。：]{0,3})"
+    r"[^，。：]{0,6}?(?:来电称|报警称|报称|反映|称)：?"
+)
+# Label-neutral tails: (record/note, speech) per situation. "人还在现场" only where the
+# call is already urgent, requests for attendance only where police do attend.
+_TAILS = {
+    "urgent": (
+        ("人还在现场", "请尽快出警", "情况紧急", "报警人在现场等候"),
+        ("人还在这", "你们快点", "快点来啊"),
+    ),
+    "attend": (
+        ("请尽快处理", "具体情况不详", "详情待民警到场核实", "报警人在现场等候"),
+        ("具体我也说不清楚", "麻烦你们来一下", "你们来看看吧"),
+    ),
+    "divert": (("具体情况不详", "详情不清"), ("具体我也说不清楚", "就这个事")),
+}
 _PUNCT_DROP = str.maketrans({"，": " ", "。": " ", "、": None, "：": None})
 _PUNCT_GONE = str.maketrans({"，": None, "。": None, "、": None, "：": None})
 
@@ -260,7 +282,7 @@ def _digits(n: int) -> Callable:
 
 
 def _place(nx: Callable[[], float], ctx: _Ctx) -> str:
-    return ctx.place
+    return _PLACE_MARK
 
 
 def _body(nx: Callable[[], float], ctx: _Ctx) -> str:
@@ -448,6 +470,10 @@ class TextGenerator:
                         for item in (alt,) if isinstance(alt, str) else alt:
                             if isinstance(item, str):
                                 chars.update(item)
+        for key, alts in _lexicon()[1].items():
+            chars.update(key, *alts)
+        for pair in _TAILS.values():
+            chars.update(*pair[0], *pair[1])
         return "".join(sorted(c for c in chars if "\u4e00" <= c <= "\u9fff"))
 
     def _weights_for(self, category: str, grid_kind: str, hour: int):
@@ -537,7 +563,8 @@ class TextGenerator:
         body = "，".join(p for p in parts if p)
         frame = _pick(table["FRAME"], nx)
         ctx.body = body
-        text = ex(frame, table, nx, ctx)
+        text = _paraphrase(ex(frame, table, nx, ctx), nx, voice, urgent, d)
+        text = text.replace(_PLACE_MARK, ctx.place)
         if voice == "speech":
             text = self._speechify(text, nx)
         else:
@@ -603,6 +630,63 @@ class TextGenerator:
             cut = int(nx() * len(text))
             text = text[:cut] + text[cut:].translate(self._trad_half)
         return text
+
+
+@cache
+def _lexicon() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    """The synonym table and one regex over all its keys, longest first, built once.
+
+    Why one alternation: scanning a text once in C keeps the layer cheap (~10^4 calls/s).
+    """
+    table = synonyms.parse()
+    keys = sorted(table, key=lambda k: (-len(k), k))
+    return re.compile("|".join(map(re.escape, keys))), table
+
+
+def _paraphrase(text: str, nx, voice: str, urgent: bool, disposition: str) -> str:
+    """Say the same thing in other words: synonyms, reporter frame, word order, a tail.
+
+    Runs after the event clause is chosen (phrasing ids stay) and while places and PII
+    are still placeholders (they stay verbatim). Every change keeps meaning and labels.
+    """
+    pattern, table = _lexicon()
+
+    def swap(m: re.Match) -> str:
+        alts = table[m.group()]
+        if not alts:
+            return m.group()
+        u = nx()
+        return alts[int(u / _PARA_P * len(alts))] if u < _PARA_P else m.group()
+
+    text = pattern.sub(swap, text)
+    if voice == "speech":
+        if nx() < 0.12:
+            key = "urgent" if urgent else "divert" if disposition == "divert" else "attend"
+            tails = _TAILS[key][1]
+            text = text.rstrip("，。") + "，" + tails[int(nx() * len(tails))]
+        return text
+    u = nx()
+    if voice == "note" and u < 0.3:
+        m = _LEAD_RE.match(text)
+        if m and text[m.end() : m.end() + 1] not in ("其", "自", "本", "他", "她", ""):
+            text = text[m.end() :].lstrip("：，")
+    elif voice == "record" and u < 0.3:
+        mark = _PLACE_MARK + "，"
+        if text.startswith(mark) and text.endswith("。") and "。" not in text[:-1]:
+            body = text[len(mark) : -1]
+            k = int(nx() * 3)
+            text = (
+                f"{body}，地点：{_PLACE_MARK}。",
+                f"{body}（{_PLACE_MARK}）。",
+                f"在{_PLACE_MARK}，{body}。",
+            )[k]
+        elif text.endswith(f"（{_PLACE_MARK}）。") and "。" not in text[:-1]:
+            text = f"{_PLACE_MARK}，{text[: -len(_PLACE_MARK) - 3]}。"
+    if nx() < 0.12:
+        key = "urgent" if urgent else "divert" if disposition == "divert" else "attend"
+        tails = _TAILS[key][0]
+        text = text.rstrip("，。") + "，" + tails[int(nx() * len(tails))] + "。"
+    return text
 
 
 def _merge_modules(modules) -> tuple[dict, dict, dict]:
