@@ -201,8 +201,33 @@ def convert_numerals(text: str) -> str:
     return text
 
 
+# The most common Chinese surnames; with a title or after 姓 they name a person, and who the
+# caller is must not sway the category ("我姓孙" is not about a grandson, 孙子).
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_TITLED_NAME = re.compile(
+    f"[{_SURNAMES}](某某|某|先生|女士|小姐|师傅|阿姨|大爷|大妈|大姐|大哥|老师|老板|警官)"
+)
+_SURNAME_GIVEN = re.compile(f"姓[{_SURNAMES}]")
+
+
+def anonymise_names(text: str) -> str:
+    """Replace surnames used as names with 某, the dispatch records' own convention.
+
+    "王女士" → "某女士", "张某某" → "某某某", "我姓周" → "我姓某". Names are not personal data
+    the contract requires masking, but they carry no signal about what happened, and their
+    characters overlap real words (孙/孙子, 周/周末), so a model would learn noise from them.
+    """
+    text = _TITLED_NAME.sub(lambda m: "某" + m.group(1), text)
+    return _SURNAME_GIVEN.sub("姓某", text)
+
+
 def normalize(text: str) -> str:
-    """One canonical form of a call text: NFKC width folding, simplified script, numerals.
+    """One canonical form of a call text: NFKC width folding, simplified script, numerals,
+    surnames used as names replaced by 某 (:func:`anonymise_names`).
 
     NFKC turns full-width letters, digits and punctuation into ASCII (１２０ → 120, ＫＴＶ →
     KTV); Latin letters are lower-cased (ktv/KTV/Ktv are one word) except masking
@@ -213,6 +238,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
     text = convert_numerals(text)
+    text = anonymise_names(text)
     text = text.lower()
     if "<" in text:
         text = _LOWER_PLACEHOLDER.sub(lambda m: m.group(0).upper(), text)

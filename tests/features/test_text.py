@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from features.text import convert_numerals, normalize, to_simplified, tokenize
+from features.text import anonymise_names, convert_numerals, normalize, to_simplified, tokenize
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,20 @@ def test_tokenize_keeps_domain_words_and_placeholders_whole() -> None:
 def test_tokenize_empty_and_pickles_by_reference() -> None:
     assert tokenize("") == []
     assert pickle.loads(pickle.dumps(tokenize)) is tokenize
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("王女士反映楼上装修太吵", "某女士反映楼上装修太吵"),
+        ("张某某与李某发生口角", "某某某与某某发生口角"),
+        ("联系不上车主，我姓周", "联系不上车主，我姓某"),
+        ("出租车司机刘师傅", "出租车司机某师傅"),
+        # words that merely contain a surname character stay as they are
+        ("我孙子走丢了", "我孙子走丢了"),
+        ("这周末老百姓都出来了", "这周末老百姓都出来了"),
+        ("开锁师傅到了", "开锁师傅到了"),
+    ],
+)
+def test_surnames_used_as_names_become_mou(raw: str, expected: str) -> None:
+    assert anonymise_names(raw) == expected
