@@ -76,9 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = args.func(args)
     except DataProblems as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
-        print(f"error: {exc}", file=sys.stderr)
+        if len(exc.problems) == 1:
+            print(f"error: {exc.problems[0]}", file=sys.stderr)
+        else:
+            for line in exc.problems:
+                print(line, file=sys.stderr)
+            where = f"{exc.source}: " if exc.source else ""
+            print(f"error: {where}{len(exc.problems)} problems (listed above)", file=sys.stderr)
         return 1
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
