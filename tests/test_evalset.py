@@ -6,21 +6,12 @@ import json
 
 import pytest
 
+from features import labels
 from training.evalset import COLUMNS, EVALSET_PATH, load_evalset
 
-CATEGORIES = {"criminal", "public_order", "dispute", "assistance", "non_police"}
-DISPOSITIONS = {"transfer", "on_scene", "divert"}
-DIVERT_TO = {
-    "12345",
-    "mediation",
-    "property",
-    "city_management",
-    "utility",
-    "119",
-    "120",
-    "122",
-    "none",
-}
+CATEGORIES = set(labels.CATEGORIES)
+DISPOSITIONS = set(labels.DISPOSITIONS)
+DIVERT_TO = set(labels.DIVERT_TO)
 VOICES = {"record", "note", "speech"}
 
 
