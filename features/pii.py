@@ -9,8 +9,13 @@ ISO 7064 MOD 11-2 check digit is right, a 16–19 digit number is only a bank ca
 passes Luhn. That keeps order numbers, amounts, times and house numbers readable, which
 matters for triage (``5000元`` is a fraud amount, ``23:40`` a time of day).
 
-Full-width characters (``１３８…``, ``（０２１）``) are matched through a one-to-one
-translation, so spans always index the original text.
+People write numbers in many spellings, so matching runs on a normalised view of the text
+(``features.pii_normal``): NFKC per character (full-width, circled, mathematical digits),
+every script's decimal digits, zero-width characters dropped, Chinese numerals folded in
+digit runs (``一三八…``, ``幺``). A number is read as *digit groups* joined by single
+separators (space, dot, dash, ``—``), and a span may start and end at any group boundary,
+so ``138 0013 8000``, ``138.0013.8000`` and ``440304 19900307 4510`` are found while
+``13800138000 5000元`` still masks only the phone number. Spans always index the original.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["PLACEHOLDERS", "PiiSpan", "find_pii", "mask_pii"]
+from features.pii_normal import SCREEN_PATTERN, normalise
+
+__all__ = ["PLACEHOLDERS", "SCREEN_PATTERN", "PiiSpan", "find_pii", "mask_pii"]
 
 PLACEHOLDERS: dict[str, str] = {
     "mobile": "<MOBILE>",
@@ -37,46 +44,39 @@ class PiiSpan(NamedTuple):
     kind: str
 
 
-# One-to-one (length-preserving) map of full-width digits, letters and punctuation to ASCII,
-# so that regexes written for ASCII also match full-width input at the same offsets.
-_FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
-_FULLWIDTH.update({ord("Ａ") + i: ord("A") + i for i in range(26)})
-_FULLWIDTH.update({ord("ａ") + i: ord("a") + i for i in range(26)})
-_FULLWIDTH.update({ord(a): ord(b) for a, b in zip("－（）＋　", "-()+ ", strict=True)})
-
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _PLATE_LETTER = "A-HJ-NP-Z"  # plates never use I or O
 
-# Cheap screen: every kind needs four digits in a row, or a province + letter (plates).
-_CANDIDATE = re.compile(rf"[0-9０-９]{{4}}|[{_PROVINCES}][A-Za-zＡ-Ｚａ-ｚ]")
+# Cheap screen on the raw text: digit-like runs or a province + letter (plates).
+_CANDIDATE = re.compile(SCREEN_PATTERN)
+
+# A run of digit groups joined by one separator (or " - "), with an ID's final X.
+_SEP = r"(?: ?[-.·•‐‑‒–—―_]{1,2} ?| )"
+_RUN = re.compile(rf"(?<![0-9])[0-9]+(?:{_SEP}[0-9]+)*(?:{_SEP}?[Xx](?![A-Za-z0-9]))?")
+_GROUP = re.compile(r"[0-9]+|[Xx]")
 
 _ID18 = re.compile(
-    r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
-    r"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])"
+    r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]"
 )
 # Old 15-digit IDs have no check digit, so they are only taken when announced as an ID.
-_ID15 = re.compile(
-    r"(?<![0-9])[1-9][0-9]{5}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}(?![0-9])"
-)
+_ID15 = re.compile(r"[1-9][0-9]{5}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}")
 _ID_CONTEXT = ("身份证", "证件号", "身份号")
-_CARD = re.compile(
-    r"(?<![0-9])(?:[0-9]{16,19}|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?)(?![0-9])"
-)
+_CARD = re.compile(r"[0-9]{16,19}")
 # Numbers announced as order/tracking numbers are not bank cards even when Luhn-valid.
 _NOT_CARD_CONTEXT = ("订单", "单号", "运单", "流水号", "编号", "工单")
-_MOBILE = re.compile(
-    r"(?<![0-9+])(?:(?:\+|00)86[ -]?)?1[3-9][0-9](?:[0-9]{8}|[ -][0-9]{4}[ -][0-9]{4})(?![0-9])"
-)
+_MOBILE = re.compile(r"(?:0086|86)?1[3-9][0-9]{9}")
+_MOBILE_PREFIX = re.compile(r"(?:\+|(?<![0-9])00)86[ -]?$|\+$")
 _LANDLINE = re.compile(
     r"(?<![0-9])(?:\(0[1-9][0-9]{1,2}\) ?|0[1-9][0-9]{1,2}[ -])[2-9][0-9]{6,7}"
     r"(?:-[0-9]{1,4})?(?![0-9])"
 )
 _PLATE = re.compile(
-    rf"[{_PROVINCES}][{_PLATE_LETTER}][·• ]?"
-    rf"(?:[DF][{_PLATE_LETTER}0-9][0-9]{{4}}|[0-9]{{5}}[DF]|[{_PLATE_LETTER}0-9]{{5}})"
+    rf"[{_PROVINCES}] ?[{_PLATE_LETTER}][·•\- ]?"
+    rf"(?P<body>[DF][{_PLATE_LETTER}0-9][0-9]{{4}}|[0-9]{{5}}[DF]|[{_PLATE_LETTER}0-9]{{5}})"
     rf"[挂学警港澳]?(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
+_MAX_DIGITS = 19  # the longest kind (a bank card); longer group sequences are not tried
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -104,6 +104,45 @@ def _context(text: str, start: int, words: tuple[str, ...], width: int = 8) -> b
     return any(w in before for w in words)
 
 
+class _Candidate(NamedTuple):
+    start: int  # in the normalised text
+    end: int
+    digits: str  # the groups joined without separators
+    lengths: tuple[int, ...]  # the length of each group
+
+
+def _candidates(norm: str) -> list[_Candidate]:
+    """Every contiguous sequence of digit groups, of at most ``_MAX_DIGITS`` characters."""
+    out: list[_Candidate] = []
+    for run in _RUN.finditer(norm):
+        text = run.group()
+        if len(text) < 11:  # the shortest kind (a mobile number) has 11 digits
+            continue
+        if text.isdigit():  # one group: the common case
+            out.append(_Candidate(run.start(), run.end(), text, (len(text),)))
+            continue
+        base = run.start()
+        groups = [(m.start() + base, m.end() + base) for m in _GROUP.finditer(text)]
+        for i, (start, _) in enumerate(groups):
+            digits = ""
+            lengths: list[int] = []
+            for s, e in groups[i:]:
+                digits += norm[s:e]
+                lengths.append(e - s)
+                if len(digits) > _MAX_DIGITS:
+                    break
+                if len(digits) >= 11:
+                    out.append(_Candidate(start, e, digits, tuple(lengths)))
+    # Longest first, so a grouped number is taken whole before any of its parts.
+    out.sort(key=lambda c: (c.start - c.end, c.start))
+    return out
+
+
+def _card_grouping(lengths: tuple[int, ...]) -> bool:
+    """A card is one block, or blocks of four with a shorter last block (``6222 0212 … 128``)."""
+    return len(lengths) == 1 or all(n == 4 for n in lengths[:-1])
+
+
 def find_pii(text: str) -> list[PiiSpan]:
     """All personal-data spans in ``text``, sorted by start, never overlapping.
 
@@ -112,50 +151,53 @@ def find_pii(text: str) -> list[PiiSpan]:
     """
     if not text or not _CANDIDATE.search(text):
         return []
-    norm = text.translate(_FULLWIDTH)
-    spans: list[PiiSpan] = []
-    taken: list[tuple[int, int]] = []
+    norm, origin = normalise(text)
+    found: list[tuple[int, int, str]] = []
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+        return all(end <= s or start >= e for s, e, _ in found)
 
-    def add(start: int, end: int, kind: str) -> None:
-        spans.append(PiiSpan(start, end, kind))
-        taken.append((start, end))
-
-    id_shaped: list[tuple[int, int]] = []
-    for m in _ID18.finditer(norm):
-        # ID-shaped numbers with a wrong check digit are left alone (a mistyped ID or
-        # another number), and are not re-read as bank cards either.
-        id_shaped.append(m.span())
-        if id_check_ok(m.group()):
-            add(m.start(), m.end(), "idcard")
-    for m in _ID15.finditer(norm):
-        if free(*m.span()) and _context(norm, m.start(), _ID_CONTEXT):
-            add(m.start(), m.end(), "idcard")
-    for m in _CARD.finditer(norm):
-        start, end = m.span()
-        if (start, end) in id_shaped or not free(start, end):
-            continue
-        digits = m.group().replace(" ", "").replace("-", "")
+    candidates = _candidates(norm)
+    id_shaped: set[tuple[int, int]] = set()
+    for c in candidates:
+        if len(c.digits) == 18 and _ID18.fullmatch(c.digits):
+            # ID-shaped numbers with a wrong check digit are left alone (a mistyped ID or
+            # another number), and are not re-read as bank cards either.
+            id_shaped.add((c.start, c.end))
+            if id_check_ok(c.digits) and free(c.start, c.end):
+                found.append((c.start, c.end, "idcard"))
+    for c in candidates:
         if (
-            16 <= len(digits) <= 19
-            and luhn_ok(digits)
-            and not _context(norm, start, _NOT_CARD_CONTEXT)
+            len(c.digits) == 15
+            and _ID15.fullmatch(c.digits)
+            and free(c.start, c.end)
+            and _context(norm, c.start, _ID_CONTEXT)
         ):
-            add(start, end, "bankcard")
-    for m in _MOBILE.finditer(norm):
-        if free(*m.span()):
-            add(m.start(), m.end(), "mobile")
+            found.append((c.start, c.end, "idcard"))
+    for c in candidates:
+        if (
+            _CARD.fullmatch(c.digits)
+            and (c.start, c.end) not in id_shaped
+            and _card_grouping(c.lengths)
+            and free(c.start, c.end)
+            and luhn_ok(c.digits)
+            and not _context(norm, c.start, _NOT_CARD_CONTEXT)
+        ):
+            found.append((c.start, c.end, "bankcard"))
+    for c in candidates:
+        if _MOBILE.fullmatch(c.digits) and free(c.start, c.end):
+            prefix = _MOBILE_PREFIX.search(norm, max(0, c.start - 6), c.start)
+            if len(c.digits) == 13 and not (prefix and prefix.group() == "+"):
+                continue  # 86 + a mobile number only when written +86
+            found.append((prefix.start() if prefix else c.start, c.end, "mobile"))
     for m in _LANDLINE.finditer(norm):
         if free(*m.span()):
-            add(m.start(), m.end(), "landline")
+            found.append((m.start(), m.end(), "landline"))
     for m in _PLATE.finditer(norm):
-        body = m.group()[2:]
+        body = m.group("body")
         if sum(c.isdigit() for c in body) >= 2 and free(*m.span()):
-            add(m.start(), m.end(), "plate")
-    spans.sort()
-    return spans
+            found.append((m.start(), m.end(), "plate"))
+    return sorted(PiiSpan(origin[s], origin[e - 1] + 1, kind) for s, e, kind in found)
 
 
 def mask_pii(text: str) -> str:

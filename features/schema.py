@@ -39,7 +39,7 @@ import pandas as pd
 from features import labels
 from features.errors import DataProblems, UserError
 from features.io import ProblemLog, read_table, row_labels
-from features.pii import mask_pii
+from features.pii import SCREEN_PATTERN, mask_pii
 
 if TYPE_CHECKING:
     from features.grids import GridSet
@@ -539,7 +539,7 @@ def _check_text(c: _Checker, required: bool, mask_text: bool) -> pd.Series:
         )
         text = text.str.slice(0, MAX_TEXT_CHARS)
     if mask_text:
-        digits = text.str.contains(r"[0-9０-９]", regex=True).to_numpy()
+        digits = text.str.contains(SCREEN_PATTERN, regex=True).to_numpy()
         if digits.any():
             values = text.to_numpy(dtype=object).copy()
             values[digits] = [mask_pii(t) for t in values[digits]]
