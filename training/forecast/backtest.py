@@ -31,6 +31,14 @@ METRIC_COLUMNS = (
     "coverage80_interval",
     "hotspot_capture",
     "hotspot_capture_next_shift",
+    "shift_poisson_deviance",
+    "shift_coverage80",
+    "pei_5",
+    "pei_10",
+    "pei_20",
+    "pai_5",
+    "pai_10",
+    "pai_20",
 )
 
 
@@ -87,7 +95,7 @@ def oracle_prediction(intensity: Panel, cutoff: int, horizon: int) -> Prediction
 
 def fold_metrics(y: np.ndarray, pred: Prediction, reference: float | None) -> dict[str, float]:
     """Metrics of one fold; skill is ``1 - deviance / seasonal-naive deviance``."""
-    metrics = score(y, pred.mean, pred.p10, pred.p90, pred.alpha)
+    metrics = score(y, pred.mean, pred.p10, pred.p90, pred.alpha, pred.hours)
     metrics["skill_vs_seasonal_naive"] = (
         1.0 - metrics["poisson_deviance"] / reference if reference else float("nan")
     )

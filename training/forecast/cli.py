@@ -12,7 +12,7 @@ from training.cliutil import add_map_argument, parse_map
 
 log = logging.getLogger(__name__)
 
-MODEL_CHOICES = ("lightgbm", "prophet", "seasonal-naive", "how-mean")
+MODEL_CHOICES = ("lightgbm", "prophet", "seasonal-naive", "how-mean", "level-shape", "mstl", "ets")
 
 
 def _data_arguments(p: argparse.ArgumentParser) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from features.baselines import ClassicalModel, LevelShape
 from features.errors import UserError
 from features.timeseries import DAY, HOUR, WEEK, Panel
 from training.forecast.intervals import fit_dispersion, quantiles
@@ -21,7 +22,7 @@ from training.forecast.prophet_model import ProphetModel
 
 log = logging.getLogger(__name__)
 
-MODELS = ("lightgbm", "prophet", "seasonal-naive", "how-mean")
+MODELS = ("lightgbm", "prophet", "seasonal-naive", "how-mean", "level-shape", "mstl", "ets")
 MAX_HOURS = 168
 MIN_HISTORY_HOURS = WEEK  # a forecast needs at least one week of history before its start
 FLOOR_SHARE = 0.05  # a mean never drops below 5% of the grid's last-28-day hourly mean
@@ -39,6 +40,10 @@ def make_model(name: str, holiday_country: str = "CN", **params):
         return SeasonalNaive()
     if name == "how-mean":
         return HowMean()
+    if name == "level-shape":
+        return LevelShape(**params)
+    if name in ("mstl", "ets"):
+        return ClassicalModel(name, **params)
     raise UserError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, special, stats
 
-POISSON_ALPHA = 1e-8  # below this the negative binomial is a Poisson for all purposes
+from features.shifts import hourly_dist
 
 
 def _nb_loglik(y: np.ndarray, mu: np.ndarray, alpha: float) -> float:
@@ -51,12 +51,7 @@ def fit_dispersion(y: np.ndarray, mu: np.ndarray, max_rows: int = 500_000, seed:
     return alpha if -res.fun > poisson else 0.0
 
 
-def _dist(mu: np.ndarray, alpha: float):
-    mu = np.maximum(np.asarray(mu, dtype=np.float64), 1e-9)
-    if alpha <= POISSON_ALPHA:
-        return stats.poisson(mu)
-    n = 1.0 / alpha
-    return stats.nbinom(n, n / (n + mu))
+_dist = hourly_dist  # the count law lives with the shift totals in features
 
 
 def quantiles(
