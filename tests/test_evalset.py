@@ -1,13 +1,25 @@
-"""Integrity checks for the hand-written triage evaluation set."""
+"""Integrity checks for the hand-written evaluation data (calls and dispatch records)."""
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from features import labels
-from training.evalset import COLUMNS, EVALSET_PATH, load_evalset
+from features.label_map import load_label_map
+from training.evalset import (
+    COLUMNS,
+    EVALSET_PATH,
+    RECORD_COLUMNS,
+    RECORDS_PATH,
+    load_evalset,
+    load_records,
+)
 
 CATEGORIES = set(labels.CATEGORIES)
 DISPOSITIONS = set(labels.DISPOSITIONS)
@@ -90,3 +102,126 @@ def test_loader_dtypes(df):
     assert df["urgent"].dtype == bool
     assert df["hard_case"].dtype == bool
     assert not df["divert_to"].isna().any()
+
+
+# --- records_v1.jsonl: hand-written dispatch records with the police's own coding ---------
+
+MIN_RECORDS = 260
+DOCS_TAXONOMY = Path(__file__).resolve().parents[1] / "docs" / "TAXONOMY.md"
+SPLITS = {"city", "holdout"}
+
+
+def taxonomy_types() -> dict[str, set[str]]:
+    """警情类型 under each 警情类别, read from the taxonomy's own list (one home for it)."""
+    text = " ".join(DOCS_TAXONOMY.read_text(encoding="utf-8").split())
+    match = re.search(r"Types seen under them[^:]*: (.*?)\. In that export", text)
+    assert match, "docs/TAXONOMY.md no longer lists the types under each class"
+    out: dict[str, set[str]] = {}
+    for part in match.group(1).split("; "):
+        cls, _, kinds = part.partition(" — ")
+        out[cls.strip()] = {k.strip() for k in kinds.split(", ")}
+    return out
+
+
+@pytest.fixture(scope="module")
+def records_raw() -> list[dict]:
+    with RECORDS_PATH.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def records():
+    return load_records()
+
+
+def test_records_utf8_jsonl_exact_keys_and_types(records_raw):
+    assert "\\u" not in RECORDS_PATH.read_text(encoding="utf-8"), "ensure_ascii=False"
+    assert len(records_raw) >= MIN_RECORDS
+    for item in records_raw:
+        assert list(item) == list(RECORD_COLUMNS), item.get("id")
+        assert isinstance(item["urgent"], bool), item["id"]
+        assert re.fullmatch(r"\d{2}", item["police_class_code"]), item["id"]
+        assert isinstance(item["text"], str) and len(item["text"].strip()) >= 8, item["id"]
+
+
+def test_records_ids_and_times(records):
+    assert records["id"].is_unique
+    assert records["id"].str.fullmatch(r"rec-\d{4}").all()
+    assert records["received_at"].dt.tz is not None
+    span = records["received_at"].max() - records["received_at"].min()
+    assert span.days >= 540, span  # about two years, so a time-ordered split is possible
+
+
+def test_records_classes_types_and_codes_follow_the_taxonomy(records):
+    types = taxonomy_types()
+    label_map = load_label_map()
+    for row in records.itertuples():
+        # A class the taxonomy lists no types for (灾害事故, 其他报警类别) repeats its name.
+        allowed = types.get(row.police_class, {row.police_class})
+        assert row.police_type in allowed, (row.id, row.police_type)
+        assert label_map.canonical(row.police_class_code) == row.police_class, row.id
+    assert set(records["police_class"]) == set(label_map.codes), "every 警情类别 appears"
+
+
+def test_records_labels_are_the_default_map(records):
+    label_map = load_label_map()
+    for row in records.itertuples():
+        route = label_map.lookup(row.police_class, row.police_type)
+        got = (row.category, row.disposition, row.divert_to)
+        assert got == (route.category, route.disposition, route.divert_to), row.id
+
+
+def test_records_notes_name_a_different_rule_label(records):
+    # "规则→X：…" marks a record whose text the live-text rules would label X instead of
+    # the default map's category; X must be a real label and differ from the category.
+    marked = records[records["note"].str.startswith("规则→")]
+    assert len(marked) >= 10
+    for row in marked.itertuples():
+        rule_label = re.match(r"规则→([a-z_]+)", row.note).group(1)
+        assert rule_label in CATEGORIES and rule_label != row.category, row.id
+
+
+def test_records_class_shares_look_like_an_export(records):
+    shares = records["police_class"].value_counts(normalize=True)
+    assert 0.12 <= shares["交通警情"] <= 0.18, shares["交通警情"]
+    assert 0.03 <= shares["消防救援"] <= 0.07, shares["消防救援"]
+    assert 0.14 <= shares["刑事案件"] <= 0.21, shares["刑事案件"]
+    for cls in ("治安警情", "群众求助"):
+        assert shares[cls] >= 0.15, (cls, shares[cls])
+    assert set(records["category"]) == CATEGORIES
+
+
+def test_records_split_is_balanced_in_size_class_and_time(records):
+    assert set(records["split"]) == SPLITS
+    counts = records["split"].value_counts()
+    assert abs(counts["city"] - counts["holdout"]) <= 2
+    per_class = records.groupby(["police_class", "split"]).size().unstack(fill_value=0)
+    assert ((per_class["city"] - per_class["holdout"]).abs() <= 2).all(), per_class
+    first, last = records["received_at"].min(), records["received_at"].max()
+    for _, part in records.groupby("split"):
+        assert (part["received_at"].min() - first).days <= 60
+        assert (last - part["received_at"].max()).days <= 60
+
+
+def _comparable(text: str) -> str:
+    """The text without masks, punctuation and digits, so that near copies meet."""
+    return re.sub(r"[\sXx\d\W_]+", "", text)
+
+
+def test_records_no_identical_or_near_identical_texts(records):
+    texts = [_comparable(t) for t in records["text"]]
+    assert len(set(texts)) == len(texts), "identical texts once masks and digits are gone"
+    vectors = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit_transform(texts)
+    sims = (vectors @ vectors.T).toarray()
+    np.fill_diagonal(sims, 0.0)
+    i, j = np.unravel_index(sims.argmax(), sims.shape)
+    assert sims[i, j] < 0.8, (records["id"][i], records["id"][j], sims[i, j])
+
+
+def test_records_are_not_copies_of_the_first_set(records, df):
+    ours = [_comparable(t) for t in records["text"]]
+    first = [_comparable(t) for t in df["text"]]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(ours + first)
+    sims = (vectorizer.transform(ours) @ vectorizer.transform(first).T).toarray()
+    i, j = np.unravel_index(sims.argmax(), sims.shape)
+    assert sims[i, j] < 0.6, (records["id"][i], df["id"][j], sims[i, j])

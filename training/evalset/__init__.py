@@ -1,6 +1,9 @@
-"""Hand-written triage evaluation set (see README.md in this folder).
+"""Hand-written evaluation data (see README.md in this folder).
 
-The items were written by hand, one by one, and are never used for training.
+``handwritten_v1.jsonl``: 420 calls in three voices, never used for training.
+``records_v1.jsonl``: dispatch records coded by the police's own classification, half a
+"city export" to train on (``split == "city"``), half held out (``split == "holdout"``).
+Everything was written by hand, one item at a time, without reading the simulator.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 EVALSET_PATH: Path = Path(__file__).parent / "handwritten_v1.jsonl"
+RECORDS_PATH: Path = Path(__file__).parent / "records_v1.jsonl"
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -42,4 +46,48 @@ def load_evalset(path: Path | str | None = None) -> pd.DataFrame:
     return df
 
 
-__all__ = ["COLUMNS", "EVALSET_PATH", "load_evalset"]
+RECORD_COLUMNS: tuple[str, ...] = (
+    "id",
+    "received_at",
+    "text",
+    "police_class",
+    "police_class_code",
+    "police_type",
+    "category",
+    "disposition",
+    "divert_to",
+    "urgent",
+    "split",
+    "note",
+)
+
+
+def load_records(path: Path | str | None = None, split: str | None = None) -> pd.DataFrame:
+    """Load the hand-written records as a DataFrame with the columns in ``RECORD_COLUMNS``.
+
+    ``received_at`` becomes a tz-aware timestamp (the file carries +08:00), ``urgent`` is
+    bool, ``police_class_code`` stays a two-digit string and ``divert_to``/``note`` keep ""
+    when they do not apply. ``split`` ("city" or "holdout") keeps only that half.
+    """
+    src = Path(path) if path is not None else RECORDS_PATH
+    with src.open(encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh if line.strip()]
+    df = pd.DataFrame.from_records(records, columns=list(RECORD_COLUMNS))
+    for col in RECORD_COLUMNS:
+        if col not in ("received_at", "urgent"):
+            df[col] = df[col].fillna("").astype(str)
+    df["received_at"] = pd.to_datetime(df["received_at"], format="ISO8601")
+    df["urgent"] = df["urgent"].astype(bool)
+    if split is not None:
+        df = df[df["split"] == split].reset_index(drop=True)
+    return df
+
+
+__all__ = [
+    "COLUMNS",
+    "EVALSET_PATH",
+    "RECORDS_PATH",
+    "RECORD_COLUMNS",
+    "load_evalset",
+    "load_records",
+]
