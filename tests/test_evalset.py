@@ -106,7 +106,7 @@ def test_loader_dtypes(df):
 
 # --- records_v1.jsonl: hand-written dispatch records with the police's own coding ---------
 
-MIN_RECORDS = 260
+MIN_RECORDS = 520
 DOCS_TAXONOMY = Path(__file__).resolve().parents[1] / "docs" / "TAXONOMY.md"
 SPLITS = {"city", "holdout"}
 
