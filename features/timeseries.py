@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 
 from features.calendar import holiday_table
+from features.history import DAY, HISTORY_SPECS, WEEK, HistorySums, RowContext, gather_before
 
 HOUR = pd.Timedelta(hours=1)
-WEEK = 168
-DAY = 24
+HISTORY_FEATURES = tuple(spec.name for spec in HISTORY_SPECS)
+__all__ = ["DAY", "WEEK", "HOUR", "Panel", "ForecastFeatures", "gather_before", "hourly_panel"]
 
 CALENDAR_FEATURES = (
     "hour_of_day",
@@ -38,21 +39,8 @@ CALENDAR_FEATURES = (
     "days_to_holiday",
     "days_since_holiday",
 )
-HISTORY_FEATURES = (
-    "lag_24h",
-    "last_same_hour",
-    "last_same_hour_of_week",
-    "hod_mean_7d",
-    "how_mean_4w",
-    "how_mean_12w",
-    "roll_mean_24h",
-    "roll_mean_7d",
-    "roll_mean_28d",
-    "level_all",
-    "hod_mean_all",
-    "how_mean_all",
-    "how_profile_x_28d",
-)
+
+
 STATIC_FEATURES = ("grid_code", "kind_code")
 FEATURE_NAMES = ("horizon", *CALENDAR_FEATURES, *HISTORY_FEATURES, *STATIC_FEATURES)
 CATEGORICAL_FEATURES = ("grid_code", "kind_code")
@@ -150,63 +138,6 @@ def hourly_panel(
     return Panel(grid_ids=ids, start=start, counts=counts, kinds=kind_list)
 
 
-def gather_before(
-    counts: np.ndarray, g: np.ndarray, idx: np.ndarray, origin: np.ndarray
-) -> np.ndarray:
-    """``counts[g, idx]`` where ``0 <= idx < origin``, NaN elsewhere (the leakage guard)."""
-    n_hours = counts.shape[1]
-    valid = (idx >= 0) & (idx < origin) & (idx < n_hours)
-    out = np.full(idx.shape, np.nan, dtype=np.float32)
-    out[valid] = counts[g[valid], idx[valid]]
-    return out
-
-
-def _mean_of_lags(
-    counts: np.ndarray, g: np.ndarray, first: np.ndarray, step: int, n: int, origin: np.ndarray
-) -> np.ndarray:
-    """Mean of the ``n`` values ``first, first-step, ...`` that exist before the origin."""
-    total = np.zeros(first.shape, dtype=np.float32)
-    seen = np.zeros(first.shape, dtype=np.float32)
-    for k in range(n):
-        v = gather_before(counts, g, first - k * step, origin)
-        ok = ~np.isnan(v)
-        total[ok] += v[ok]
-        seen += ok
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(seen > 0, total / np.maximum(seen, 1), np.nan).astype(np.float32)
-
-
-def _window_mean(cum: np.ndarray, g: np.ndarray, origin: np.ndarray, width: int) -> np.ndarray:
-    """Mean count over ``[origin - width, origin)`` (truncated at the panel start)."""
-    o = np.minimum(origin, cum.shape[1] - 1)
-    lo = np.maximum(o - width, 0)
-    n = o - lo
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = (cum[g, o] - cum[g, lo]) / n
-    return np.where(n > 0, out, np.nan).astype(np.float32)
-
-
-def _strided_cumsum(counts: np.ndarray, period: int) -> np.ndarray:
-    """``out[g, i] = counts[g, i] + counts[g, i - period] + ...`` (same phase, running)."""
-    n_grids, n_hours = counts.shape
-    padded = -(-n_hours // period) * period
-    buf = np.zeros((n_grids, padded), dtype=np.float32)
-    buf[:, :n_hours] = counts
-    buf = buf.reshape(n_grids, padded // period, period).cumsum(axis=1, dtype=np.float32)
-    return buf.reshape(n_grids, padded)[:, :n_hours]
-
-
-def _mean_same_phase(
-    sums: np.ndarray, g: np.ndarray, last: np.ndarray, period: int, origin: np.ndarray
-) -> np.ndarray:
-    """Mean of every value at ``last, last - period, ...`` (all same-phase hours before the
-    origin): the expanding hour-of-day / hour-of-week mean, in O(1) per row."""
-    total = gather_before(sums, g, last, origin)
-    n = np.where(last >= 0, last // period + 1, 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n > 0, total / n, np.nan).astype(np.float32)
-
-
 class ForecastFeatures:
     """Feature definitions plus the state needed to recompute them at predict time.
 
@@ -280,51 +211,23 @@ class ForecastFeatures:
         origin = np.asarray(origin, dtype=np.int64)
         if np.any(t < origin):
             raise ValueError("target hours must be at or after their origin")
-        cum = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.float64)
-        np.cumsum(counts, axis=1, out=cum[:, 1:])
-        sums = {DAY: _strided_cumsum(counts, DAY), WEEK: _strided_cumsum(counts, WEEK)}
+        history = HistorySums(counts)
         out = np.empty((len(g), len(FEATURE_NAMES)), dtype=np.float32)
         for lo in range(0, len(g), chunk):
             sl = slice(lo, lo + chunk)
-            out[sl] = self._rows_chunk(counts, cum, sums, g[sl], t[sl], origin[sl])
+            out[sl] = self._rows_chunk(history, g[sl], t[sl], origin[sl])
         return out
 
     def _rows_chunk(
-        self,
-        counts: np.ndarray,
-        cum: np.ndarray,
-        sums: dict[int, np.ndarray],
-        g: np.ndarray,
-        t: np.ndarray,
-        origin: np.ndarray,
+        self, history: HistorySums, g: np.ndarray, t: np.ndarray, origin: np.ndarray
     ) -> np.ndarray:
         h = t - origin + 1
-        days_back = -(-h // DAY) * DAY  # 24 * ceil(h / 24): nearest whole day before origin
-        weeks_back = -(-h // WEEK) * WEEK
-        cal = self._calendar_rows(t)
         columns = [
             np.minimum(h, self.max_horizon).astype(np.float32)[:, None],
-            cal,
+            self._calendar_rows(t),
         ]
-        hist = (
-            gather_before(counts, g, t - DAY, origin),
-            gather_before(counts, g, t - days_back, origin),
-            gather_before(counts, g, t - weeks_back, origin),
-            _mean_of_lags(counts, g, t - days_back, DAY, 7, origin),
-            _mean_of_lags(counts, g, t - weeks_back, WEEK, 4, origin),
-            _mean_of_lags(counts, g, t - weeks_back, WEEK, 12, origin),
-            _window_mean(cum, g, origin, DAY),
-            _window_mean(cum, g, origin, WEEK),
-            _window_mean(cum, g, origin, 28 * DAY),
-            _window_mean(cum, g, origin, counts.shape[1] + 1),
-            _mean_same_phase(sums[DAY], g, t - days_back, DAY, origin),
-            _mean_same_phase(sums[WEEK], g, t - weeks_back, WEEK, origin),
-        )
-        with np.errstate(invalid="ignore", divide="ignore"):
-            # the grid's long-run hour-of-week shape scaled to its last four weeks' level
-            shape = np.where(hist[9] > 0, hist[11] / hist[9], np.nan)
-        hist = (*hist, (shape * hist[8]).astype(np.float32))
-        columns.append(np.stack(hist, axis=1))
+        ctx = RowContext(history, g, t, origin)
+        columns.append(np.stack([ctx.value(spec) for spec in HISTORY_SPECS], axis=1))
         columns.append(np.stack([g.astype(np.float32), self.kind_codes_[g]], axis=1))
         return np.concatenate(columns, axis=1)
 
@@ -369,6 +272,14 @@ class ForecastFeatures:
         self, n_grids: int, origin: int, first: int, hours: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows for every grid × hour in ``[first, first + hours)`` from one origin."""
-        g = np.repeat(np.arange(n_grids, dtype=np.int64), hours)
-        t = np.tile(np.arange(first, first + hours, dtype=np.int64), n_grids)
-        return g, t, np.full(len(t), origin, dtype=np.int64)
+        return forecast_rows(n_grids, origin, first, hours)
+
+
+def forecast_rows(
+    n_grids: int, origin: int, first: int, hours: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(grid, target, origin) rows for every grid × hour in ``[first, first + hours)``,
+    grid-major: the one row layout every mean model forecasts with."""
+    g = np.repeat(np.arange(n_grids, dtype=np.int64), hours)
+    t = np.tile(np.arange(first, first + hours, dtype=np.int64), n_grids)
+    return g, t, np.full(len(t), origin, dtype=np.int64)

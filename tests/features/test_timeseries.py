@@ -136,3 +136,37 @@ def test_calendar_marks_chinese_holidays_and_makeup_days():
         .calendar(pd.date_range("2025-07-04", periods=1, freq="h", tz=TZ))
     )
     assert us["is_holiday"].iloc[0] == 1
+
+
+def test_history_feature_names_derive_from_their_specs():
+    from features.history import (
+        DAY,
+        HISTORY_SPECS,
+        WEEK,
+        Lag,
+        ProfileTimesLevel,
+        SamePhaseMean,
+        WindowMean,
+    )
+
+    # given specs, their names say what they read
+    assert Lag(DAY).name == "lag_24h"
+    assert WindowMean(28 * DAY).name == "roll_mean_28d"
+    assert WindowMean(None).name == "level_all"
+    assert SamePhaseMean(WEEK, 4).name == "how_mean_4w"
+    assert SamePhaseMean(DAY, None).name == "hod_mean_all"
+    assert ProfileTimesLevel(WEEK, 28 * DAY).name == "how_profile_x_28d"
+    # and the model's columns are exactly the specs' names, each once
+    names = [s.name for s in HISTORY_SPECS]
+    assert len(set(names)) == len(names)
+    assert [n for n in FEATURE_NAMES if n in names] == names
+
+
+def test_profile_feature_is_long_run_shape_times_recent_level():
+    panel = _panel()
+    feats = ForecastFeatures("CN").fit(panel)
+    origin = 24 * 35
+    g, t, o = feats.forecast_rows(len(panel.grid_ids), origin, origin, 3)
+    x = feats.rows(panel.counts, g, t, o)
+    want = _col(x, "how_mean_all") / _col(x, "level_all") * _col(x, "roll_mean_28d")
+    assert np.allclose(_col(x, "how_profile_x_28d"), want, rtol=1e-5)

@@ -1,0 +1,219 @@
+"""History features by name: each spec says what it reads and names itself.
+
+A feature row describes *(grid g, target hour t, origin o)*; every value read from the
+count history comes through :func:`gather_before`, which refuses any index ``>= o``, so no
+spec can see the hour it forecasts. Names derive from the spec (``WindowMean(672)`` is
+``roll_mean_28d``, ``SamePhaseMean(WEEK, 4)`` is ``how_mean_4w``), in the style of
+mlforecast's ``RollingMean(window_size=7)``, so no code indexes a feature by position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+WEEK = 168
+DAY = 24
+
+
+def gather_before(
+    counts: np.ndarray, g: np.ndarray, idx: np.ndarray, origin: np.ndarray
+) -> np.ndarray:
+    """``counts[g, idx]`` where ``0 <= idx < origin``, NaN elsewhere (the leakage guard)."""
+    n_hours = counts.shape[1]
+    valid = (idx >= 0) & (idx < origin) & (idx < n_hours)
+    out = np.full(idx.shape, np.nan, dtype=np.float32)
+    out[valid] = counts[g[valid], idx[valid]]
+    return out
+
+
+def _mean_of_lags(
+    counts: np.ndarray, g: np.ndarray, first: np.ndarray, step: int, n: int, origin: np.ndarray
+) -> np.ndarray:
+    """Mean of the ``n`` values ``first, first-step, ...`` that exist before the origin."""
+    total = np.zeros(first.shape, dtype=np.float32)
+    seen = np.zeros(first.shape, dtype=np.float32)
+    for k in range(n):
+        v = gather_before(counts, g, first - k * step, origin)
+        ok = ~np.isnan(v)
+        total[ok] += v[ok]
+        seen += ok
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(seen > 0, total / np.maximum(seen, 1), np.nan).astype(np.float32)
+
+
+def _window_mean(cum: np.ndarray, g: np.ndarray, origin: np.ndarray, width: int) -> np.ndarray:
+    """Mean count over ``[origin - width, origin)`` (truncated at the panel start)."""
+    o = np.minimum(origin, cum.shape[1] - 1)
+    lo = np.maximum(o - width, 0)
+    n = o - lo
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (cum[g, o] - cum[g, lo]) / n
+    return np.where(n > 0, out, np.nan).astype(np.float32)
+
+
+def _strided_cumsum(counts: np.ndarray, period: int) -> np.ndarray:
+    """``out[g, i] = counts[g, i] + counts[g, i - period] + ...`` (same phase, running)."""
+    n_grids, n_hours = counts.shape
+    padded = -(-n_hours // period) * period
+    buf = np.zeros((n_grids, padded), dtype=np.float32)
+    buf[:, :n_hours] = counts
+    buf = buf.reshape(n_grids, padded // period, period).cumsum(axis=1, dtype=np.float32)
+    return buf.reshape(n_grids, padded)[:, :n_hours]
+
+
+def _mean_same_phase(
+    sums: np.ndarray, g: np.ndarray, last: np.ndarray, period: int, origin: np.ndarray
+) -> np.ndarray:
+    """Mean of every value at ``last, last - period, ...`` (all same-phase hours before the
+    origin): the expanding hour-of-day / hour-of-week mean, in O(1) per row."""
+    total = gather_before(sums, g, last, origin)
+    n = np.where(last >= 0, last // period + 1, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, total / n, np.nan).astype(np.float32)
+
+
+def _back(h: np.ndarray, period: int) -> np.ndarray:
+    """``period * ceil(h / period)``: the nearest same-phase hour before the origin."""
+    return -(-h // period) * period
+
+
+class HistorySums:
+    """Running sums of a count history, built once per call and shared by every chunk."""
+
+    def __init__(self, counts: np.ndarray) -> None:
+        self.counts = counts
+        self.cum = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.float64)
+        np.cumsum(counts, axis=1, out=self.cum[:, 1:])
+        self.sums = {DAY: _strided_cumsum(counts, DAY), WEEK: _strided_cumsum(counts, WEEK)}
+
+
+class RowContext:
+    """What every history spec of a chunk of rows reads: the history's sums and the rows."""
+
+    def __init__(
+        self, history: HistorySums, g: np.ndarray, t: np.ndarray, origin: np.ndarray
+    ) -> None:
+        self.counts, self.cum, self.sums = history.counts, history.cum, history.sums
+        self.g, self.t, self.origin = g, t, origin
+        self.h = t - origin + 1
+        self._cache: dict[HistorySpec, np.ndarray] = {}
+
+    def value(self, spec: HistorySpec) -> np.ndarray:
+        if spec not in self._cache:
+            self._cache[spec] = self._compute(spec)
+        return self._cache[spec]
+
+    def _compute(self, spec: HistorySpec) -> np.ndarray:
+        counts, g, t, o = self.counts, self.g, self.t, self.origin
+        if isinstance(spec, Lag):
+            return gather_before(counts, g, t - spec.hours, o)
+        if isinstance(spec, LastSamePhase):
+            return gather_before(counts, g, t - _back(self.h, spec.period), o)
+        if isinstance(spec, SamePhaseMean):
+            last = t - _back(self.h, spec.period)
+            if spec.count is None:
+                return _mean_same_phase(self.sums[spec.period], g, last, spec.period, o)
+            return _mean_of_lags(counts, g, last, spec.period, spec.count, o)
+        if isinstance(spec, WindowMean):
+            width = counts.shape[1] + 1 if spec.hours is None else spec.hours
+            return _window_mean(self.cum, g, o, width)
+        if isinstance(spec, ProfileTimesLevel):
+            phase = self.value(SamePhaseMean(spec.period, None))
+            level = self.value(WindowMean(None))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                shape = np.where(level > 0, phase / level, np.nan)
+            return (shape * self.value(WindowMean(spec.hours))).astype(np.float32)
+        raise TypeError(f"unknown feature spec {spec!r}")
+
+
+def _span(hours: int | None, period: int = 1) -> str:
+    """``24h``, ``7d``, ``28d``, ``4w`` or ``all``: how a spec names its reach."""
+    if hours is None:
+        return "all"
+    if period == WEEK:
+        return f"{hours}w"
+    if period == DAY:
+        return f"{hours}d"
+    return f"{hours}h" if hours <= DAY else f"{hours // DAY}d"
+
+
+_PHASE = {DAY: "hod", WEEK: "how"}
+
+
+@dataclass(frozen=True)
+class Lag:
+    """The count ``hours`` before the target hour (missing when that is not before origin)."""
+
+    hours: int
+
+    @property
+    def name(self) -> str:
+        return f"lag_{_span(self.hours)}"
+
+
+@dataclass(frozen=True)
+class LastSamePhase:
+    """The latest same hour of day (``period`` 24) or of week (168) before the origin."""
+
+    period: int
+
+    @property
+    def name(self) -> str:
+        return "last_same_hour" if self.period == DAY else "last_same_hour_of_week"
+
+
+@dataclass(frozen=True)
+class SamePhaseMean:
+    """Mean of the last ``count`` same-phase hours before the origin (``None``: all of them)."""
+
+    period: int
+    count: int | None
+
+    @property
+    def name(self) -> str:
+        return f"{_PHASE[self.period]}_mean_{_span(self.count, self.period)}"
+
+
+@dataclass(frozen=True)
+class WindowMean:
+    """Mean count over the ``hours`` before the origin (``None``: all history)."""
+
+    hours: int | None
+
+    @property
+    def name(self) -> str:
+        return "level_all" if self.hours is None else f"roll_mean_{_span(self.hours)}"
+
+
+@dataclass(frozen=True)
+class ProfileTimesLevel:
+    """The grid's long-run same-phase shape (phase mean / overall mean) × its recent level."""
+
+    period: int
+    hours: int
+
+    @property
+    def name(self) -> str:
+        return f"{_PHASE[self.period]}_profile_x_{_span(self.hours)}"
+
+
+HistorySpec = Lag | LastSamePhase | SamePhaseMean | WindowMean | ProfileTimesLevel
+
+# The history features, in column order; every name derives from its spec.
+HISTORY_SPECS: tuple[HistorySpec, ...] = (
+    Lag(DAY),
+    LastSamePhase(DAY),
+    LastSamePhase(WEEK),
+    SamePhaseMean(DAY, 7),
+    SamePhaseMean(WEEK, 4),
+    SamePhaseMean(WEEK, 12),
+    WindowMean(DAY),
+    WindowMean(WEEK),
+    WindowMean(28 * DAY),
+    WindowMean(None),
+    SamePhaseMean(DAY, None),
+    SamePhaseMean(WEEK, None),
+    ProfileTimesLevel(WEEK, 28 * DAY),
+)
