@@ -18,6 +18,13 @@ def _panel(n_grids: int = 3, hours: int = 24 * 42, seed: int = 1) -> Panel:
     return Panel([f"g{i}" for i in range(n_grids)], start, counts, ["a", "b", ""][:n_grids])
 
 
+def _forecast_matrix(panel: Panel, origin: int, hours: int) -> np.ndarray:
+    feats = ForecastFeatures("CN").fit(panel)
+    return feats.rows(
+        panel.counts, *feats.forecast_rows(len(panel.grid_ids), origin, origin, hours)
+    )
+
+
 def _col(x: np.ndarray, name: str) -> np.ndarray:
     return x[:, FEATURE_NAMES.index(name)]
 
@@ -163,10 +170,6 @@ def test_history_feature_names_derive_from_their_specs():
 
 
 def test_profile_feature_is_long_run_shape_times_recent_level():
-    panel = _panel()
-    feats = ForecastFeatures("CN").fit(panel)
-    origin = 24 * 35
-    g, t, o = feats.forecast_rows(len(panel.grid_ids), origin, origin, 3)
-    x = feats.rows(panel.counts, g, t, o)
+    x = _forecast_matrix(_panel(), origin=24 * 35, hours=3)
     want = _col(x, "how_mean_all") / _col(x, "level_all") * _col(x, "roll_mean_28d")
     assert np.allclose(_col(x, "how_profile_x_28d"), want, rtol=1e-5)
