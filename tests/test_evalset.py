@@ -13,11 +13,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from features import labels
 from features.label_map import load_label_map
 from training.evalset import (
+    CALL_FIELDS,
     COLUMNS,
     EVALSET_PATH,
+    LINKING_PAIRS_PATH,
     RECORD_COLUMNS,
     RECORDS_PATH,
     load_evalset,
+    load_linking_pairs,
     load_records,
 )
 
@@ -225,3 +228,70 @@ def test_records_are_not_copies_of_the_first_set(records, df):
     sims = (vectorizer.transform(ours) @ vectorizer.transform(first).T).toarray()
     i, j = np.unravel_index(sims.argmax(), sims.shape)
     assert sims[i, j] < 0.6, (records["id"][i], df["id"][j], sims[i, j])
+
+
+# --- linking_pairs.jsonl: hand-written same-incident and look-alike pairs -----------------
+
+CITY_BOX = (22.70, 22.86, 100.90, 101.04)  # lat min/max, lon min/max around the city centre
+
+
+def metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance; the pairs' spatial claims are checked in metres."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return float(2 * 6_371_000 * np.arcsin(np.sqrt(h)))
+
+
+@pytest.fixture(scope="module")
+def pairs_raw() -> list[dict]:
+    with LINKING_PAIRS_PATH.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    df = load_linking_pairs()
+    df["gap_min"] = (df["b_received_at"] - df["a_received_at"]).dt.total_seconds() / 60
+    df["metres"] = [metres(r.a_lat, r.a_lon, r.b_lat, r.b_lon) for r in df.itertuples(index=False)]
+    return df
+
+
+def test_pairs_schema(pairs_raw):
+    assert "\\u" not in LINKING_PAIRS_PATH.read_text(encoding="utf-8"), "ensure_ascii=False"
+    assert len(pairs_raw) >= 180
+    for pair in pairs_raw:
+        assert list(pair) == ["id", "a", "b", "same_incident", "note"], pair.get("id")
+        assert isinstance(pair["same_incident"], bool), pair["id"]
+        assert pair["note"].strip(), pair["id"]
+        for side in ("a", "b"):
+            call = pair[side]
+            assert list(call) == list(CALL_FIELDS), (pair["id"], side)
+            assert len(call["text"].strip()) >= 8, (pair["id"], side)
+            assert re.fullmatch(r"G(0[1-9]|[1-4]\d|5[01])", call["grid_id"]), pair["id"]
+            lat_lo, lat_hi, lon_lo, lon_hi = CITY_BOX
+            assert lat_lo < call["lat"] < lat_hi and lon_lo < call["lon"] < lon_hi, pair["id"]
+
+
+def test_pairs_ids_texts_and_order(pairs):
+    assert pairs["id"].is_unique
+    assert (pairs["a_text"] != pairs["b_text"]).all()
+    assert not pairs.duplicated(["a_text", "b_text"]).any()
+    assert pairs["a_received_at"].dt.tz is not None
+    assert (pairs["gap_min"] > 0).all(), "call a is received first"
+
+
+def test_pairs_are_balanced_and_positives_are_close(pairs):
+    share = pairs["same_incident"].mean()
+    assert 0.4 <= share <= 0.6, share
+    same = pairs[pairs["same_incident"]]
+    assert (same["gap_min"] <= 30).all(), same.loc[same["gap_min"] > 30, "id"].tolist()
+    assert (same["metres"] <= 2_000).all(), same.loc[same["metres"] > 2_000, "id"].tolist()
+
+
+def test_pairs_negatives_include_hard_look_alikes(pairs):
+    other = pairs[~pairs["same_incident"]]
+    near = other["metres"] <= 500
+    assert near.sum() >= 40, "different incidents at (almost) the same place"
+    assert (near & (other["gap_min"] <= 120)).sum() >= 15, "and within two hours"
+    assert ((other["gap_min"] <= 30) & (other["metres"] > 500)).sum() >= 5, "same time, apart"

@@ -1,6 +1,7 @@
 """Hand-written evaluation data (see README.md in this folder).
 
 ``handwritten_v1.jsonl``: 420 calls in three voices, never used for training.
+``linking_pairs.jsonl``: pairs of calls that report the same incident or only look alike.
 ``records_v1.jsonl``: dispatch records coded by the police's own classification, half a
 "city export" to train on (``split == "city"``), half held out (``split == "holdout"``).
 Everything was written by hand, one item at a time, without reading the simulator.
@@ -15,6 +16,8 @@ import pandas as pd
 
 EVALSET_PATH: Path = Path(__file__).parent / "handwritten_v1.jsonl"
 RECORDS_PATH: Path = Path(__file__).parent / "records_v1.jsonl"
+LINKING_PAIRS_PATH: Path = Path(__file__).parent / "linking_pairs.jsonl"
+CALL_FIELDS: tuple[str, ...] = ("text", "received_at", "grid_id", "lat", "lon")
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -83,8 +86,37 @@ def load_records(path: Path | str | None = None, split: str | None = None) -> pd
     return df
 
 
+def load_linking_pairs(path: Path | str | None = None) -> pd.DataFrame:
+    """Load the hand-written call pairs, one row per pair, the two calls side by side.
+
+    Columns: ``id``, ``same_incident`` (bool), ``note``, then ``a_text``, ``a_received_at``
+    (tz-aware), ``a_grid_id``, ``a_lat``, ``a_lon`` and the same for ``b_``; call ``a`` was
+    received first.
+    """
+    src = Path(path) if path is not None else LINKING_PAIRS_PATH
+    with src.open(encoding="utf-8") as fh:
+        pairs = [json.loads(line) for line in fh if line.strip()]
+    rows = []
+    for pair in pairs:
+        row = {
+            "id": pair["id"],
+            "same_incident": bool(pair["same_incident"]),
+            "note": pair["note"],
+        }
+        for side in ("a", "b"):
+            row.update({f"{side}_{key}": pair[side][key] for key in CALL_FIELDS})
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    for side in ("a", "b"):
+        df[f"{side}_received_at"] = pd.to_datetime(df[f"{side}_received_at"], format="ISO8601")
+    return df
+
+
 __all__ = [
+    "CALL_FIELDS",
     "COLUMNS",
+    "LINKING_PAIRS_PATH",
+    "load_linking_pairs",
     "EVALSET_PATH",
     "RECORDS_PATH",
     "RECORD_COLUMNS",
