@@ -22,9 +22,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["ProblemLog", "RawTable", "read_table", "row_labels"]
+__all__ = ["ProblemLog", "RawTable", "read_table", "read_text", "row_labels"]
 
 MAX_PER_KIND = 50
+# Share of NUL or control characters beyond which a file is binary, not text with defects.
+_BINARY_SHARE = 0.001
+# Cells may be long (a pasted transcript); the schema cuts and names them, the reader must not
+# give up on the whole file (the csv module's default limit is 131,072 characters).
+_MAX_FIELD_CHARS = 64 * 1024 * 1024
 _DELIMITERS = (",", "\t", ";", "|")
 
 
@@ -105,6 +110,30 @@ def read_table(path: str | Path) -> RawTable:
     return _read_csv_bytes(data, source)
 
 
+def read_text(path: str | Path, flag: str = "--input") -> tuple[str, list[str]]:
+    """A text file (optionally gzip; UTF-8, UTF-16 or GBK) and its warnings.
+
+    Raises:
+        UserError: missing, unreadable, a broken gzip stream, or not text at all.
+    """
+    from features.errors import UserError
+
+    source = f"{flag} {path}"
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read ({exc.strerror or exc})") from None
+    if data[:2] == b"\x1f\x8b" or str(path).endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise UserError(f"{source}: broken or truncated gzip file ({exc})") from None
+    text, _, problems, warnings = _decode(data, source)
+    if text is None:
+        raise UserError(problems[0])
+    return text, warnings
+
+
 def _read_parquet(path: Path) -> RawTable:
     source = str(path)
     try:
@@ -132,7 +161,7 @@ def _decode(data: bytes, source: str) -> tuple[str | None, str, list[str], list[
             return None, "", [f"{source}: broken UTF-16 text ({exc.reason})"], warnings
         warnings.append(f"{source}: encoded as UTF-16; decoded (UTF-8 is preferred)")
         return text, "utf-16", [], warnings
-    if b"\x00" in data[:65536]:
+    if data[:65536].count(b"\x00") > _BINARY_SHARE * min(len(data), 65536):
         return None, "", [f"{source}: contains NUL bytes: a binary file, not CSV text"], warnings
     try:
         return data.decode("utf-8"), "utf-8", [], warnings
@@ -160,8 +189,10 @@ def _read_csv_bytes(data: bytes, source: str) -> RawTable:
     text, encoding, problems, warnings = _decode(data, source)
     if text is None:
         return RawTable(source, None, problems, warnings)
+    # A few control characters are cell defects the schema names by row; many are a
+    # binary file.
     control = sum(text[:65536].count(ch) for ch in "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0e")
-    if control > 10:
+    if control > max(10, _BINARY_SHARE * min(len(text), 65536)):
         return RawTable(
             source, None, [f"{source}: full of control characters: not CSV text"], warnings
         )
@@ -186,6 +217,8 @@ def _read_csv_bytes(data: bytes, source: str) -> RawTable:
     dups = pd.Index(header)[pd.Index(header).duplicated()].unique()
     for name in dups:
         problems.append(f"{source}: column {name!r} appears more than once in the header")
+    if len(dups):  # every later check would be ambiguous about which column it means
+        return RawTable(source, None, problems, warnings, encoding=encoding)
     if not rows:
         problems.append(f"{source}: has a header ({', '.join(header)}) but no data rows")
         return RawTable(source, None, problems, warnings, encoding=encoding)
@@ -211,11 +244,7 @@ def _read_csv_bytes(data: bytes, source: str) -> RawTable:
     columns = list(zip(*rows, strict=True))
     frame = pd.DataFrame(
         {name: np.asarray(col, dtype=object) for name, col in zip(header, columns, strict=True)}
-        if not len(dups)
-        else dict(enumerate(columns))
     )
-    if len(dups):
-        frame.columns = header
     return RawTable(source, frame, problems, warnings, lines=lines, encoding=encoding)
 
 
@@ -225,6 +254,8 @@ def _parse(text: str, delimiter: str) -> tuple[list[str] | None, list[list[str]]
     Fast path: when every physical line is one record (no blank lines, no quoted line
     breaks), line numbers are simply 2, 3, …; otherwise records are walked one by one.
     """
+    if csv.field_size_limit() < _MAX_FIELD_CHARS:
+        csv.field_size_limit(_MAX_FIELD_CHARS)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     blank = any(not r or (len(r) == 1 and not r[0].strip()) for r in records)

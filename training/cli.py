@@ -13,6 +13,7 @@ import logging
 import sys
 
 from features.errors import DataProblems, UserError
+from training.cliutil import os_error_line
 
 # Modules that contribute commands; each exposes ``register(verbs)`` (see ``Verbs``).
 COMMAND_MODULES = (
@@ -86,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file the user named could not be read or written
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from features.errors import UserError
 
@@ -30,3 +31,31 @@ def parse_map(values: list[str] | None) -> dict[str, str]:
             raise UserError(f"--map: column {col!r} is mapped twice")
         mapping[col] = src
     return mapping
+
+
+def output_file(value: str | Path, flag: str = "--output") -> Path:
+    """``value`` as a file to write, checked before any slow work: its folder is created,
+    and a directory or an uncreatable folder is a clear error."""
+    path = Path(value)
+    if path.is_dir():
+        raise UserError(f"{flag} {path}: is a directory; give a file name inside it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"{flag} {path}: cannot create its folder ({exc.strerror or exc})"
+        ) from None
+    return path
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for a file-system error the command could not foresee (disk full, …)."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"{exc.filename}: {reason}" if exc.filename else reason
+
+
+def option_error(exc) -> UserError:
+    """A pydantic ``ValidationError`` on options built from flags, as ``--folds: …``."""
+    first = exc.errors()[0]
+    name = ".".join(str(part) for part in first.get("loc", ())) or "options"
+    return UserError(f"--{name.replace('_', '-')}: {first.get('msg', 'invalid value')}")

@@ -71,10 +71,11 @@ def fold_cutoffs(
     if first_cutoff is None:
         first_cutoff = n_hours - folds * horizon
     cutoffs = [first_cutoff + k * horizon for k in range(folds)]
-    if cutoffs[-1] > n_hours:
+    if cutoffs[-1] + horizon > n_hours:
         raise UserError(
-            f"cutoff {cutoffs[-1] - n_hours} h after the calls end: a backtest forecasts from "
-            "inside the data (use `jingqing forecast` for the future)"
+            f"the last fold ends {cutoffs[-1] + horizon - n_hours} h after the calls end: a "
+            "backtest forecasts inside the data (use an earlier --cutoff, a shorter --horizon "
+            "or fewer --folds; `jingqing forecast` forecasts the future)"
         )
     if cutoffs[0] < MIN_HISTORY_HOURS + WEEK:
         raise UserError(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from features.errors import UserError
 from features.labels import DEFAULT_TIMEZONE
-from training.cliutil import add_map_argument, parse_map
+from training.cliutil import add_map_argument, option_error, output_file, parse_map
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +84,20 @@ def _models(value: str) -> list[str]:
 
 
 def train_handler(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from training.forecast.train import ForecastConfig, run_train_forecast
 
-    cfg = ForecastConfig(
-        model=args.model,
-        timezone=args.timezone,
-        holiday_country=args.holiday_country,
-        include_patrol=args.include_patrol,
-        folds=args.folds,
-    )
+    try:
+        cfg = ForecastConfig(
+            model=args.model,
+            timezone=args.timezone,
+            holiday_country=args.holiday_country,
+            include_patrol=args.include_patrol,
+            folds=args.folds,
+        )
+    except ValidationError as exc:
+        raise option_error(exc) from None
     result = run_train_forecast(
         args.calls,
         cfg,
@@ -125,6 +130,7 @@ def backtest_handler(args: argparse.Namespace) -> int:
 
     if not 1 <= args.horizon <= 168:
         raise UserError(f"--horizon must be between 1 and 168, got {args.horizon}")
+    output_file(args.output)
     models = _models(args.model)
     data = load_forecast_data(
         args.calls,

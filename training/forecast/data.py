@@ -140,7 +140,13 @@ def _lattice_calls(
 
 def load_intensity(path: str | Path, panel: Panel) -> Panel:
     """The simulator's true expected calls, aligned to ``panel``'s grids and hours."""
-    frame = pd.read_parquet(path)
+    if not Path(path).is_file():
+        raise UserError(f"--intensity {path}: file not found")
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types for a file that is not Parquet
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise UserError(f"--intensity {path}: not a readable Parquet file ({first})") from None
     missing = {"grid_id", "hour", "expected"} - set(frame.columns)
     if missing:
         raise UserError(f"{path}: missing column(s) {', '.join(sorted(missing))}")

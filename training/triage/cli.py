@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from training.cliutil import add_map_argument, parse_map
+from training.cliutil import add_map_argument, output_file, parse_map
 
 
 def register(verbs) -> None:
@@ -61,7 +61,8 @@ def _predict(args: argparse.Namespace) -> int:
 
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")
-    summary = run_predict_triage(args.input, args.output, batch_size=args.batch_size)
+    output = output_file(args.output)
+    summary = run_predict_triage(args.input, output, batch_size=args.batch_size)
     print(
         f"wrote {summary.rows:,} rows to {summary.output} ({summary.scored:,} scored, "
         f"{summary.errors:,} with an error) using triage v{summary.model_version}"

@@ -112,6 +112,8 @@ class TriageConfig(BaseModel):
                 raise UserError(f"--config {p}: file not found")
             try:
                 loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+            except UnicodeDecodeError:
+                raise UserError(f"--config {p}: not a text file (expected UTF-8 YAML)") from None
             except yaml.YAMLError as exc:
                 raise UserError(
                     f"--config {p}: not valid YAML ({exc.__class__.__name__})"

@@ -58,27 +58,32 @@ def read_rows(path: Path) -> tuple[list[dict], list[str | None]]:
 
 
 def _read_jsonl(path: Path) -> tuple[list[dict], list[str | None]]:
-    import gzip
+    from features.io import read_text
 
-    opener = gzip.open if path.suffix == ".gz" else open
+    text, warnings = read_text(path)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     rows: list[dict] = []
     errors: list[str | None] = []
-    with opener(path, "rt", encoding="utf-8-sig") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                rows.append({})
-                errors.append(f"line {lineno}: not valid JSON ({exc.msg})")
-                continue
-            if not isinstance(obj, dict):
-                rows.append({})
-                errors.append(f"line {lineno}: expected a JSON object with a 'text' field")
-                continue
-            rows.append(obj)
-            errors.append(None)
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rows.append({})
+            errors.append(f"line {lineno}: not valid JSON ({exc.msg})")
+            continue
+        except RecursionError:
+            rows.append({})
+            errors.append(f"line {lineno}: JSON nested too deeply")
+            continue
+        if not isinstance(obj, dict):
+            rows.append({})
+            errors.append(f"line {lineno}: expected a JSON object with a 'text' field")
+            continue
+        rows.append(obj)
+        errors.append(None)
     if rows and not any("text" in r for r in rows):
         raise UserError(f"--input {path}: no 'text' field in any row")
     return rows, errors
