@@ -125,3 +125,17 @@ def test_mstl_reference_forecasts_every_grid(panel_and_truth):
     assert mu.shape == (len(panel.grid_ids), 24)
     assert (mu >= 0).all()
     assert np.corrcoef(mu.ravel(), truth[:, origin + 24 : origin + 48].ravel())[0, 1] > 0.7
+
+
+def test_mstl_reuses_its_fit_for_the_week_after_the_panel(panel_and_truth):
+    pytest.importorskip("statsforecast", reason="optional extra [classical] (caps pandas < 3)")
+    panel, _ = panel_and_truth
+    origin = panel.n_hours - 168
+    hist = panel.truncate(origin)
+    model = ClassicalModel("ets", weeks=3).fit(hist)
+    # the forecast from the fit equals a fresh fit at the same origin
+    cached = model.predict_mean(hist, origin, origin + 5, 10)
+    fresh = ClassicalModel("ets", weeks=3).predict_mean(hist, origin, origin + 5, 10)
+    assert np.allclose(cached, fresh)
+    y, fitted = model.oof_
+    assert y.shape == fitted.shape == (len(panel.grid_ids), 168)

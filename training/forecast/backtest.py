@@ -22,7 +22,7 @@ from training.forecast.models import SeasonalNaive
 
 log = logging.getLogger(__name__)
 
-METRIC_COLUMNS = (
+HOURLY_METRIC_COLUMNS = (
     "mae",
     "rmse",
     "poisson_deviance",
@@ -31,6 +31,8 @@ METRIC_COLUMNS = (
     "coverage80_interval",
     "hotspot_capture",
     "hotspot_capture_next_shift",
+)
+SHIFT_METRIC_COLUMNS = (
     "shift_poisson_deviance",
     "shift_coverage80",
     "pei_5",
@@ -40,6 +42,7 @@ METRIC_COLUMNS = (
     "pai_10",
     "pai_20",
 )
+METRIC_COLUMNS = (*HOURLY_METRIC_COLUMNS, *SHIFT_METRIC_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -192,13 +195,13 @@ def predictions_frame(results: list[FoldResult]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def markdown_table(summary: pd.DataFrame) -> str:
+def markdown_table(summary: pd.DataFrame, columns: tuple[str, ...] = METRIC_COLUMNS) -> str:
     """The summary as a Markdown table (for the README)."""
-    cols = ["model", "folds", *METRIC_COLUMNS]
+    cols = ["model", "folds", *columns]
     head = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
     lines = []
     for _, row in summary.iterrows():
         cells = [str(row["model"]), str(int(row["folds"]))]
-        cells += [f"{row[c]:.4f}" if pd.notna(row[c]) else "—" for c in METRIC_COLUMNS]
+        cells += [f"{row[c]:.4f}" if pd.notna(row.get(c)) else "—" for c in columns]
         lines.append("| " + " | ".join(cells) + " |")
     return head + "\n".join(lines) + "\n"
