@@ -28,7 +28,13 @@ MAX_DAYS = 3650
 # held in memory until the CSV is written); 51 grids x 10 years fits.
 MAX_GRID_DAYS = 200_000
 # The calls schema, then simulator-only columns that help analysis and grouped validation.
-CALL_COLUMNS = (*SCHEMA_COLUMNS, "subtype", "voice", "phrasing")
+CALL_COLUMNS = (
+    *SCHEMA_COLUMNS,
+    *(c for c in ("police_class", "police_type") if c not in SCHEMA_COLUMNS),
+    "subtype",
+    "voice",
+    "phrasing",
+)
 
 
 @dataclass
@@ -68,10 +74,10 @@ class SimulationResult:
 
     def summary(self) -> str:
         """A few lines comparing the simulated city with the reference figures."""
-        from training.simulator.sample import SIMAO_SHARES, SIMAO_TRANSFER_RATE
+        from training.simulator.sample import CITY_SHARES, CITY_TRANSFER_RATE
 
         shares = ", ".join(
-            f"{c} {100 * s:.1f}% (Simao {100 * SIMAO_SHARES[c]:.1f}%)"
+            f"{c} {100 * s:.1f}% (target {100 * CITY_SHARES[c]:.1f}%)"
             for c, s in self.category_shares.items()
         )
         return "\n".join(
@@ -83,8 +89,8 @@ class SimulationResult:
                 f"(Jining ~{330 * self.grids / 51:.0f} for {self.grids} grids); expected citizen "
                 f"calls {self.expected_citizen:,.0f}",
                 f"categories: {shares}",
-                f"transferred to police stations {100 * self.transfer_rate:.1f}% (Simao "
-                f"{100 * SIMAO_TRANSFER_RATE:.1f}%); diverted {100 * self.divert_share:.1f}%; "
+                f"transferred to police stations {100 * self.transfer_rate:.1f}% (target "
+                f"{100 * CITY_TRANSFER_RATE:.1f}%); diverted {100 * self.divert_share:.1f}%; "
                 f"urgent {100 * self.urgent_share:.1f}%",
                 f"wrote {self.calls_path}, {self.grids_path}, {self.intensity_path}",
             ]
@@ -216,6 +222,8 @@ def run_simulate(
             "subtype": calls["subtype"].to_numpy(),
             "voice": calls["voice"].to_numpy(),
             "phrasing": calls["phrasing"].to_numpy(),
+            "police_class": calls["police_class"].to_numpy(),
+            "police_type": calls["police_type"].to_numpy(),
         },
         columns=list(CALL_COLUMNS),
     )

@@ -10,8 +10,9 @@ disputes x1.35; hubs and malls: theft and fraud, lost people and belongings), ``
 a day and a night profile by a smooth night weight (night: public order x1.9, criminal
 x1.4; day: non-police x1.3, assistance x1.1). The city-wide weights ``w`` are fitted
 (iterative proportional fitting) on the simulated hours so that all calls, citizen and
-patrol together, match the Simao shares in TAXONOMY.md: criminal 6.5%, public order 9.1%,
-dispute 25.5%, assistance 44.4%, non-police 14.6%. Firework nights double public-order and
+patrol together, match the Simao shares in TAXONOMY.md (criminal 6.5%, public order 9.1%,
+dispute 25.5%, assistance 44.4%, non-police 14.6%) scaled to 80 %, plus 20 % traffic and
+fire calls (non-police): ``CITY_SHARES``. Firework nights double public-order and
 raise assistance calls (illegal fireworks, burns).
 
 Routing (``disposition``, ``divert_to``, ``urgent``) comes from the text generator, which is
@@ -41,6 +42,15 @@ SIMAO_SHARES = {
     "non_police": 735 / 5046,
 }
 SIMAO_TRANSFER_RATE = 1088 / 5046
+# Real exports code about 15 % of calls as traffic and 5 % as fire and rescue
+# (docs/TAXONOMY.md), both non-police; the five categories keep Simao's proportions in the
+# other 80 %. Simao's non-police calls were transferred 51 times in 735, and so are these.
+TRAFFIC_FIRE_SHARE = 0.20
+CITY_SHARES = {
+    c: s * (1 - TRAFFIC_FIRE_SHARE) + (TRAFFIC_FIRE_SHARE if c == "non_police" else 0.0)
+    for c, s in SIMAO_SHARES.items()
+}
+CITY_TRANSFER_RATE = SIMAO_TRANSFER_RATE * (1 - TRAFFIC_FIRE_SHARE) + TRAFFIC_FIRE_SHARE * 51 / 735
 PATROL_MIX = {
     "criminal": 0.14,
     "public_order": 0.46,
@@ -80,7 +90,7 @@ def category_mix(kind_hour_weight: np.ndarray, patrol_share: float) -> np.ndarra
         patrol_share: share of all records that are patrol records (their fixed mix is
             taken out of the targets so the whole table matches Simao).
     """
-    target = np.array([SIMAO_SHARES[c] for c in CATEGORIES])
+    target = np.array([CITY_SHARES[c] for c in CATEGORIES])
     patrol = np.array([PATROL_MIX[c] for c in CATEGORIES])
     citizen_target = (target - patrol_share * patrol) / (1 - patrol_share)
     citizen_target = np.clip(citizen_target, 1e-3, None)
@@ -207,6 +217,7 @@ def write_texts(
     urgent = np.zeros(n, dtype=bool)
     voice = np.empty(n, dtype=object)
     phrasing = np.empty(n, dtype=object)
+    codes = np.empty((n, 2), dtype=object)
     rows = zip(
         calls["category"].to_numpy(),
         calls["grid"].to_numpy(),
@@ -238,6 +249,7 @@ def write_texts(
         urgent[i] = call.urgent
         voice[i] = call.voice
         phrasing[i] = call.phrasing
+        codes[i] = (call.police_class, call.police_type)
     out = calls.copy()
     out["text"] = text
     out["subtype"] = subtype
@@ -246,6 +258,8 @@ def write_texts(
     out["urgent"] = urgent
     out["voice"] = voice
     out["phrasing"] = phrasing  # event clause the text came from (grouped validation)
+    out["police_class"] = codes[:, 0]  # the police's own coding, as a real export has it
+    out["police_type"] = codes[:, 1]
     return out
 
 

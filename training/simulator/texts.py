@@ -38,8 +38,12 @@ from training.simulator.text_fragments import (
     non_police_more,
     public_order,
     public_order_extra,
+    public_order_law,
     public_order_more,
+    records_more,
+    relabel,
     synonyms,
+    traffic_fire,
 )
 from training.simulator.text_fragments.pii import (
     PII_CLAUSES,
@@ -50,6 +54,7 @@ from training.simulator.text_fragments.pii import (
     fake_plate,
 )
 from training.simulator.text_fragments.places import LOC, PLACE_TYPES, SPOTS, place_type
+from training.simulator.text_fragments.police_codes import DISPUTE_CODE, POLICE_CODES
 
 VOICES = ("record", "note", "speech")
 GRID_KINDS = ("commercial", "residential", "nightlife", "industrial", "village", "transport_hub")
@@ -58,10 +63,22 @@ _VOICE_CUM = (0.45, 0.75, 1.0)
 # Per category, fragment modules in order; later modules add sub-types or extend earlier ones.
 _MODULES = {
     "criminal": (criminal, criminal_more, criminal_extra, criminal_new),
-    "public_order": (public_order, public_order_more, public_order_extra),
+    "public_order": (
+        public_order,
+        public_order_more,
+        public_order_extra,
+        public_order_law,
+        records_more.PUBLIC_ORDER,
+    ),
     "dispute": (dispute, dispute_more, dispute_extra),
     "assistance": (assistance, assistance_more, assistance_extra),
-    "non_police": (non_police, non_police_more, non_police_extra),
+    "non_police": (
+        non_police,
+        non_police_more,
+        non_police_extra,
+        traffic_fire,
+        records_more.NON_POLICE,
+    ),
 }
 _LIST_KEYS = ("r", "n", "s", "d", "ds", "ur", "us", "cr", "cs", "spot")
 
@@ -93,7 +110,14 @@ _TAILS = {
         ("人还在这", "你们快点", "快点来啊"),
     ),
     "attend": (
-        ("请尽快处理", "具体情况不详", "详情待民警到场核实", "报警人在现场等候"),
+        (
+            "请尽快处理",
+            "具体情况不详",
+            "详情待民警到场核实",
+            "报警人在现场等候",
+            "其余情况不清",
+            "具体情况拒讲",
+        ),
         ("具体我也说不清楚", "麻烦你们来一下", "你们来看看吧"),
     ),
     "divert": (("具体情况不详", "详情不清"), ("具体我也说不清楚", "就这个事")),
@@ -118,6 +142,9 @@ class CallText:
     # record/note/speech list, first index of that clause), so a model can be validated on
     # phrasings it never saw in training.
     phrasing: str = ""
+    # The police's own coding of the call (警情类别 / 警情类型), consistent with ``category``.
+    police_class: str = ""
+    police_type: str = ""
 
 
 Alt = str | tuple
@@ -386,8 +413,8 @@ class TextGenerator:
             "speech": common.SPEECH_FRAMES,
         }
         pii_voice = {v: {k: c[v] for k, c in PII_CLAUSES.items()} for v in VOICES}
-        for category, modules in _MODULES.items():
-            shared, hints, specs = _merge_modules(modules)
+        merged = _relabel({c: _merge_modules(m) for c, m in _MODULES.items()})
+        for category, (shared, hints, specs) in merged.items():
             compiled: list[_SubType] = []
             for name, spec in specs.items():
                 compiled.append(
@@ -571,6 +598,10 @@ class TextGenerator:
             text = text.replace("，。", "。").replace("，，", "，").replace("。。", "。")
         for i, value in enumerate(ctx.pii):
             text = text.replace(chr(0xE000 + i), value)
+        if t == "12345" and d == "divert" and voice != "speech" and nx() < 0.5:
+            lead = common.HOTLINE_LEADS[int(nx() * len(common.HOTLINE_LEADS))]
+            text = lead.replace("{n}", str(10000 + int(nx() * 90000))) + text
+        police_class, police_type = POLICE_CODES.get(st.name) or DISPUTE_CODE
         return CallText(
             text=text,
             category=category,
@@ -581,6 +612,8 @@ class TextGenerator:
             voice=voice,
             pii=tuple(ctx.pii),
             phrasing=st.main_ids[voice][k],
+            police_class=police_class,
+            police_type=police_type,
         )
 
     # ---- internals ----------------------------------------------------------------------------
@@ -694,13 +727,14 @@ def _merge_modules(modules) -> tuple[dict, dict, dict]:
     shared: dict[str, list[str]] = {}
     hints: dict[str, tuple[list[str], list[str]]] = {}
     specs: dict[str, dict] = {}
-    for module in modules:
+    for module in modules:  # a module, or a plain dict of sub-types that extends earlier ones
         for key, items in getattr(module, "SLOTS", {}).items():
             shared[key] = shared.get(key, []) + list(items)
         for key, (hr, hs) in getattr(module, "HINTS", {}).items():
             old_r, old_s = hints.get(key, ([], []))
             hints[key] = (old_r + list(hr), old_s + list(hs))
-        for name, spec in module.SUBTYPES.items():
+        subtypes = module if isinstance(module, dict) else module.SUBTYPES
+        for name, spec in subtypes.items():
             if name not in specs:
                 specs[name] = {**spec, "slots": dict(spec.get("slots", {}))}
                 continue
@@ -720,6 +754,53 @@ def _merge_modules(modules) -> tuple[dict, dict, dict]:
                 else:
                     into[key] = value
     return shared, hints, specs
+
+
+def _relabel(merged: dict[str, tuple[dict, dict, dict]]) -> dict[str, tuple[dict, dict, dict]]:
+    """Apply ``text_fragments.relabel``: moved sub-types and reassigned event clauses.
+
+    Clauses keep working in their new home: the slots they used from their old category
+    travel with them (as spec-level slots of the receiving sub-type).
+    """
+
+    def carry(src: str, spec: dict, into: dict) -> None:
+        slots = into.setdefault("slots", {})
+        for key, items in {**merged[src][0], **spec.get("slots", {})}.items():
+            if key not in slots and key not in merged_dst_shared(into):
+                slots[key] = list(items)
+
+    owner: dict[int, str] = {}
+
+    def merged_dst_shared(into: dict) -> dict:
+        return merged[owner[id(into)]][0]
+
+    for name, (src, dst, changes) in relabel.MOVES.items():
+        spec = merged[src][2].pop(name)
+        owner[id(spec)] = dst
+        carry(src, dict(spec), spec)
+        for key, value in changes.items():
+            if value is None:
+                spec.pop(key, None)
+            else:
+                spec[key] = value
+        merged[dst][2][name] = spec
+    for name, changes in relabel.RETARGET.items():
+        for _, _, specs in merged.values():
+            if name in specs:
+                specs[name].update(changes)
+    for src, name, pattern, dst, target in relabel.REASSIGN:
+        spec, into = merged[src][2][name], merged[dst][2][target]
+        owner[id(into)] = dst
+        rx = re.compile(pattern)
+        for key in ("r", "n", "s"):
+            if key not in spec:
+                continue
+            moving = [c for c in spec[key] if rx.search(c)]
+            spec[key] = [c for c in spec[key] if not rx.search(c)]
+            if key in into:
+                into[key] = list(into[key]) + moving
+        carry(src, spec, into)
+    return merged
 
 
 def _check_slots(name: str, voice: str, table: dict[str, tuple[Alt, ...]]) -> None:

@@ -645,3 +645,11 @@ LATIN += [("卡拉OK", "KTV"), ("视频", "VIDEO"), ("网吧", "net吧"), ("二�
 RECORD_FRAMES += W("{R}。 {R}，位置不详。")
 NOTE_FRAMES += W("{lead_n}{R}。 {lead_n}{R}，具体位置说不清。")
 SPEECH_FRAMES += W("{hello}{S} {S}，{plea} {hello}{F}{S}，{F}{S_tail}")
+
+# Calls handed over from the 12345 government hotline, as real exports open them.
+HOTLINE_LEADS = [
+    "12345台{n}号工单交办：市民反映，",
+    "12345热线转办：市民反映",
+    "12345台交办：来电人反映，",
+    "12345平台{n}号工单：市民来电反映，",
+]
