@@ -34,6 +34,8 @@ CALL_COLUMNS = (
     "subtype",
     "voice",
     "phrasing",
+    # response times from the simulator's own dispatch (optional schema columns)
+    *(c for c in ("dispatched_at", "arrived_at", "cleared_at") if c not in SCHEMA_COLUMNS),
 )
 
 
@@ -158,6 +160,7 @@ def run_simulate(
     from tqdm.auto import tqdm
 
     from training.simulator.city import KINDS, build_city
+    from training.simulator.dispatch import RESPONSE_COLUMNS, iso_or_blank, simulate_dispatch
     from training.simulator.intensity import PATROL_SHARE, build_intensity, excite
     from training.simulator.sample import (
         call_ids,
@@ -201,6 +204,8 @@ def run_simulate(
         return tqdm(rows, total=len(calls), desc="texts", unit="call", mininterval=0.5)
 
     calls = write_texts(calls, city, rng_text, progress=bar if progress else None)
+    say("dispatching units to the calls (response times)")
+    response = simulate_dispatch(city, calls, int(seed))
 
     say(f"writing {path}")
     path.mkdir(parents=True, exist_ok=True)
@@ -224,6 +229,7 @@ def run_simulate(
             "phrasing": calls["phrasing"].to_numpy(),
             "police_class": calls["police_class"].to_numpy(),
             "police_type": calls["police_type"].to_numpy(),
+            **{col: iso_or_blank(response[col]) for col in RESPONSE_COLUMNS},
         },
         columns=list(CALL_COLUMNS),
     )

@@ -1,0 +1,150 @@
+"""Where the units go: marginal allocation, standby posts, and the two reference plans.
+
+Marginal allocation (Fox, "Discrete optimization via marginal analysis", *Management
+Science* 1966): start every grid at its minimum, then give each next unit to the grid where
+it adds the most calls reached within the target (expected calls × gain in share). The
+gain curves come from ``ShiftModel.shares`` with the blocked calls' fate fixed; a second
+round recomputes that fate for the first round's allocation (neighbours' availability
+changes with their units) and allocates again. For concave gain curves (the usual case:
+each extra unit shortens the drive less) greedy marginal allocation is optimal.
+
+Standby posts are a greedy p-median (Hakimi 1964; Teitz & Bart 1968 start): posts at grid
+centroids chosen one by one to minimise the demand-weighted straight-line distance from
+each grid's centroid to its nearest post.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from features.deploy.response import ShiftModel
+
+__all__ = ["equal_plan", "marginal_allocation", "proportional_plan", "standby_posts"]
+
+
+def standby_posts(weights: np.ndarray, centroids: np.ndarray, n_posts: int) -> np.ndarray:
+    """Indices of ``n_posts`` grids (distinct) that minimise demand-weighted distance."""
+    g = len(weights)
+    n_posts = int(min(max(n_posts, 0), g))
+    if n_posts == 0:
+        return np.zeros(0, dtype=np.int64)
+    w = np.maximum(np.asarray(weights, dtype=float), 0.0) + 1e-9
+    best = np.full(g, np.inf)
+    chosen: list[int] = []
+    for _ in range(n_posts):
+        cost = np.empty(g)
+        for lo in range(0, g, 512):  # candidates in blocks: (block, G) distances
+            cand = centroids[lo : lo + 512]
+            d = np.hypot(
+                cand[:, None, 0] - centroids[None, :, 0], cand[:, None, 1] - centroids[None, :, 1]
+            )
+            cost[lo : lo + 512] = (np.minimum(d, best[None, :]) * w[None, :]).sum(axis=1)
+        cost[chosen] = np.inf
+        pick = int(np.argmin(cost))
+        chosen.append(pick)
+        best = np.minimum(best, np.hypot(*(centroids - centroids[pick]).T))
+    return np.array(chosen, dtype=np.int64)
+
+
+def split_standby(units: int, posts: np.ndarray, weights: np.ndarray, centroids: np.ndarray):
+    """Standby units per post: one each, the rest by the demand nearest to each post."""
+    if len(posts) == 0:
+        return np.zeros(0, dtype=np.int64)
+    d = np.hypot(
+        centroids[:, None, 0] - centroids[None, posts, 0],
+        centroids[:, None, 1] - centroids[None, posts, 1],
+    )
+    served = np.bincount(np.argmin(d, axis=1), weights=weights, minlength=len(posts))
+    out = np.ones(len(posts), dtype=np.int64)
+    extra = units - len(posts)
+    if extra > 0:
+        out += largest_remainder(served, extra)
+    return out
+
+
+def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
+    """Whole numbers summing to ``total`` proportional to ``weights`` (Hamilton's method)."""
+    w = np.maximum(np.asarray(weights, dtype=float), 0.0)
+    if w.sum() <= 0:
+        w = np.ones_like(w)
+    quota = w / w.sum() * total
+    base = np.floor(quota).astype(np.int64)
+    left = int(total - base.sum())
+    if left > 0:
+        base[np.argsort(-(quota - base), kind="stable")[:left]] += 1
+    return base
+
+
+def equal_plan(total: int, minimum: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The same units in every grid; the remainder to the busiest grids."""
+    g = len(minimum)
+    base = np.full(g, total // g, dtype=np.int64)
+    left = total - base.sum()
+    base[np.argsort(-np.asarray(weights), kind="stable")[:left]] += 1
+    return _respect_minimum(base, minimum)
+
+
+def proportional_plan(total: int, minimum: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Units proportional to ``weights`` (e.g. last month's calls), at least the minimum."""
+    extra = total - int(minimum.sum())
+    return minimum + largest_remainder(weights, max(extra, 0))
+
+
+def _respect_minimum(plan: np.ndarray, minimum: np.ndarray) -> np.ndarray:
+    """Raise grids below their minimum by taking units from the largest grids."""
+    plan = plan.copy()
+    short = np.maximum(minimum - plan, 0)
+    plan += short
+    for _ in range(int(short.sum())):
+        spare = np.flatnonzero(plan > minimum)
+        plan[spare[np.argmax(plan[spare])]] -= 1
+    return plan
+
+
+def marginal_allocation(
+    model: ShiftModel,
+    total: int,
+    minimum: np.ndarray,
+    post_units: np.ndarray,
+    *,
+    rounds: int = 2,
+) -> np.ndarray:
+    """Units per grid (sum ``total``, each at least ``minimum``) by marginal analysis."""
+    minimum = np.asarray(minimum, dtype=np.int64)
+    calls = model.lamr.mean(axis=2).sum(axis=1)  # expected calls in the shift (G,)
+    extra = int(total - minimum.sum())
+    plan = proportional_plan(total, minimum, calls)
+    kmax = model.travel.kmax
+    for _ in range(max(rounds, 1)):
+        chain, _ = model.backup_chain(plan, post_units, np.array([model.target]))
+        chain = chain[..., 0]
+        steps = int(min(max(extra, 0), kmax))
+        cs = minimum[:, None] + np.arange(steps + 1)[None, :]
+        gain = calls[:, None] * model.shares(cs, chain)  # (G, V)
+        plan = _greedy(gain, minimum, extra, calls)
+    return plan
+
+
+def _greedy(gain: np.ndarray, minimum: np.ndarray, extra: int, calls: np.ndarray) -> np.ndarray:
+    """Hand out ``extra`` units one at a time to the largest marginal gain."""
+    g, v = gain.shape
+    step = np.zeros(g, dtype=np.int64)
+    # tie-break (flat curves): prefer the grid with more calls per unit
+    tie = 1e-9 * calls / (minimum + 1.0)
+    heap = [(-(gain[i, 1] - gain[i, 0] + tie[i]), i) for i in range(g) if v > 1]
+    heapq.heapify(heap)
+    left = extra
+    while left > 0 and heap:
+        _, i = heapq.heappop(heap)
+        step[i] += 1
+        left -= 1
+        s = step[i]
+        if s + 1 < v:
+            tie_i = 1e-9 * calls[i] / (minimum[i] + s + 1.0)
+            heapq.heappush(heap, (-(gain[i, s + 1] - gain[i, s] + tie_i), i))
+    plan = minimum + step
+    if left > 0:  # beyond the modelled range: by calls per unit
+        plan += largest_remainder(calls, left)
+    return plan

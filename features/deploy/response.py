@@ -1,0 +1,245 @@
+"""The response model of one shift: share of calls reached within the target, per grid.
+
+Model (per grid ``g`` and hour ``h`` of the shift):
+
+* Calls arrive as a Poisson stream at the forecast rate ``λ``; the rate itself is uncertain
+  (the forecast's interval): it is integrated over three quantiles of a gamma law whose
+  variance is the forecast's rate variance (negative binomial minus its Poisson part).
+* A unit is busy for service ``S`` = handling + drive + time on scene. The grid's ``c``
+  patrol units form an **M/G/c/c loss system**: a call that finds every local unit busy
+  is not queued locally but goes to the nearest free neighbour or standby post. Its
+  blocking probability is the Erlang B formula and its number of busy units is a truncated
+  Poisson law; both depend on ``S`` only through its mean (Sevastyanov's insensitivity,
+  1957), so no exponential-service assumption is made — the M/G/c/c form is exact where an
+  Erlang-C (M/M/c) queue would only approximate.
+* A call that finds ``n < c`` units busy is reached by the nearest of the ``c − n`` free
+  ones (``features.deploy.travel``). A blocked call tries the backups (the nearest
+  neighbour grids and standby posts, in order of drive) each free with probability
+  ``1 − B`` independently, as in Larson's hypercube approximation (Larson, *Computers &
+  OR* 1975, "Approximating the performance of urban emergency service systems"); when all
+  are busy it waits for the first local unit to clear (exponential residual, mean
+  ``S / c``) and then drives.
+
+Outputs per grid: share within the target (calls weighted), the response-time p90,
+utilisation, the probability every local unit is busy (what Erlang C would call P(wait)
+before overflow) and the probability a call waits for a unit at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special, stats
+
+from features.deploy.travel import TravelModel
+
+__all__ = ["ShiftModel", "erlang_b", "occupancy"]
+
+TIMES_MIN = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 17, 20, 25, 30, 40, 60, 90.0])
+_RATE_P = np.array([1 / 6, 1 / 2, 5 / 6])
+_WAIT_Q = -np.log(1 - np.array([1 / 6, 1 / 2, 5 / 6]))  # Exp(1) quantiles
+
+
+def erlang_b(c, a) -> np.ndarray:
+    """Erlang B blocking for ``c`` servers and offered load ``a`` Erlangs (vectorised)."""
+    c = np.asarray(c)
+    a = np.asarray(a, dtype=float)
+    c, a = np.broadcast_arrays(c, a)
+    b = np.ones(a.shape)
+    for k in range(1, int(c.max(initial=0)) + 1):
+        nxt = a * b / (k + a * b)
+        b = np.where(k <= c, nxt, b)
+    return b
+
+
+def occupancy(a: np.ndarray, c: np.ndarray, n_max: int) -> np.ndarray:
+    """Truncated Poisson ``P(n busy)``, ``n = 0..n_max`` (zero above ``c``), last axis."""
+    a = np.maximum(np.asarray(a, dtype=float), 1e-12)
+    n = np.arange(n_max + 1)
+    logp = n * np.log(a)[..., None] - special.gammaln(n + 1)
+    logp = np.where(n <= np.asarray(c)[..., None], logp, -np.inf)
+    logp -= logp.max(axis=-1, keepdims=True)
+    p = np.exp(logp)
+    return p / p.sum(axis=-1, keepdims=True)
+
+
+@dataclass
+class ShiftResult:
+    """Per-grid figures for one shift (arrays of length G)."""
+
+    share: np.ndarray
+    p90: np.ndarray
+    utilisation: np.ndarray
+    p_all_busy: np.ndarray
+    p_wait: np.ndarray
+
+
+class ShiftModel:
+    """Response model of one shift for every grid.
+
+    Args:
+        travel: distance samples and travel parameters.
+        lam: ``(G, H)`` expected calls per hour for the shift's hours.
+        hours_of_day: ``(H,)`` hour of day of each of those hours.
+        cv2: ``(G,)`` squared coefficient of variation of the rate (forecast interval).
+        speed: ``(G, H)`` metres per minute of each grid's units at each hour.
+        post_speed: ``(H,)`` speed of standby units.
+        target: minutes.
+    """
+
+    def __init__(self, travel: TravelModel, lam, hours_of_day, cv2, speed, post_speed, target):
+        self.travel = travel
+        self.lam = np.asarray(lam, dtype=float) * travel.params.dispatch_share
+        self.hours = np.asarray(hours_of_day, dtype=int)
+        self.speed = np.asarray(speed, dtype=float)
+        self.post_speed = np.asarray(post_speed, dtype=float)
+        self.target = float(target)
+        cv2 = np.clip(np.asarray(cv2, dtype=float), 1e-6, 4.0)
+        shape = 1.0 / cv2
+        m = stats.gamma.ppf(_RATE_P[None, :], shape[:, None], scale=cv2[:, None])
+        self.mult = m / m.mean(axis=1, keepdims=True)  # (G, R)
+        self.lamr = self.lam[:, :, None] * self.mult[:, None, :]  # (G, H, R) per hour
+        p = travel.params
+        reach_mean = travel.near_[:, 0, :].mean(axis=1) * p.road_factor  # metres, one unit
+        drive = reach_mean[:, None] / self.speed  # (G, H) minutes
+        self.service = p.handling_min + drive.mean(axis=1) + p.on_scene_min  # (G,)
+        self._cache: dict = {}
+
+    # ------------------------------------------------------------- travel components
+    def _components(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Within-``times`` shares ``(G, kmax, H, T)`` local, ``(G, L, H, T)`` neighbours,
+        ``(G, Q, H, T)`` posts."""
+        key = tuple(np.round(times, 4))
+        if key in self._cache:
+            return self._cache[key]
+        tr = self.travel
+        g, kmax, m = tr.near_.shape
+        n_l, n_q = tr.nb_.shape[1], tr.post_.shape[1]
+        speed = np.concatenate(
+            [
+                np.repeat(self.speed[:, None, :], kmax, axis=1),
+                self.speed[tr.nb_idx_] if n_l else np.zeros((g, 0, len(self.hours))),
+                np.broadcast_to(self.post_speed, (g, n_q, len(self.hours))),
+            ],
+            axis=1,
+        )  # (G, C, H)
+        budget = tr.budget_m(times[None, None, None, :], speed[..., None])  # (G, C, H, T, 5)
+        rows = tr.components().reshape(-1, m)
+        within = TravelModel.share_within(rows, budget.reshape((-1,) + budget.shape[2:]))
+        within = within.reshape(g, -1, len(self.hours), len(times))
+        out = (within[:, :kmax], within[:, kmax : kmax + n_l], within[:, kmax + n_l :])
+        self._cache[key] = out
+        return out
+
+    def _wait_then_drive(self, c: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """``(G, H, T)`` share within ``times`` of a call that waits for a local unit."""
+        tr = self.travel
+        mean_wait = self.service / np.maximum(c, 1)  # (G,)
+        shifted = times[None, :, None] - mean_wait[:, None, None] * _WAIT_Q  # (G, T, W)
+        budget = tr.budget_m(shifted[:, None], self.speed[:, :, None, None])  # (G,H,T,W,5)
+        w = TravelModel.share_within(tr.near_[:, 0, :], budget)
+        return w.mean(axis=-1)
+
+    # ------------------------------------------------------------------ queueing
+    def load(self) -> np.ndarray:
+        """``(G, H, R)`` offered load in Erlangs."""
+        return self.lamr * self.service[:, None, None] / 60.0
+
+    def backup_chain(self, c: np.ndarray, post_units: np.ndarray, times: np.ndarray):
+        """Share within ``times`` of a blocked call ``(G, H, R, T)`` and the chance that
+        every backup is busy too ``(G, H, R)``, for the allocation ``c`` ``(G,)``."""
+        tr = self.travel
+        a = self.load()
+        blocked = erlang_b(c[:, None, None], a)  # (G, H, R)
+        _, nb_w, post_w = self._components(times)
+        n_l = tr.nb_idx_.shape[1]
+        avail_nb = 1.0 - blocked[tr.nb_idx_] if n_l else np.zeros(blocked.shape[:1] + (0,))
+        avail_nb = avail_nb.reshape(len(c), n_l, *blocked.shape[1:])  # (G, L, H, R)
+        # overflow not taken by a neighbour goes to the nearest post; Erlang B there
+        spill = self.lamr * blocked * np.prod(1.0 - avail_nb, axis=1)  # (G, H, R)
+        n_q = tr.post_idx_.shape[1]
+        if n_q and len(post_units):
+            first = tr.post_idx_[:, 0]
+            post_load = np.zeros((len(post_units),) + spill.shape[1:])
+            np.add.at(post_load, first, spill * self.service[:, None, None] / 60.0)
+            avail_post = 1.0 - erlang_b(post_units[:, None, None], post_load)  # (P, H, R)
+            avail_q = avail_post[tr.post_idx_]  # (G, Q, H, R)
+        else:
+            avail_q = np.zeros((len(c), 0) + spill.shape[1:])
+        avail = np.concatenate([avail_nb, avail_q], axis=1)  # (G, J, H, R)
+        within = np.concatenate([nb_w, post_w], axis=1)  # (G, J, H, T)
+        med = np.concatenate(
+            [tr.nb_[:, :, tr.samples // 2], tr.post_[:, :, tr.samples // 2]], axis=1
+        )
+        order = np.argsort(med, axis=1, kind="stable")
+        avail = np.take_along_axis(avail, order[:, :, None, None], axis=1)
+        within = np.take_along_axis(within, order[:, :, None, None], axis=1)
+        none_before = np.cumprod(1.0 - avail, axis=1)
+        first_free = avail * np.concatenate(
+            [np.ones_like(avail[:, :1]), none_before[:, :-1]], axis=1
+        )
+        all_busy = none_before[:, -1] if avail.shape[1] else np.ones(blocked.shape)
+        wait = self._wait_then_drive(c, times)  # (G, H, T)
+        reach = np.einsum("gjhr,gjht->ghrt", first_free, within)
+        reach = reach + all_busy[..., None] * wait[:, :, None, :]
+        return reach, all_busy
+
+    def local_within(self, cs: np.ndarray, times: np.ndarray):
+        """For allocations ``cs`` ``(G, V)``: ``P(n busy)`` ``(G, V, H, R, N+1)`` and the
+        share within ``times`` reached by a free local unit ``(G, V, H, R, T)``."""
+        local_w, _, _ = self._components(times)  # (G, kmax, H, T)
+        kmax = local_w.shape[1]
+        n_max = int(cs.max(initial=0))
+        pi = occupancy(self.load()[:, None], cs[:, :, None, None], n_max)  # (G,V,H,R,N+1)
+        n = np.arange(n_max + 1)
+        k = cs[:, :, None] - n  # free units when n are busy (G, V, N+1)
+        valid = k >= 1
+        kidx = np.clip(k, 1, kmax) - 1
+        # local_w gathered at kidx: (G, V, N+1, H, T)
+        lw = local_w[np.arange(len(cs))[:, None, None], kidx]
+        lw = np.where(valid[..., None, None], lw, 0.0)
+        reach = np.einsum("gvhrn,gvnht->gvhrt", pi, lw)
+        return pi, reach
+
+    def shares(self, cs: np.ndarray, chain: np.ndarray) -> np.ndarray:
+        """Calls-weighted share within the target ``(G, V)`` for allocations ``cs``, with
+        the blocked calls' reach ``chain`` ``(G, H, R)`` fixed (from ``backup_chain``)."""
+        times = np.array([self.target])
+        pi, reach = self.local_within(cs, times)
+        blocked = np.take_along_axis(pi, cs[:, :, None, None, None], axis=-1)[..., 0]
+        total = reach[..., 0] + blocked * chain[:, None]
+        w = self.lamr[:, None]
+        return (total * w).sum(axis=(2, 3)) / np.maximum(w.sum(axis=(2, 3)), 1e-12)
+
+    def evaluate(self, c: np.ndarray, post_units: np.ndarray) -> ShiftResult:
+        """Every figure of the plan table for allocation ``c`` ``(G,)``."""
+        c = np.asarray(c, dtype=np.int64)
+        times = np.unique(np.append(TIMES_MIN, self.target))
+        chain, all_busy = self.backup_chain(c, np.asarray(post_units), times)
+        pi, reach = self.local_within(c[:, None], times)
+        pi, reach = pi[:, 0], reach[:, 0]  # (G, H, R, N+1), (G, H, R, T)
+        blocked = np.take_along_axis(pi, c[:, None, None, None], axis=-1)[..., 0]
+        cdf = reach + blocked[..., None] * chain  # (G, H, R, T)
+        w = self.lamr
+        wsum = np.maximum(w.sum(axis=(1, 2)), 1e-12)
+        cdf_g = (cdf * w[..., None]).sum(axis=(1, 2)) / wsum[:, None]  # (G, T)
+        it = int(np.searchsorted(times, self.target))
+        busy = (pi * np.arange(pi.shape[-1])).sum(axis=-1)  # (G, H, R)
+        util = busy.mean(axis=(1, 2)) / np.maximum(c, 1)
+        return ShiftResult(
+            share=cdf_g[:, it],
+            p90=_quantile_from_cdf(times, cdf_g, 0.9),
+            utilisation=np.where(c > 0, util, np.nan),
+            p_all_busy=(blocked * w).sum(axis=(1, 2)) / wsum,
+            p_wait=(blocked * all_busy * w).sum(axis=(1, 2)) / wsum,
+        )
+
+
+def _quantile_from_cdf(times: np.ndarray, cdf: np.ndarray, q: float) -> np.ndarray:
+    """Linear interpolation of the ``q`` quantile on the time grid (last time if never)."""
+    out = np.full(cdf.shape[0], times[-1])
+    for i, row in enumerate(np.maximum.accumulate(cdf, axis=1)):
+        if row[-1] >= q:
+            out[i] = np.interp(q, row, times)
+    return out

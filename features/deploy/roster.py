@@ -1,0 +1,116 @@
+"""Units on duty per shift: ``--units N`` or a roster file / JSON list, validated row by row.
+
+A roster row is ``shift`` (1-based), ``units`` (whole number ≥ 0), optional ``kind``
+(``car``, ``motorbike``, ``foot``; default car) and optional ``grid_id``: units with a grid
+are pinned there (they count toward its minimum), the others are placed by the allocator.
+Every defect is one line naming the row and the field.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from features.deploy.travel import UNIT_KINDS
+from features.errors import UserError
+
+__all__ = ["Roster", "RosterEntry"]
+
+COLUMNS = ("shift", "units", "kind", "grid_id")
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    shift: int
+    units: int
+    kind: str = "car"
+    grid_id: str | None = None
+
+
+@dataclass
+class Roster:
+    entries: list[RosterEntry]
+
+    @classmethod
+    def uniform(cls, units, shifts: int, kind: str = "car") -> Roster:
+        """``units`` free units of ``kind`` on every shift (``--units N``)."""
+        n = _whole(units, "--units")
+        return cls([RosterEntry(s, n, kind) for s in range(1, shifts + 1)])
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Roster:
+        path = Path(path)
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise UserError(f"roster file not found: {path}") from None
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise UserError(f"{path}: cannot read the roster ({exc})") from None
+        frame.columns = [str(c).strip().lower() for c in frame.columns]
+        records = frame.to_dict("records")
+        return cls.from_records(records, lambda i, col: f"{path} line {i + 2}, column {col}")
+
+    @classmethod
+    def from_records(cls, records, where=None) -> Roster:
+        """From dicts (``POST /plan``'s ``roster``); ``where(i, field)`` names a field."""
+        where = where or (lambda i, col: f"roster.{i}.{col}")
+        if not isinstance(records, list) or not records:
+            raise UserError("roster: needs at least one row with shift and units")
+        entries = []
+        for i, rec in enumerate(records):
+            if not isinstance(rec, dict):
+                raise UserError(f"roster.{i}: must be an object with shift and units")
+            unknown = sorted(set(rec) - set(COLUMNS))
+            if unknown:
+                raise UserError(
+                    f"{where(i, unknown[0])}: unknown field (use {', '.join(COLUMNS)})"
+                )
+            shift = _whole(rec.get("shift"), where(i, "shift"), minimum=1)
+            units = _whole(rec.get("units"), where(i, "units"))
+            kind = str(rec.get("kind") or "car").strip().lower()
+            if kind not in UNIT_KINDS:
+                raise UserError(
+                    f"{where(i, 'kind')}: {kind!r} is not one of {', '.join(UNIT_KINDS)}"
+                )
+            grid = rec.get("grid_id")
+            grid = None if grid is None or str(grid).strip() == "" else str(grid).strip()
+            entries.append(RosterEntry(shift, units, kind, grid))
+        return cls(entries)
+
+    def check(self, shifts: int, grid_ids) -> None:
+        """Every shift has a row, no row names a shift or grid the plan does not have."""
+        known = {str(g) for g in grid_ids}
+        for i, e in enumerate(self.entries):
+            if e.shift > shifts:
+                raise UserError(f"roster row {i + 1}: shift {e.shift} but the plan has {shifts}")
+            if e.grid_id is not None and e.grid_id not in known:
+                raise UserError(
+                    f"roster row {i + 1}: grid_id {e.grid_id!r} is not a grid of the forecast"
+                )
+        missing = sorted(set(range(1, shifts + 1)) - {e.shift for e in self.entries})
+        if missing:
+            raise UserError(f"roster: no units for shift {missing[0]} (shifts 1-{shifts})")
+
+    def for_shift(self, shift: int) -> list[RosterEntry]:
+        return [e for e in self.entries if e.shift == shift]
+
+
+def _whole(value, name: str, minimum: int = 0) -> int:
+    """A whole number ≥ ``minimum`` from an int, float or string; else one clear line."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise UserError(f"{name}: missing (a whole number ≥ {minimum})")
+    if isinstance(value, bool):
+        raise UserError(f"{name}: must be a whole number, got {value!r}")
+    try:
+        num = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise UserError(f"{name}: must be a whole number, got {value!r}") from None
+    if not math.isfinite(num) or num != int(num):
+        raise UserError(f"{name}: must be a whole number, got {value!r}")
+    if num < minimum:
+        what = "negative" if num < 0 else f"below {minimum}"
+        raise UserError(f"{name}: {int(num)} is {what} (a whole number ≥ {minimum})")
+    return int(num)

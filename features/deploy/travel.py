@@ -1,0 +1,161 @@
+"""Travel time from the nearest free patrolling unit to a call, per grid, hour and unit kind.
+
+A patrolling unit is anywhere in its grid (uniform over the polygon) and so is the call;
+the drive from the nearest of ``k`` free units is ``road_factor × straight distance /
+speed(hour, kind)`` times a log-normal spread for lights and traffic, plus the dispatcher's
+handling time (``received_at`` → ``dispatched_at``). Distances come from Monte-Carlo
+samples of each polygon (the classic geometric-probability approach to patrol response,
+Larson & Odoni, *Urban Operations Research*, 1981, ch. 3); nearest-of-``k`` falls like
+``1/sqrt(k)`` as the theory says, but the samples keep each polygon's own shape.
+
+``TravelModel.within(kind_of_row, budget)`` answers "what share of calls are reached
+within ``T`` minutes" for any component (own grid with ``k`` free units, a neighbour's
+unit, a standby post) with one vectorised ``searchsorted`` on row-offset samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from features.deploy.geometry import GridGeometry
+from features.errors import UserError
+
+__all__ = ["UNIT_KINDS", "TravelModel", "TravelParams", "default_hour_factor"]
+
+UNIT_KINDS = ("car", "motorbike", "foot")
+DEFAULT_SPEED_KMH = {"car": 30.0, "motorbike": 26.0, "foot": 5.0}
+# how strongly each kind feels congestion (cars fully, motorbikes filter through, feet not)
+RUSH_SENSITIVITY = {"car": 1.0, "motorbike": 0.4, "foot": 0.0}
+# Gauss-Hermite nodes for the log-normal spread of travel time given distance
+_GH_Z, _GH_W = np.polynomial.hermite_e.hermegauss(5)
+_GH_W = _GH_W / _GH_W.sum()
+
+
+def default_hour_factor() -> tuple[float, ...]:
+    """Car speed by hour of day relative to the daytime norm: rush hours slower, night faster."""
+    f = np.ones(24)
+    f[[0, 1, 2, 3, 4, 5]] = 1.25
+    f[[7, 8, 17, 18]] = 0.7
+    f[[9, 16, 19]] = 0.85
+    return tuple(float(x) for x in f)
+
+
+@dataclass
+class TravelParams:
+    """Fitted or default travel parameters (logged with every plan)."""
+
+    road_factor: float = 1.35
+    handling_min: float = 1.0
+    speed_kmh: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SPEED_KMH))
+    hour_factor: tuple[float, ...] = field(default_factory=default_hour_factor)
+    sigma: float = 0.3
+    on_scene_min: float = 30.0
+    dispatch_share: float = 1.0  # share of forecast calls that get a unit (not diverted)
+    source: str = "defaults"
+
+    def speed_m_per_min(self, kind: str, hours) -> np.ndarray:
+        """Speed in metres per minute for unit ``kind`` at hours of day ``hours``."""
+        if kind not in self.speed_kmh:
+            raise UserError(f"unit kind {kind!r} is not one of {', '.join(self.speed_kmh)}")
+        factor = np.asarray(self.hour_factor, dtype=float)[np.asarray(hours, dtype=int)]
+        factor = 1.0 + RUSH_SENSITIVITY.get(kind, 1.0) * (factor - 1.0)
+        return self.speed_kmh[kind] * 1000.0 / 60.0 * factor
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["hour_factor"] = [round(x, 4) for x in self.hour_factor]
+        return out
+
+
+class TravelModel:
+    """Sorted distance samples per grid for the nearest of ``k`` free local units, for a
+    unit of each of the ``neighbours`` nearest grids, and (``set_posts``) for standby posts.
+
+    Attributes after construction: ``near_`` ``(G, kmax, M)`` metres, ``nb_idx_`` ``(G, L)``,
+    ``nb_`` ``(G, L, M)``; after ``set_posts``: ``post_idx_`` ``(G, Q)`` (index into the
+    posts), ``post_`` ``(G, Q, M)``.
+    """
+
+    def __init__(
+        self,
+        geometry: GridGeometry,
+        params: TravelParams | None = None,
+        *,
+        kmax: int = 12,
+        samples: int = 192,
+        neighbours: int = 4,
+        seed: int = 0,
+    ) -> None:
+        self.geometry = geometry
+        self.params = params or TravelParams()
+        self.kmax = int(kmax)
+        self.samples = int(samples)
+        rng = np.random.default_rng(seed)
+        m = self.samples
+        calls = geometry.sample(m, rng)  # (G, M, 2)
+        self.call_points_ = calls
+        units = geometry.sample(m * self.kmax, rng).reshape(len(geometry), m, self.kmax, 2)
+        d = np.hypot(units[..., 0] - calls[:, :, None, 0], units[..., 1] - calls[:, :, None, 1])
+        near = np.minimum.accumulate(d, axis=2)  # nearest of the first k units
+        self.near_ = np.sort(near.transpose(0, 2, 1), axis=2).astype(np.float32)
+        self.nb_idx_, _ = geometry.neighbours(neighbours)
+        own = units[:, :, 0, :]  # one uniform unit per sample in each grid
+        nb_units = own[self.nb_idx_]  # (G, L, M, 2)
+        dn = np.hypot(
+            nb_units[..., 0] - calls[:, None, :, 0], nb_units[..., 1] - calls[:, None, :, 1]
+        )
+        self.nb_ = np.sort(dn, axis=2).astype(np.float32)
+        self.post_idx_ = np.zeros((len(geometry), 0), dtype=np.int64)
+        self.post_ = np.zeros((len(geometry), 0, m), dtype=np.float32)
+
+    def set_posts(self, post_xy: np.ndarray, nearest: int = 3) -> None:
+        """Distances from standby posts (``(P, 2)`` metres) to each grid's calls."""
+        post_xy = np.asarray(post_xy, dtype=float).reshape(-1, 2)
+        if len(post_xy) == 0:
+            self.post_idx_ = np.zeros((len(self.geometry), 0), dtype=np.int64)
+            self.post_ = np.zeros((len(self.geometry), 0, self.samples), dtype=np.float32)
+            return
+        cent = self.geometry.centroids()
+        q = min(nearest, len(post_xy))
+        dc = np.hypot(
+            cent[:, None, 0] - post_xy[None, :, 0], cent[:, None, 1] - post_xy[None, :, 1]
+        )
+        idx = np.argsort(dc, axis=1, kind="stable")[:, :q]
+        px = post_xy[idx]  # (G, Q, 2)
+        calls = self.call_points_
+        dp = np.hypot(
+            px[:, :, None, 0] - calls[:, None, :, 0], px[:, :, None, 1] - calls[:, None, :, 1]
+        )
+        self.post_idx_ = idx
+        self.post_ = np.sort(dp, axis=2).astype(np.float32)
+
+    # ------------------------------------------------------------------ evaluation
+    def components(self) -> np.ndarray:
+        """All sample rows stacked ``(G, kmax + L + Q, M)``: local k=1..kmax, neighbours, posts."""
+        return np.concatenate([self.near_, self.nb_, self.post_], axis=1)
+
+    def budget_m(self, minutes, speed_m_per_min) -> np.ndarray:
+        """Straight-line reach in metres for each Gauss-Hermite node (last axis, 5 nodes)."""
+        p = self.params
+        drive = np.maximum(np.asarray(minutes, dtype=float) - p.handling_min, 0.0)
+        reach = drive * np.asarray(speed_m_per_min, dtype=float) / p.road_factor
+        return reach[..., None] * np.exp(-p.sigma * _GH_Z)
+
+    @staticmethod
+    def share_within(rows: np.ndarray, budget: np.ndarray) -> np.ndarray:
+        """Share of each row's sorted samples at most ``budget`` (broadcast over its last
+        axes), averaged over the Gauss-Hermite nodes.
+
+        ``rows`` is ``(R, M)`` sorted; ``budget`` is ``(R, ..., nodes)``.
+        """
+        r, m = rows.shape
+        scale = float(rows.max(initial=0.0)) * 2 + 1.0
+        flat = (rows.astype(np.float64) + np.arange(r)[:, None] * scale).ravel()
+        b = np.minimum(budget, scale / 2)
+        shape = b.shape
+        offsets = (np.arange(r) * scale).reshape((r,) + (1,) * (len(shape) - 1))
+        pos = np.searchsorted(flat, (b + offsets).ravel(), side="right").reshape(shape)
+        frac = (pos - offsets / scale * m) / m
+        return frac @ _GH_W

@@ -1,0 +1,131 @@
+"""The queue, travel and allocation pieces against known values and their own promises."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from features.deploy.allocate import (
+    equal_plan,
+    largest_remainder,
+    marginal_allocation,
+    proportional_plan,
+    standby_posts,
+)
+from features.deploy.geometry import GridGeometry
+from features.deploy.response import ShiftModel, erlang_b, occupancy
+from features.deploy.travel import TravelModel, TravelParams
+
+
+@pytest.mark.parametrize(
+    ("c", "a", "expected"),
+    [(1, 1.0, 0.5), (2, 1.0, 0.2), (5, 3.0, 0.110054), (10, 5.0, 0.018385), (0, 2.0, 1.0)],
+)
+def test_erlang_b_known_values(c, a, expected):
+    assert erlang_b(c, a) == pytest.approx(expected, abs=1e-5)
+
+
+def test_occupancy_is_truncated_poisson_with_erlang_b_at_the_top():
+    a = np.array([0.3, 1.0, 4.0])
+    c = np.array([1, 3, 6])
+    pi = occupancy(a, c, 6)
+    assert pi.sum(axis=1) == pytest.approx(np.ones(3))
+    assert pi[np.arange(3), c] == pytest.approx(erlang_b(c, a))
+    assert pi[0, 2:].sum() == 0
+
+
+def _square(side: float) -> GridGeometry:
+    # a square near the equator, side in metres
+    deg = side / 111_195.0
+    return GridGeometry.from_polygons(["A"], [shapely.box(0, 0, deg, deg)])
+
+
+def test_mean_distance_between_two_uniform_points_of_a_square():
+    travel = TravelModel(_square(1000.0), kmax=4, samples=4096, seed=1)
+    # the classic square line picking constant: 0.5214 x side
+    assert travel.near_[0, 0].mean() == pytest.approx(521.4, rel=0.03)
+    means = travel.near_[0].mean(axis=1)
+    assert np.all(np.diff(means) < 0)  # the nearest of more units is nearer
+    # nearest of k uniform points falls roughly like 1/sqrt(k)
+    assert means[3] / means[0] == pytest.approx(0.5, abs=0.12)
+
+
+def test_share_within_counts_samples_under_the_budget():
+    rows = np.sort(np.random.default_rng(0).uniform(0, 100, size=(3, 200)), axis=1)
+    budget = np.full((3, 5), 50.0)  # the same reach at every noise node
+    got = TravelModel.share_within(rows, budget)
+    assert got == pytest.approx((rows <= 50).mean(axis=1))
+
+
+def _model(travel, lam_scale=1.0, target=5.0):
+    g = len(travel.geometry)
+    hours = np.arange(8, 16)
+    params = travel.params
+    speed = np.tile(params.speed_m_per_min("car", hours), (g, 1))
+    lam = np.full((g, 8), 0.5 * lam_scale)
+    travel.set_posts(np.zeros((0, 2)))
+    return ShiftModel(travel, lam, hours, np.full(g, 0.05), speed, speed[0], target)
+
+
+def test_more_units_and_a_longer_target_reach_more_calls(travel):
+    g = len(travel.geometry)
+    model = _model(travel)
+    one = model.evaluate(np.ones(g, int), np.zeros(0, int))
+    three = model.evaluate(np.full(g, 3), np.zeros(0, int))
+    assert np.all(three.share >= one.share - 1e-9)
+    assert three.share.mean() > one.share.mean() + 0.02
+    assert np.all(three.p90 <= one.p90 + 1e-9)
+    assert np.all(three.p_all_busy < one.p_all_busy)
+    longer = _model(travel, target=8.0).evaluate(np.ones(g, int), np.zeros(0, int))
+    assert np.all(longer.share >= one.share)
+    assert np.all((one.share > 0) & (one.share < 1))
+
+
+def test_heavier_load_means_more_blocking_and_a_lower_share(travel):
+    g = len(travel.geometry)
+    light = _model(travel).evaluate(np.ones(g, int), np.zeros(0, int))
+    heavy = _model(travel, lam_scale=6.0).evaluate(np.ones(g, int), np.zeros(0, int))
+    assert np.all(heavy.p_all_busy > light.p_all_busy)
+    assert heavy.share.mean() < light.share.mean()
+    assert np.all(heavy.utilisation > light.utilisation)
+
+
+def test_marginal_allocation_respects_total_and_minimum_and_beats_equal(travel):
+    g = len(travel.geometry)
+    model = _model(travel)
+    rng = np.random.default_rng(3)
+    model.lamr = model.lamr * rng.uniform(0.2, 3.0, size=(g, 1, 1))  # uneven demand
+    minimum = np.ones(g, dtype=np.int64)
+    plan = marginal_allocation(model, 3 * g, minimum, np.zeros(0, int))
+    assert plan.sum() == 3 * g and np.all(plan >= 1)
+    calls = model.lamr.mean(axis=2).sum(axis=1)
+
+    def reached(units):
+        return float((model.evaluate(units, np.zeros(0, int)).share * calls).sum())
+
+    assert reached(plan) >= reached(equal_plan(3 * g, minimum, calls)) - 1e-9
+    assert reached(plan) >= reached(proportional_plan(3 * g, minimum, calls)) - 1e-9
+
+
+def test_reference_plans_and_remainders():
+    assert largest_remainder(np.array([1.0, 1.0, 2.0]), 5).tolist() == [1, 1, 3]
+    assert equal_plan(7, np.ones(3, int), np.array([1.0, 5.0, 2.0])).tolist() == [2, 3, 2]
+    prop = proportional_plan(10, np.ones(3, int), np.array([0.0, 1.0, 3.0]))
+    assert prop.sum() == 10 and prop.min() >= 1 and prop[2] > prop[1]
+
+
+def test_standby_posts_go_where_the_demand_is():
+    cent = np.array([[0.0, 0.0], [100.0, 0.0], [5000.0, 0.0], [5100.0, 0.0]])
+    posts = standby_posts(np.array([1.0, 1.0, 50.0, 50.0]), cent, 1)
+    assert posts.tolist()[0] in (2, 3)
+    two = standby_posts(np.array([1.0, 1.0, 1.0, 1.0]), cent, 2)
+    assert len(set(two.tolist())) == 2 and {int(two[0] >= 2), int(two[1] >= 2)} == {0, 1}
+
+
+def test_travel_params_speed_by_hour_and_kind():
+    p = TravelParams()
+    rush, noon = p.speed_m_per_min("car", [8, 12])
+    assert rush < noon
+    foot_rush, foot_noon = p.speed_m_per_min("foot", [8, 12])
+    assert foot_rush == foot_noon < rush

@@ -1,0 +1,110 @@
+"""The SimPy replay and the simulator's response times (and their calibration)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from features.deploy.calibrate import calibrate
+from features.deploy.geometry import GridGeometry
+from features.deploy.travel import TravelModel
+from training.plan.replay import Deployment, replay
+from training.simulator.dispatch import World
+
+ORIGIN = pd.Timestamp("2025-03-03", tz="Asia/Shanghai")
+
+
+def _two_grids() -> GridGeometry:
+    d = 1000 / 111_195.0
+    return GridGeometry.from_polygons(
+        ["A", "B"], [shapely.box(0, 0, d, d), shapely.box(d, 0, 2 * d, d)]
+    )
+
+
+def _calls(n: int, grid: str, minute: float = 60.0) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "received_at": [ORIGIN + pd.Timedelta(minutes=minute)] * n,
+            "grid_id": [grid] * n,
+            "lat": [0.004] * n,
+            "lon": [0.004] * n,
+            "category": ["dispute"] * n,
+            "disposition": ["on_scene"] * n,
+            "dispatch": [True] * n,
+        }
+    )
+
+
+def test_a_busy_unit_makes_the_next_call_wait_and_no_call_is_lost():
+    geo = _two_grids().subset(["A"])
+    out = replay(_calls(3, "A"), geo, [Deployment(0, 600, np.array([1]))], World(), origin=ORIGIN)
+    assert np.isfinite(out.arrived).all() and np.isfinite(out.cleared).all()
+    order = np.argsort(out.dispatched)
+    # one unit: each call is dispatched only after the previous one cleared
+    assert np.all(out.dispatched[order][1:] >= out.cleared[order][:-1] - 1e-9)
+    assert np.all(out.response >= 0)
+
+
+def test_the_neighbour_or_a_standby_post_answers_when_the_grid_is_busy():
+    geo = _two_grids()
+    dep = Deployment(0, 600, np.array([1, 1]), posts=np.array([1]), post_units=np.array([1]))
+    out = replay(_calls(3, "A"), geo, [dep], World(), origin=ORIGIN)
+    assert out.overflow.sum() == 2  # A's unit takes one; B's unit and the post the others
+    assert np.isfinite(out.arrived).all()
+
+
+def test_calls_outside_every_shift_are_not_dispatched():
+    geo = _two_grids()
+    out = replay(
+        _calls(1, "A", minute=700),
+        geo,
+        [Deployment(0, 600, np.array([1, 1]))],
+        World(),
+        origin=ORIGIN,
+    )
+    assert np.isnan(out.dispatched).all()
+
+
+@pytest.fixture(scope="module")
+def city_calls(tmp_path_factory):
+    from training.simulator import run_simulate
+
+    out = tmp_path_factory.mktemp("city")
+    run_simulate(out, grids=12, days=45, progress=False)
+    calls = pd.read_csv(out / "calls.csv")
+    for c in ("received_at", "dispatched_at", "arrived_at", "cleared_at"):
+        calls[c] = pd.to_datetime(calls[c], utc=True).dt.tz_convert("Asia/Shanghai")
+    return calls
+
+
+def test_simulated_response_times_are_consistent(city_calls):
+    c = city_calls
+    dispatched = c["dispatched_at"].notna()
+    diverted = (c["disposition"] == "divert") & (c["source"] == "citizen")
+    assert c.loc[diverted, "dispatched_at"].isna().all()
+    citizen = dispatched & (c["source"] == "citizen")
+    assert citizen.sum() > 0.7 * (c["source"] == "citizen").sum()
+    d = c[dispatched]
+    assert (d["dispatched_at"] >= d["received_at"]).all()
+    assert (d["arrived_at"] >= d["dispatched_at"]).all()
+    assert (d["cleared_at"] > d["arrived_at"]).all()
+    minutes = (
+        c.loc[citizen, "arrived_at"] - c.loc[citizen, "received_at"]
+    ).dt.total_seconds() / 60
+    assert 2.0 < minutes.median() < 8.0  # Jining's average 4.32 minutes
+    patrol = c[(c["source"] == "patrol") & dispatched]
+    assert (patrol["arrived_at"] == patrol["received_at"]).all()
+
+
+def test_calibration_recovers_the_city_s_travel(city_calls, small_city):
+    geo = GridGeometry.from_polygons(small_city.grid_ids, [g.polygon for g in small_city.grids])
+    params = calibrate(city_calls, TravelModel(geo, kmax=8, samples=128))
+    assert params.source.startswith("calibrated from")
+    straight_kmh = params.speed_kmh["car"] / params.road_factor
+    assert straight_kmh == pytest.approx(32.0 / 1.4, rel=0.25)  # the world's truth
+    assert min(params.hour_factor[7:9]) < 0.8 < 1.1 < max(params.hour_factor[0:5])
+    assert 0.15 < params.sigma < 0.6
+    assert 0.75 < params.dispatch_share < 0.95
+    assert 15 < params.on_scene_min < 45
