@@ -106,5 +106,5 @@ def test_calibration_recovers_the_city_s_travel(city_calls, small_city):
     assert straight_kmh == pytest.approx(32.0 / 1.4, rel=0.25)  # the world's truth
     assert min(params.hour_factor[7:9]) < 0.8 < 1.1 < max(params.hour_factor[0:5])
     assert 0.15 < params.sigma < 0.6
-    assert 0.75 < params.dispatch_share < 0.95
+    assert 0.6 < params.dispatch_share < 0.95  # the diverted calls get no unit
     assert 15 < params.on_scene_min < 45
