@@ -13,84 +13,17 @@ functions pickle by reference inside scikit-learn pipelines.
 from __future__ import annotations
 
 import json
-import logging
-import os
 import re
-import tempfile
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from features.segment import DOMAIN_WORDS, tokenize
+
 __all__ = ["normalize", "to_simplified", "convert_numerals", "tokenize", "DOMAIN_WORDS"]
 
-# Words jieba's default dictionary splits badly but that call takers use constantly; kept
-# whole they become strong, readable features (and readable keywords).
-DOMAIN_WORDS: tuple[str, ...] = (
-    "报警人",
-    "来电人",
-    "报警人称",
-    "电动车",
-    "电瓶车",
-    "被盗",
-    "被偷",
-    "被抢",
-    "被骗",
-    "被打",
-    "刷单",
-    "网贷",
-    "冒充公检法",
-    "寻衅滋事",
-    "广场舞",
-    "醉酒",
-    "喝醉",
-    "砍人",
-    "拿刀",
-    "持刀",
-    "菜刀",
-    "受伤",
-    "没受伤",
-    "流血",
-    "跳楼",
-    "轻生",
-    "走失",
-    "走丢",
-    "困电梯",
-    "困在电梯",
-    "被困",
-    "反锁",
-    "停水",
-    "停电",
-    "欠薪",
-    "拖欠工资",
-    "物业",
-    "房东",
-    "租客",
-    "押金",
-    "城管",
-    "占道",
-    "挪车",
-    "身份证",
-    "户口",
-    "打错了",
-    "外卖",
-    "快递",
-    "网约车",
-    "出租车",
-    "还在打",
-    "还在吵",
-    "小孩",
-    "老人",
-    "老太太",
-    "老大爷",
-    "邻居",
-    "楼上",
-    "漏水",
-)
-
-_PLACEHOLDER = re.compile(r"<[A-Z]+>")
 _LOWER_PLACEHOLDER = re.compile(r"<[a-z]+>")
 _SPACES = re.compile(r"\s+")
-_DROP_TOKENS = frozenset(" \t\n，。、；：？！,.;:?!\"'“”‘’（）()【】[]《》…—-~～·")
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
@@ -243,36 +176,3 @@ def normalize(text: str) -> str:
     if "<" in text:
         text = _LOWER_PLACEHOLDER.sub(lambda m: m.group(0).upper(), text)
     return _SPACES.sub(" ", text).strip()
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    """jieba's tokenizer, initialised once with a writable cache dir and our domain words."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    cache = Path(os.environ.get("JINGQING_JIEBA_CACHE", tempfile.gettempdir()))
-    cache.mkdir(parents=True, exist_ok=True)
-    jieba.dt.tmp_dir = str(cache)
-    jieba.dt.initialize()
-    for word in DOMAIN_WORDS:
-        jieba.dt.add_word(word, freq=2000)
-    return jieba.dt
-
-
-def tokenize(text: str) -> list[str]:
-    """Words of a (normalised) text: jieba, dictionary only (HMM off: 3-4× faster).
-
-    Punctuation and spaces are dropped; masking placeholders stay one token each so
-    ``<MOBILE>`` is a single feature, not three.
-    """
-    dt = _jieba()
-    tokens: list[str] = []
-    pos = 0
-    for match in _PLACEHOLDER.finditer(text):
-        if match.start() > pos:
-            tokens.extend(dt.lcut(text[pos : match.start()], HMM=False))
-        tokens.append(match.group(0))
-        pos = match.end()
-    tokens.extend(dt.lcut(text[pos:], HMM=False) if pos < len(text) else ())
-    return [t for t in tokens if t not in _DROP_TOKENS and not t.isspace()]

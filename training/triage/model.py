@@ -16,7 +16,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
+from features.contributions import top_contributions
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
+from features.vectorize import union_transform
 
 # Punctuation, ASCII and Chinese: a keyword is never shown with a trailing "。" or "，".
 _BREAK = re.compile(r"[\s,.;:!?、()\[\]\"'。，；：！？（）【】「」《》“”‘’…—~～·]+")
@@ -70,7 +72,7 @@ class TriageModel:
     def featurize(self, texts: list[str]) -> tuple[list[str], sp.csr_matrix]:
         """Prepared (masked, normalised) texts and their sparse feature matrix."""
         prepared = self.category.named_steps["prep"].transform(texts)
-        X = self.category.named_steps["features"].transform(prepared)  # noqa: N806
+        X = union_transform(self.category.named_steps["features"], prepared)  # noqa: N806
         return prepared, sp.csr_matrix(X, dtype=np.float32)
 
     def head_input(self, X, proba: np.ndarray) -> sp.csr_matrix:  # noqa: N803
@@ -174,29 +176,20 @@ class TriageModel:
         W = self.keyword_weights  # noqa: N806
         if W.shape[0] == 1:  # binary problem: one row of weights for the second class
             W = np.vstack([-W[0], W[0]])  # noqa: N806
-        # Contributions of every non-zero at once; rows are then sliced out of them.
-        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-        every = X.data * W[top[rows], X.indices]
-        every[self.feature_kind[X.indices] >= 2] = 0.0
+        names = self.feature_names
+        skip = self.feature_kind >= 2
         out: list[list[str]] = []
-        for i, text in enumerate(prepared):
-            lo, hi = X.indptr[i], X.indptr[i + 1]
-            contrib = every[lo:hi]
-            keep = contrib > 0
-            if not keep.any():
-                out.append([])
-                continue
-            idx, contrib = X.indices[lo:hi][keep], contrib[keep]
-            order = np.argsort(-contrib)[: 4 * k]
+        for text, (cols, contribs) in zip(  # noqa: B905
+            prepared, top_contributions(X, top, W, skip, 4 * k)
+        ):
             spans: dict[tuple[int, int], float] = {}
-            for j in order:
-                piece = self.feature_names[idx[j]]
+            for col, contrib in zip(cols, contribs):  # noqa: B905
+                piece = names[col]
                 start = text.find(piece)
                 if start < 0 or not piece.strip():
                     continue
-                spans[(start, start + len(piece))] = spans.get(
-                    (start, start + len(piece)), 0.0
-                ) + float(contrib[j])
+                key = (start, start + len(piece))
+                spans[key] = spans.get(key, 0.0) + contrib
             out.append(_merge_spans(text, spans, k))
         return out
 

@@ -1,0 +1,183 @@
+"""scikit-learn's fitted text vectorizers, applied to a batch in a few array operations.
+
+``CountVectorizer.transform`` walks every document through a chain of Python calls and
+counts its n-grams in a dict per document; for short call texts that bookkeeping costs
+more than the n-grams themselves. :func:`transform` produces the same matrix (same
+vocabulary, counts, tf-idf weighting and normalisation, which it leaves to the fitted
+vectorizer's own ``TfidfTransformer``) by looking up every n-gram of the batch at once and
+letting scipy sum the duplicates. Vectorizers with options it does not reproduce
+(preprocessors, stop words, lower-casing, ``char_wb``) go through scikit-learn unchanged,
+as does a ``FeatureUnion`` with transformer weights.
+
+``tests/features/test_vectorize.py`` checks equality with scikit-learn on fitted models.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import repeat
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+
+__all__ = ["supported", "transform", "union_transform"]
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # CountVectorizer._white_spaces
+
+
+def supported(vec) -> bool:
+    """True when :func:`transform` reproduces ``vec.transform`` exactly."""
+    if not isinstance(vec, CountVectorizer) or not hasattr(vec, "vocabulary_"):
+        return False
+    plain = (
+        vec.input == "content"
+        and vec.preprocessor is None
+        and not vec.lowercase
+        and vec.strip_accents is None
+        and vec.stop_words is None
+    )
+    if vec.analyzer == "char":
+        return plain
+    return plain and vec.analyzer == "word" and callable(vec.tokenizer)
+
+
+def _char_grams(doc: str, lo: int, hi: int) -> list[str]:
+    if "  " in doc or "\t" in doc or "\n" in doc or "\r" in doc:
+        doc = _WHITE_SPACES.sub(" ", doc)
+    n_chars = len(doc)
+    grams = list(doc) if lo == 1 else []
+    for n in range(max(lo, 2), min(hi, n_chars) + 1):
+        grams += [doc[i : i + n] for i in range(n_chars - n + 1)]
+    return grams
+
+
+def _word_grams(tokens: list[str], lo: int, hi: int) -> list[str]:
+    if hi == 1:
+        return tokens
+    grams = list(tokens) if lo == 1 else []
+    n_tokens = len(tokens)
+    for n in range(max(lo, 2), min(hi, n_tokens) + 1):
+        if n == 2:
+            grams += [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]  # noqa: B905
+        else:
+            grams += [" ".join(tokens[i : i + n]) for i in range(n_tokens - n + 1)]
+    return grams
+
+
+_BITS = 21  # every code point + 1 fits in 21 bits, so three fit in one uint64
+_MAX_CODED = 3
+
+
+def _code(gram: str) -> int:
+    code = 0
+    for ch in gram:
+        code = (code << _BITS) | (ord(ch) + 1)
+    return code
+
+
+def _char_index(vec) -> tuple[np.ndarray, np.ndarray]:
+    """The vocabulary as sorted integer codes of its n-grams and their columns (cached)."""
+    cached = vec.__dict__.get("_jingqing_char_index")
+    if cached is not None and cached[0] is vec.vocabulary_:
+        return cached[1], cached[2]
+    grams = list(vec.vocabulary_)
+    codes = np.fromiter((_code(g) for g in grams), dtype=np.uint64, count=len(grams))
+    cols = np.fromiter(vec.vocabulary_.values(), dtype=np.int64, count=len(grams))
+    order = np.argsort(codes)
+    codes, cols = codes[order], cols[order]
+    vec.__dict__["_jingqing_char_index"] = (vec.vocabulary_, codes, cols)
+    return codes, cols
+
+
+def _char_entries(vec, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every in-vocabulary character n-gram of the batch, from code
+    points: n-grams of all documents are encoded as integers at once and looked up in the
+    sorted codes of the vocabulary."""
+    lo, hi = vec.ngram_range
+    if _WHITE_SPACES.search("\x00".join(docs)):
+        docs = [_WHITE_SPACES.sub(" ", d) for d in docs]
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    joined = "".join(docs).encode("utf-32-le", errors="surrogatepass")
+    points = np.frombuffer(joined, dtype=np.uint32).astype(np.uint64) + 1
+    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    vocab_codes, vocab_cols = _char_index(vec)
+    rows, cols = [], []
+    for n in range(lo, hi + 1):
+        m = len(points) - n + 1
+        if m <= 0:
+            continue
+        codes = points[:m].copy()
+        for k in range(1, n):
+            codes = (codes << np.uint64(_BITS)) | points[k : k + m]
+        inside = doc_of[:m] == doc_of[n - 1 : n - 1 + m]
+        codes, where = codes[inside], doc_of[:m][inside]
+        at = np.searchsorted(vocab_codes, codes)
+        at[at == len(vocab_codes)] = 0
+        found = vocab_codes[at] == codes
+        rows.append(where[found])
+        cols.append(vocab_cols[at[found]])
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def _lookup_entries(vec, gram_lists) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every in-vocabulary n-gram, one list of n-grams per document."""
+    get = vec.vocabulary_.get
+    ids: list[int] = []
+    lengths: list[int] = []
+    for grams in gram_lists:
+        ids += map(get, grams, repeat(-1))
+        lengths.append(len(grams))
+    cols = np.fromiter(ids, dtype=np.int64, count=len(ids))
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    known = cols >= 0
+    return rows[known], cols[known]
+
+
+def _counts(vec, docs: list[str]) -> sp.csr_matrix:
+    """The count matrix ``CountVectorizer._count_vocab`` builds, for a fixed vocabulary."""
+    lo, hi = vec.ngram_range
+    if vec.analyzer == "char" and vec.ngram_range[1] <= _MAX_CODED:
+        rows, cols = _char_entries(vec, docs)
+    elif vec.analyzer == "char":
+        rows, cols = _lookup_entries(vec, (_char_grams(d, lo, hi) for d in docs))
+    else:
+        tokenizer = vec.tokenizer
+        rows, cols = _lookup_entries(vec, (_word_grams(tokenizer(d), lo, hi) for d in docs))
+    values = np.ones(len(cols), dtype=vec.dtype)
+    shape = (len(docs), len(vec.vocabulary_))
+    counts = sp.csr_matrix((values, (rows, cols)), shape=shape, dtype=vec.dtype)
+    counts.sum_duplicates()
+    counts.sort_indices()
+    counts.indices = counts.indices.astype(np.int32, copy=False)
+    counts.indptr = counts.indptr.astype(np.int32, copy=False)
+    return counts
+
+
+def transform(vec, docs: list[str]):
+    """``vec.transform(docs)`` for a fitted Count/TfidfVectorizer, computed in bulk."""
+    if not supported(vec):
+        return vec.transform(docs)
+    counts = _counts(vec, list(docs))
+    if vec.binary:
+        counts.data.fill(1)
+    if isinstance(vec, TfidfVectorizer):
+        return vec._tfidf.transform(counts, copy=False)
+    return counts
+
+
+def union_transform(union: FeatureUnion, docs: list[str]) -> sp.csr_matrix:
+    """``union.transform(docs)`` with every supported vectorizer computed in bulk."""
+    if union.transformer_weights:
+        return sp.csr_matrix(union.transform(docs))
+    docs = list(docs)
+    blocks = []
+    for _, block in union.transformer_list:
+        if block == "drop":
+            continue
+        out = transform(block, docs)
+        blocks.append(out if sp.issparse(out) else sp.csr_matrix(out))
+    return sp.hstack(blocks, format="csr")
