@@ -87,6 +87,14 @@ class HistorySums:
         self.cum = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.float64)
         np.cumsum(counts, axis=1, out=self.cum[:, 1:])
         self.sums = {DAY: _strided_cumsum(counts, DAY), WEEK: _strided_cumsum(counts, WEEK)}
+        self._city: HistorySums | None = None
+
+    @property
+    def city(self) -> HistorySums:
+        """The same sums for the city-wide total (one row), built on first use."""
+        if self._city is None:
+            self._city = HistorySums(self.counts.sum(axis=0, keepdims=True, dtype=np.float32))
+        return self._city
 
 
 class RowContext:
@@ -95,10 +103,12 @@ class RowContext:
     def __init__(
         self, history: HistorySums, g: np.ndarray, t: np.ndarray, origin: np.ndarray
     ) -> None:
+        self.history = history
         self.counts, self.cum, self.sums = history.counts, history.cum, history.sums
         self.g, self.t, self.origin = g, t, origin
         self.h = t - origin + 1
         self._cache: dict[HistorySpec, np.ndarray] = {}
+        self._city: RowContext | None = None
 
     def value(self, spec: HistorySpec) -> np.ndarray:
         if spec not in self._cache:
@@ -119,6 +129,16 @@ class RowContext:
         if isinstance(spec, WindowMean):
             width = counts.shape[1] + 1 if spec.hours is None else spec.hours
             return _window_mean(self.cum, g, o, width)
+        if isinstance(spec, City):
+            if self._city is None:
+                self._city = RowContext(self.history.city, np.zeros_like(g), t, o)
+            return self._city.value(spec.of)
+        if isinstance(spec, Combine):
+            a, b = self.value(spec.a), self.value(spec.b)
+            if spec.op == "x":
+                return (a * b).astype(np.float32)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.where(b > 0, a / b, np.nan).astype(np.float32)
         if isinstance(spec, ProfileTimesLevel):
             phase = self.value(SamePhaseMean(spec.period, None))
             level = self.value(WindowMean(None))
@@ -142,64 +162,94 @@ def _span(hours: int | None, period: int = 1) -> str:
 _PHASE = {DAY: "hod", WEEK: "how"}
 
 
+class _Spec:
+    """Base of the specs: a spec's name is derived from its fields (:func:`spec_name`)."""
+
+    @property
+    def name(self) -> str:
+        return spec_name(self)
+
+
 @dataclass(frozen=True)
-class Lag:
+class Lag(_Spec):
     """The count ``hours`` before the target hour (missing when that is not before origin)."""
 
     hours: int
 
-    @property
-    def name(self) -> str:
-        return f"lag_{_span(self.hours)}"
-
 
 @dataclass(frozen=True)
-class LastSamePhase:
+class LastSamePhase(_Spec):
     """The latest same hour of day (``period`` 24) or of week (168) before the origin."""
 
     period: int
 
-    @property
-    def name(self) -> str:
-        return "last_same_hour" if self.period == DAY else "last_same_hour_of_week"
-
 
 @dataclass(frozen=True)
-class SamePhaseMean:
+class SamePhaseMean(_Spec):
     """Mean of the last ``count`` same-phase hours before the origin (``None``: all of them)."""
 
     period: int
     count: int | None
 
-    @property
-    def name(self) -> str:
-        return f"{_PHASE[self.period]}_mean_{_span(self.count, self.period)}"
-
 
 @dataclass(frozen=True)
-class WindowMean:
+class WindowMean(_Spec):
     """Mean count over the ``hours`` before the origin (``None``: all history)."""
 
     hours: int | None
 
-    @property
-    def name(self) -> str:
-        return "level_all" if self.hours is None else f"roll_mean_{_span(self.hours)}"
-
 
 @dataclass(frozen=True)
-class ProfileTimesLevel:
+class ProfileTimesLevel(_Spec):
     """The grid's long-run same-phase shape (phase mean / overall mean) × its recent level."""
 
     period: int
     hours: int
 
-    @property
-    def name(self) -> str:
-        return f"{_PHASE[self.period]}_profile_x_{_span(self.hours)}"
+
+@dataclass(frozen=True)
+class City(_Spec):
+    """A spec computed on the city-wide total instead of the row's grid."""
+
+    of: HistorySpec
 
 
-HistorySpec = Lag | LastSamePhase | SamePhaseMean | WindowMean | ProfileTimesLevel
+@dataclass(frozen=True)
+class Combine(_Spec):
+    """Two specs combined: ``op`` is ``over`` (a / b, missing where b is 0) or ``x`` (a × b)."""
+
+    a: HistorySpec
+    op: str
+    b: HistorySpec
+
+
+HistorySpec = Lag | LastSamePhase | SamePhaseMean | WindowMean | ProfileTimesLevel | City | Combine
+
+
+def spec_name(spec: HistorySpec) -> str:
+    """The column name a spec gives itself, e.g. ``roll_mean_28d`` or ``how_mean_4w``."""
+    match spec:
+        case Lag(hours=hours):
+            return f"lag_{_span(hours)}"
+        case LastSamePhase(period=period):
+            return "last_same_hour" if period == DAY else "last_same_hour_of_week"
+        case SamePhaseMean(period=period, count=count):
+            return f"{_PHASE[period]}_mean_{_span(count, period)}"
+        case WindowMean(hours=None):
+            return "level_all"
+        case WindowMean(hours=hours):
+            return f"roll_mean_{_span(hours)}"
+        case ProfileTimesLevel(period=period, hours=hours):
+            return f"{_PHASE[period]}_profile_x_{_span(hours)}"
+        case City(of=inner):
+            return f"city_{inner.name}"
+        case Combine(a=a, op=op, b=b):
+            return f"{a.name}_{op}_{b.name}"
+    raise TypeError(f"unknown feature spec {spec!r}")
+
+
+# the city's hour-of-week shape: its mean for this hour of week over its mean for any hour
+CITY_SHAPE = Combine(City(SamePhaseMean(WEEK, None)), "over", City(WindowMean(None)))
 
 # The history features, in column order; every name derives from its spec.
 HISTORY_SPECS: tuple[HistorySpec, ...] = (
@@ -216,4 +266,13 @@ HISTORY_SPECS: tuple[HistorySpec, ...] = (
     SamePhaseMean(DAY, None),
     SamePhaseMean(WEEK, None),
     ProfileTimesLevel(WEEK, 28 * DAY),
+)
+# Added later: city-wide swings (weather, holidays, events move every grid at once), the
+# city's shape, and the analysts' reference (grid level over 8 weeks × city shape). A fitted
+# ForecastFeatures keeps the specs it was fitted with, so older models keep their columns.
+CITY_SPECS: tuple[HistorySpec, ...] = (
+    Combine(City(WindowMean(DAY)), "over", City(WindowMean(28 * DAY))),
+    Combine(City(WindowMean(WEEK)), "over", City(WindowMean(28 * DAY))),
+    CITY_SHAPE,
+    Combine(WindowMean(8 * WEEK), "x", CITY_SHAPE),
 )

@@ -23,10 +23,20 @@ import numpy as np
 import pandas as pd
 
 from features.calendar import holiday_table
-from features.history import DAY, HISTORY_SPECS, WEEK, HistorySums, RowContext, gather_before
+from features.history import (
+    CITY_SPECS,
+    DAY,
+    HISTORY_SPECS,
+    WEEK,
+    HistorySpec,
+    HistorySums,
+    RowContext,
+    gather_before,
+)
 
 HOUR = pd.Timedelta(hours=1)
-HISTORY_FEATURES = tuple(spec.name for spec in HISTORY_SPECS)
+SPECS: tuple[HistorySpec, ...] = (*HISTORY_SPECS, *CITY_SPECS)  # what new fits use
+HISTORY_FEATURES = tuple(spec.name for spec in SPECS)
 __all__ = ["DAY", "WEEK", "HOUR", "Panel", "ForecastFeatures", "gather_before", "hourly_panel"]
 
 CALENDAR_FEATURES = (
@@ -150,6 +160,18 @@ class ForecastFeatures:
         self.holiday_country = holiday_country
         self.max_horizon = max_horizon
 
+    @property
+    def specs(self) -> tuple[HistorySpec, ...]:
+        """The history specs this object was fitted with (models fitted before the city
+        features existed have only the first thirteen)."""
+        return getattr(self, "specs_", HISTORY_SPECS)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Column names of :meth:`rows`, in order."""
+        history = tuple(spec.name for spec in self.specs)
+        return ("horizon", *CALENDAR_FEATURES, *history, *STATIC_FEATURES)
+
     def fit(self, panel: Panel) -> ForecastFeatures:
         """Remember the grid list, kinds and time base of the training panel."""
         self.grid_ids_ = list(panel.grid_ids)
@@ -160,6 +182,7 @@ class ForecastFeatures:
             [kinds.index(k) if k in kinds else np.nan for k in given], dtype=np.float32
         )
         self.start_ = panel.start
+        self.specs_ = SPECS
         return self
 
     # -- calendar ---------------------------------------------------------------------
@@ -212,7 +235,7 @@ class ForecastFeatures:
         if np.any(t < origin):
             raise ValueError("target hours must be at or after their origin")
         history = HistorySums(counts)
-        out = np.empty((len(g), len(FEATURE_NAMES)), dtype=np.float32)
+        out = np.empty((len(g), len(self.names)), dtype=np.float32)
         for lo in range(0, len(g), chunk):
             sl = slice(lo, lo + chunk)
             out[sl] = self._rows_chunk(history, g[sl], t[sl], origin[sl])
@@ -227,7 +250,7 @@ class ForecastFeatures:
             self._calendar_rows(t),
         ]
         ctx = RowContext(history, g, t, origin)
-        columns.append(np.stack([ctx.value(spec) for spec in HISTORY_SPECS], axis=1))
+        columns.append(np.stack([ctx.value(spec) for spec in self.specs], axis=1))
         columns.append(np.stack([g.astype(np.float32), self.kind_codes_[g]], axis=1))
         return np.concatenate(columns, axis=1)
 

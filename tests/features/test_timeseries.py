@@ -173,3 +173,30 @@ def test_profile_feature_is_long_run_shape_times_recent_level():
     x = _forecast_matrix(_panel(), origin=24 * 35, hours=3)
     want = _col(x, "how_mean_all") / _col(x, "level_all") * _col(x, "roll_mean_28d")
     assert np.allclose(_col(x, "how_profile_x_28d"), want, rtol=1e-5)
+
+
+def test_city_features_read_the_city_total_before_the_origin():
+    # given a panel of whole weeks and rows from an origin at a week boundary
+    panel = _panel(hours=24 * 42)
+    origin = 24 * 35
+    x = _forecast_matrix(panel, origin=origin, hours=168)
+    city = panel.counts[:, :origin].sum(axis=0)
+    # then the city's recent swing is its last day over its last 28 days
+    swing = _col(x, "city_roll_mean_24h_over_city_roll_mean_28d")
+    assert np.allclose(swing, city[-24:].mean() / city[-672:].mean(), rtol=1e-5)
+    # and level × city shape is the analysts' level-shape reference, row for row
+    from features.baselines import LevelShape
+
+    ref = LevelShape().predict_mean(panel.truncate(origin), origin, origin, 168).reshape(-1)
+    name = "roll_mean_56d_x_city_how_mean_all_over_city_level_all"
+    assert np.allclose(_col(x, name), ref, rtol=1e-4)
+
+
+def test_a_model_fitted_with_fewer_specs_keeps_its_columns():
+    from features.history import HISTORY_SPECS
+
+    panel = _panel()
+    feats = ForecastFeatures("CN").fit(panel)
+    feats.specs_ = HISTORY_SPECS  # as pickled before the city features were added
+    x = feats.rows(panel.counts, *feats.forecast_rows(3, 24 * 30, 24 * 30, 4))
+    assert x.shape[1] == len(feats.names) == 1 + 8 + len(HISTORY_SPECS) + 2
