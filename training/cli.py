@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "training.validate",
     "training.triage.cli",
     "training.forecast.cli",
+    "training.plan.cli",
     "serving.cli",
 )
 

@@ -118,6 +118,7 @@ def marginal_allocation(
     plan = proportional_plan(total, minimum, calls)
     kmax = model.travel.kmax
     for _ in range(max(rounds, 1)):
+        model.settle_inflow(plan, post_units, rounds=1)
         chain, _ = model.backup_chain(plan, post_units, np.array([model.target]))
         chain = chain[..., 0]
         steps = int(min(max(extra, 0), kmax))

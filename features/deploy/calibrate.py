@@ -56,7 +56,8 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
     frame = calls
     if "source" in frame:
         frame = frame[frame["source"].astype(str) != "patrol"]
-    times = {c: pd.to_datetime(frame[c], errors="coerce", utc=True) for c in need[:4]}
+    zone = _zone(frame["received_at"])
+    times = {c: _times(frame[c], zone) for c in need[:4]}
     citizen = len(frame)
     ok = np.ones(len(frame), bool)
     for c in need[:4]:
@@ -82,7 +83,7 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
     kmax = travel.kmax
     kidx = np.clip(free[use], 1, kmax) - 1
     mean_d = travel.near_.mean(axis=2)[grid[use], kidx]
-    hour = sent.dt.tz_convert(_zone(calls["received_at"])).dt.hour.to_numpy()[use]
+    hour = sent.dt.tz_convert(zone).dt.hour.to_numpy()[use]
     t = drive[ok][use]
     x = np.zeros((len(t), 25))
     x[:, 0] = 1.0
@@ -145,8 +146,25 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
 
 
 def _zone(received: pd.Series):
-    tz = getattr(pd.to_datetime(received).dt, "tz", None)
+    try:
+        tz = pd.to_datetime(received, errors="coerce").dt.tz
+    except (TypeError, ValueError):  # mixed offsets: parse as UTC
+        tz = None
     return tz or "UTC"
+
+
+def _times(values: pd.Series, zone) -> pd.Series:
+    """Times as UTC; naive ones are local in ``zone`` (the schema's convention)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC")
+    text = values.astype("string")
+    has_offset = text.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True, na=False)
+    out = pd.to_datetime(text.where(has_offset), errors="coerce", utc=True, format="ISO8601")
+    naive = pd.to_datetime(text.where(~has_offset), errors="coerce", format="ISO8601")
+    if naive.notna().any():
+        local = naive.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+        out = out.fillna(local.dt.tz_convert("UTC"))
+    return out
 
 
 def _concurrency(grid: np.ndarray, sent: np.ndarray, done: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ Model (per grid ``g`` and hour ``h`` of the shift):
 * Calls arrive as a Poisson stream at the forecast rate ``λ``; the rate itself is uncertain
   (the forecast's interval): it is integrated over three quantiles of a gamma law whose
   variance is the forecast's rate variance (negative binomial minus its Poisson part).
-* A unit is busy for service ``S`` = handling + drive + time on scene. The grid's ``c``
+* A unit is busy for service ``S`` = drive + time on scene (from dispatch to clear). The grid's ``c``
   patrol units form an **M/G/c/c loss system**: a call that finds every local unit busy
   is not queued locally but goes to the nearest free neighbour or standby post. Its
   blocking probability is the Erlang B formula and its number of busy units is a truncated
@@ -103,8 +103,10 @@ class ShiftModel:
         p = travel.params
         reach_mean = travel.near_[:, 0, :].mean(axis=1) * p.road_factor  # metres, one unit
         drive = reach_mean[:, None] / self.speed  # (G, H) minutes
-        self.service = p.handling_min + drive.mean(axis=1) + p.on_scene_min  # (G,)
+        # a unit is taken at dispatch: busy for the drive and the time on scene
+        self.service = drive.mean(axis=1) + p.on_scene_min  # (G,)
         self._cache: dict = {}
+        self.inflow = np.zeros_like(self.lamr)  # calls per hour answered for neighbours
 
     # ------------------------------------------------------------- travel components
     def _components(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -143,8 +145,13 @@ class ShiftModel:
 
     # ------------------------------------------------------------------ queueing
     def load(self) -> np.ndarray:
-        """``(G, H, R)`` offered load in Erlangs."""
-        return self.lamr * self.service[:, None, None] / 60.0
+        """``(G, H, R)`` offered load in Erlangs: own calls plus neighbours' overflow."""
+        return (self.lamr + self.inflow) * self.service[:, None, None] / 60.0
+
+    def settle_inflow(self, c: np.ndarray, post_units: np.ndarray, rounds: int = 2) -> None:
+        """Fixed point of the overflow each grid's units answer for their neighbours."""
+        for _ in range(rounds):
+            self.backup_chain(np.asarray(c), np.asarray(post_units), np.array([self.target]))
 
     def backup_chain(self, c: np.ndarray, post_units: np.ndarray, times: np.ndarray):
         """Share within ``times`` of a blocked call ``(G, H, R, T)`` and the chance that
@@ -173,6 +180,8 @@ class ShiftModel:
             [tr.nb_[:, :, tr.samples // 2], tr.post_[:, :, tr.samples // 2]], axis=1
         )
         order = np.argsort(med, axis=1, kind="stable")
+        target = np.concatenate([tr.nb_idx_, np.full((len(c), n_q), -1)], axis=1)
+        target = np.take_along_axis(target, order, axis=1)  # grid each backup belongs to
         avail = np.take_along_axis(avail, order[:, :, None, None], axis=1)
         within = np.take_along_axis(within, order[:, :, None, None], axis=1)
         none_before = np.cumprod(1.0 - avail, axis=1)
@@ -180,6 +189,11 @@ class ShiftModel:
             [np.ones_like(avail[:, :1]), none_before[:, :-1]], axis=1
         )
         all_busy = none_before[:, -1] if avail.shape[1] else np.ones(blocked.shape)
+        sent = (self.lamr * blocked)[:, None] * first_free  # (G, J, H, R) calls per hour
+        inflow = np.zeros_like(self.lamr)
+        is_grid = target >= 0
+        np.add.at(inflow, target[is_grid], sent[is_grid])
+        self.inflow = inflow
         wait = self._wait_then_drive(c, times)  # (G, H, T)
         reach = np.einsum("gjhr,gjht->ghrt", first_free, within)
         reach = reach + all_busy[..., None] * wait[:, :, None, :]
@@ -215,6 +229,7 @@ class ShiftModel:
     def evaluate(self, c: np.ndarray, post_units: np.ndarray) -> ShiftResult:
         """Every figure of the plan table for allocation ``c`` ``(G,)``."""
         c = np.asarray(c, dtype=np.int64)
+        self.settle_inflow(c, post_units)
         times = np.unique(np.append(TIMES_MIN, self.target))
         chain, all_busy = self.backup_chain(c, np.asarray(post_units), times)
         pi, reach = self.local_within(c[:, None], times)

@@ -85,11 +85,9 @@ class Roster:
         known = {str(g) for g in grid_ids}
         for i, e in enumerate(self.entries):
             if e.shift > shifts:
-                raise UserError(f"roster row {i + 1}: shift {e.shift} but the plan has {shifts}")
+                raise UserError(f"roster.{i}.shift: shift {e.shift} but the plan has {shifts}")
             if e.grid_id is not None and e.grid_id not in known:
-                raise UserError(
-                    f"roster row {i + 1}: grid_id {e.grid_id!r} is not a grid of the forecast"
-                )
+                raise UserError(f"roster.{i}.grid_id: {e.grid_id!r} is not a grid of the forecast")
         missing = sorted(set(range(1, shifts + 1)) - {e.shift for e in self.entries})
         if missing:
             raise UserError(f"roster: no units for shift {missing[0]} (shifts 1-{shifts})")

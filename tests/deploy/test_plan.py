@@ -66,7 +66,9 @@ def test_roster_file_errors_name_line_and_column(tmp_path):
 
 def test_unknown_grid_too_few_units_and_start_outside(forecast, geometry, travel):
     unknown = Roster.from_records([{"shift": 1, "units": 30, "grid_id": "G99"}])
-    with pytest.raises(UserError, match="grid_id 'G99' is not a grid of the forecast"):
+    with pytest.raises(
+        UserError, match=r"roster\.0\.grid_id: 'G99' is not a grid of the forecast"
+    ):
         make_plan(forecast, geometry, unknown, shifts=1, travel=travel)
     with pytest.raises(UserError, match="fewer than the minimum"):
         make_plan(forecast, geometry, Roster.uniform(12, 1), shifts=1, travel=travel)
