@@ -3,13 +3,17 @@
 The page talks to the service's own JSON routes, so it needs nothing else: no build step,
 no CDN, no map tiles (the grid polygons come from ``GET /grids``, mounted here too, see
 ``serving.ui.grids``). Only the three named
-files are served, so this package's Python sources never leak through the static route.
+files are served, so this package's Python sources never leak through the static route;
+``labels.js`` (the labels' display names) is generated from ``features.labels``.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
+
+from features.labels import display_names
 
 UI_DIR = Path(__file__).resolve().parent
 UI_PATH = "/ui"
@@ -19,6 +23,12 @@ _FILES = {
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
 }
+
+
+def labels_script() -> str:
+    """The console's display names, from the one table in ``features.labels``."""
+    table = json.dumps(display_names(), ensure_ascii=False, indent=1)
+    return f"window.JINGQING_LABELS = {table};\n"
 
 
 def ui_app() -> Any:
@@ -35,6 +45,10 @@ def ui_app() -> Any:
 
     async def serve(request: Request) -> Response:
         name = request.path_params.get("name") or "index.html"
+        if name == "labels.js":
+            return Response(
+                labels_script(), media_type=_FILES["app.js"], headers={"Cache-Control": "no-cache"}
+            )
         if name not in _FILES:
             return PlainTextResponse("not found", status_code=404)
         return FileResponse(

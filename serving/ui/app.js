@@ -1,8 +1,8 @@
 /* Jingqing console: plain JavaScript against the service's JSON routes.
  *
  * Nothing is fetched from outside the service. Category labels shown come from each
- * answer's `probabilities`; the dictionaries below only translate labels for display and
- * fall back to the raw label for anything they do not know.
+ * answer's `probabilities`; the display names (served as `labels.js`) only translate labels
+ * and fall back to the raw label for anything they do not know.
  */
 'use strict';
 
@@ -10,31 +10,12 @@
 const API_BASE = location.pathname.replace(/\/ui(\/[^/]*)?$/, '');
 const TOKEN_KEY = 'jingqing.apiToken';
 
-const CATEGORY_NAMES = {
-  criminal: ['刑事', 'Criminal'],
-  public_order: ['治安', 'Public order'],
-  dispute: ['纠纷', 'Dispute'],
-  assistance: ['求助', 'Assistance'],
-  non_police: ['非警务', 'Non-police'],
-};
-const DISPOSITION_NAMES = {
-  transfer: ['移交派出所', 'Attend, then transfer to police station'],
-  on_scene: ['现场处结', 'Attend and settle on scene'],
-  divert: ['社会化分流', 'Divert to a social channel'],
-};
-const DIVERT_NAMES = {
-  '12345': ['12345政务服务便民热线', 'Government hotline'],
-  mediation: ['人民调解', 'Mediation'],
-  property: ['物业', 'Property management'],
-  city_management: ['城管', 'City management'],
-  utility: ['水电气热公用事业', 'Utility company'],
-  '119': ['119消防', 'Fire service'],
-  '120': ['120急救', 'Ambulance'],
-  '122': ['122交警', 'Traffic police'],
-  none: ['无需转交（误拨/无声/骚扰）', 'Nothing to hand over'],
-};
-// When an answer carries no `review` flag, ask for a human look below this confidence.
-const REVIEW_BELOW = 0.5;
+// Display names come from the service (`labels.js`, generated from features/labels.py).
+const {
+  category: CATEGORY_NAMES,
+  disposition: DISPOSITION_NAMES,
+  divert_to: DIVERT_NAMES,
+} = window.JINGQING_LABELS;
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...children) => {
@@ -176,7 +157,7 @@ function renderSuggestion(s, text) {
   cat.append(el('span', { class: 'conf', text: `${Math.round(s.confidence * 100)}%` }));
 
   $('urgent-flag').hidden = !s.urgent;
-  const review = s.review !== undefined ? Boolean(s.review) : s.confidence < REVIEW_BELOW;
+  const review = Boolean(s.review);
   $('review-flag').hidden = !review;
 
   const bars = $('prob-bars');

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from starlette.testclient import TestClient
 
+from features import labels
 from serving.ui import UI_DIR, ui_app
 from serving.ui.grids import grid_collection, grids_app
 
@@ -40,6 +41,20 @@ def test_console_files_are_served_and_nothing_else() -> None:
     assert client.get("/app.css").headers["content-type"].startswith("text/css")
     for private in ("__init__.py", "grids.py", "../service.py", "missing.html"):
         assert client.get(f"/{private}").status_code == 404
+
+
+def test_console_display_names_are_served_from_the_label_table() -> None:
+    body = TestClient(ui_app()).get("/labels.js")
+    assert body.status_code == 200
+    assert body.headers["content-type"].startswith("text/javascript")
+    prefix = "window.JINGQING_LABELS = "
+    assert body.text.startswith(prefix)
+    table = json.loads(body.text[len(prefix) :].rstrip().rstrip(";"))
+    assert set(table["category"]) == set(labels.CATEGORIES)
+    assert set(table["disposition"]) == set(labels.DISPOSITIONS)
+    assert set(table["divert_to"]) == set(labels.DIVERT_TO)
+    assert table["category"]["dispute"] == ["纠纷", "Dispute"]
+    assert "刑事" not in (UI_DIR / "app.js").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", ["index.html", "app.js", "app.css"])

@@ -10,11 +10,10 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from features.errors import UserError
-from features.labels import CATEGORIES, DISPOSITIONS, DIVERT_TO
+from features.labels import CATEGORIES, DISPOSITIONS, DIVERT_TO, parse_bool
 from features.pii import mask_pii
 
 LABEL_COLUMNS = ("category", "disposition", "divert_to", "urgent")
@@ -48,19 +47,6 @@ def has_urgent(frame: pd.DataFrame) -> bool:
     if "urgent" not in frame.columns or frame["urgent"].isna().all():
         return False
     return frame["urgent"].dropna().astype(bool).nunique() == 2
-
-
-def _as_bool(value) -> bool | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, str):
-        v = value.strip().lower()
-        if v in ("1", "true", "yes", "t", "y"):
-            return True
-        if v in ("0", "false", "no", "f", "n", ""):
-            return False
-        return None
-    return bool(value)
 
 
 def load_feedback(db: str | Path) -> pd.DataFrame:
@@ -108,7 +94,7 @@ def load_feedback(db: str | Path) -> pd.DataFrame:
             "category": category,
             "disposition": disposition.where(disposition.isin(DISPOSITIONS), None),
             "divert_to": divert_to.where(divert_to.isin(DIVERT_TO), ""),
-            "urgent": [_as_bool(v) for v in raw["final_urgent"]],
+            "urgent": [parse_bool(v) for v in raw["final_urgent"]],
             "source": "feedback",
         }
     )[ok.to_numpy()].reset_index(drop=True)
