@@ -1,12 +1,157 @@
 """The answer contract: what a suggestion and a forecast row are, and the limits around them.
 
-One home for the shapes the models return and the service, the command line and the
-audit log pass on. The HTTP schemas, the CLI output and the audit record are derived from
-the types here; nothing else retypes a field or a limit.
+One home for the shapes the models return and the service, the command line and the audit
+log pass on: ``TriageModel.suggest`` returns ``Suggestion`` objects; the HTTP answer is a
+``Suggestion`` plus ``model_version``/``request_id`` (``serving.schemas``); ``jingqing predict
+triage`` writes ``Suggestion`` fields plus ``model_version``; the audit record keeps every
+field not marked ``NOT_AUDITED``. A new field is one line here and reaches all three.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from features.labels import CATEGORIES, DISPOSITIONS, DIVERT_TO
+
 MAX_TEXT_CHARS = 2000  # the longest call description the service accepts (and training cuts to)
 MAX_BATCH = 256  # texts per /classify request
 MAX_HOURS = 168  # the longest forecast: one week of hours
+
+
+class _NotAudited:
+    """Field marker: words of the call itself, which the audit log must not keep."""
+
+
+NOT_AUDITED = _NotAudited()
+
+
+class Suggestion(BaseModel):
+    """One triage suggestion; labels and probabilities are exactly what the model returned.
+
+    ``disposition`` and ``divert_to`` are None when the model was trained without routing
+    labels: the call taker then chooses the routing, nothing is preselected for them.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: str = Field(description="the most probable category label")
+    confidence: float = Field(description="calibrated probability of `category`")
+    probabilities: dict[str, float] = Field(description="probability of every label")
+    disposition: str | None = Field(
+        description="transfer / on_scene / divert; null when the model has no router"
+    )
+    divert_to: str | None = Field(
+        description='social channel when diverted, else ""; null when the model has no router'
+    )
+    urgent: bool = Field(description="urgent flag (never diverted when set)")
+    urgent_score: float | None = Field(None, description="urgency score in [0, 1]")
+    keywords: Annotated[list[str], NOT_AUDITED] = Field(
+        default_factory=list, description="pieces of the text that drove the category"
+    )
+    review: bool = Field(description="true when the model is unsure: a human should look")
+
+    @classmethod
+    def coerce(cls, value: Suggestion | Mapping[str, Any]) -> Suggestion:
+        """A ``Suggestion`` from a model's answer (contract object or a plain mapping)."""
+        return value if isinstance(value, cls) else cls.model_validate(dict(value))
+
+    @classmethod
+    def audited_fields(cls) -> tuple[str, ...]:
+        """Fields the audit log keeps (all but those marked ``NOT_AUDITED``)."""
+        return tuple(
+            name for name, info in cls.model_fields.items() if NOT_AUDITED not in info.metadata
+        )
+
+
+class ForecastRow(BaseModel):
+    """Expected calls of one grid in one hour, with the 80 % interval and the median."""
+
+    grid_id: str
+    hour: str = Field(description="start of the hour, ISO 8601 with offset")
+    mean: float
+    p10: float
+    p50: float
+    p90: float
+
+    @classmethod
+    def records(cls, frame: Any) -> list[dict[str, Any]]:
+        """Plain rows of a forecast frame (``hour`` already ISO text), in the contract's order."""
+        names = list(cls.model_fields)
+        columns = zip(*(frame[name].tolist() for name in names), strict=True)
+        return [dict(zip(names, row, strict=True)) for row in columns]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text is blank (only whitespace)")
+    return value
+
+
+def _one_of(allowed: tuple[str, ...]) -> Any:
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return AfterValidator(check)
+
+
+CallText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
+    AfterValidator(_not_blank),
+]
+Category = Annotated[str, _one_of(CATEGORIES)]
+Disposition = Annotated[str, _one_of(DISPOSITIONS)]
+DivertTo = Annotated[str, _one_of(("", *DIVERT_TO))]
+ShortStr = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class Feedback(BaseModel):
+    """A call taker's final decision on a suggestion (``POST /feedback``, table ``feedback``).
+
+    The vocabulary is the taxonomy's (``features.labels``): retraining data must follow it.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    call_id: ShortStr
+    text: CallText = Field(description="the call description; masked before it is stored")
+    suggested_category: Category
+    final_category: Category
+    final_disposition: Disposition
+    final_divert_to: DivertTo = Field(
+        default="", description='required when final_disposition is "divert"; else ""'
+    )
+    final_urgent: bool | None = None
+    model_version: ShortStr | None = None
+    operator: ShortStr | None = None
+
+    @model_validator(mode="after")
+    def _routing_consistent(self) -> Feedback:
+        if self.final_disposition == "divert" and not self.final_divert_to:
+            raise ValueError('final_divert_to is required when final_disposition is "divert"')
+        if self.final_disposition != "divert" and self.final_divert_to:
+            raise ValueError('final_divert_to must be empty unless final_disposition is "divert"')
+        return self
+
+
+FEEDBACK_FIELDS: tuple[str, ...] = tuple(Feedback.model_fields)
+# What retraining reads back from the feedback store.
+FEEDBACK_TRAINING_FIELDS = (
+    "text",
+    "final_category",
+    "final_disposition",
+    "final_divert_to",
+    "final_urgent",
+)

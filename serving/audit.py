@@ -16,15 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-AUDITED_FIELDS = (
-    "category",
-    "confidence",
-    "probabilities",
-    "disposition",
-    "divert_to",
-    "urgent",
-    "review",
-)
+from features.contract import Suggestion
+
+AUDITED_FIELDS = Suggestion.audited_fields()
 
 
 def default_path() -> Path:

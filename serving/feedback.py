@@ -2,8 +2,8 @@
 
 ``add`` returns the row id only after the transaction is committed and the WAL is
 fsync'ed, so an acknowledged record survives a crash of the process or the machine. The
-triage engineer's retraining reads ``text, final_category, final_disposition,
-final_divert_to, final_urgent`` from table ``feedback``; keep those names.
+columns are the contract's ``Feedback`` fields (``features.contract``); retraining reads
+``FEEDBACK_TRAINING_FIELDS`` back from table ``feedback``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from features.contract import FEEDBACK_FIELDS
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -29,18 +31,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     received_at TEXT NOT NULL
 )
 """
-COLUMNS = (
-    "call_id",
-    "text",
-    "suggested_category",
-    "final_category",
-    "final_disposition",
-    "final_divert_to",
-    "final_urgent",
-    "model_version",
-    "operator",
-    "received_at",
-)
+COLUMNS = (*FEEDBACK_FIELDS, "received_at")
 
 
 def default_path() -> Path:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from features.contract import MAX_HOURS, ForecastRow, Suggestion
 from features.errors import UserError
 from serving import auth, metrics
 from serving.audit import AuditLog
@@ -26,11 +27,10 @@ from serving.schemas import new_request_id
 log = logging.getLogger("serving.runtime")
 
 MODEL_NAMES = ("triage", "forecast")
-MAX_FORECAST_HOURS = 168
 # Without a declared window a model is asked for starts from ``history_end`` up to 168 h
 # later, each at most 168 h long: the forecasting pipeline's own "at most a week past the
 # history" rule, so the service never promises more than the model delivers.
-DEFAULT_LATEST_END_HOURS = 2 * MAX_FORECAST_HOURS
+DEFAULT_LATEST_END_HOURS = 2 * MAX_HOURS
 WARM_TEXT = "XX路XX小区5号楼，与邻居因停车位发生口角。"
 
 
@@ -129,7 +129,7 @@ class Runtime:
     def _warm_triage(self, loaded: LoadedModel) -> None:
         first = loaded.model.suggest([_mask(WARM_TEXT)])
         loaded.model.suggest([_mask(WARM_TEXT)] * 32)
-        self.labels = [str(label) for label in first[0]["probabilities"]]
+        self.labels = [str(label) for label in Suggestion.coerce(first[0]).probabilities]
         loaded.extra["labels"] = self.labels
 
     def _warm_forecast(self, loaded: LoadedModel) -> None:
@@ -188,20 +188,9 @@ class Runtime:
         for text, masked_text, s in zip(texts, masked, raw, strict=True):
             request_id = getattr(text, "request_id", fallback_id)
             received = getattr(text, "received", started)
-            urgent_score = s.get("urgent_score")
-            answer = {
-                "category": str(s["category"]),
-                "confidence": float(s["confidence"]),
-                "probabilities": {str(k): float(v) for k, v in s["probabilities"].items()},
-                "disposition": str(s["disposition"]),
-                "divert_to": str(s.get("divert_to") or ""),
-                "urgent": bool(s["urgent"]),
-                "urgent_score": None if urgent_score is None else float(urgent_score),
-                "keywords": [str(k) for k in s.get("keywords", [])],
-                "review": bool(s.get("review", False)),
-                "model_version": triage.label,
-                "request_id": request_id,
-            }
+            answer = Suggestion.coerce(s).model_dump()
+            answer["model_version"] = triage.label
+            answer["request_id"] = request_id
             answers.append(answer)
             metrics.count_suggestion(answer)
             audit.append(
@@ -248,25 +237,7 @@ class Runtime:
         except (UserError, ValueError, KeyError) as exc:  # the model's own range/grid checks
             raise RequestProblem("start", str(exc)) from exc
         hours_iso = [_local_hour(h).isoformat() for h in frame["hour"]]
-        return [
-            {
-                "grid_id": str(g),
-                "hour": h,
-                "mean": float(mean),
-                "p10": float(p10),
-                "p50": float(p50),
-                "p90": float(p90),
-            }
-            for g, h, mean, p10, p50, p90 in zip(
-                frame["grid_id"],
-                hours_iso,
-                frame["mean"],
-                frame["p10"],
-                frame["p50"],
-                frame["p90"],
-                strict=True,
-            )
-        ]
+        return ForecastRow.records(frame.assign(hour=hours_iso))
 
     def add_feedback(self, fields: dict[str, Any]) -> int:
         record = dict(fields)
@@ -315,7 +286,7 @@ def forecast_window(model: Any) -> tuple[Any, Any]:
     if getattr(model, "latest_end", None) is not None:
         latest = _local_hour(model.latest_end)
     elif getattr(model, "latest_start", None) is not None:
-        latest = _local_hour(model.latest_start) + pd.Timedelta(hours=MAX_FORECAST_HOURS)
+        latest = _local_hour(model.latest_start) + pd.Timedelta(hours=MAX_HOURS)
     else:
         latest = history_end + pd.Timedelta(hours=DEFAULT_LATEST_END_HOURS)
     return earliest, latest

@@ -2,8 +2,8 @@
 
 Every bad request is refused by these models before it reaches a model, so the error the
 client sees names the offending field (``texts.3``, ``hours``, ``final_category``). The
-label vocabulary used to check *feedback* comes from ``features.labels`` (the taxonomy the
-retraining data must follow); the labels a suggestion carries always come from the model.
+answer and the feedback record are the contract's types (``features.contract``); this module
+only adds what the service alone knows (``model_version``, ``request_id``).
 """
 
 from __future__ import annotations
@@ -12,24 +12,21 @@ import itertools
 import os
 import time
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from features.labels import CATEGORIES, DISPOSITIONS, DIVERT_TO
+from features.contract import MAX_BATCH, MAX_HOURS, CallText, Feedback, ForecastRow, Suggestion
 
-MAX_TEXTS = 256
-MAX_TEXT_CHARS = 2000
-MAX_HOURS = 168
-
+__all__ = [
+    "ClassifyRequest",
+    "FeedbackAck",
+    "FeedbackRequest",
+    "ForecastRequest",
+    "ForecastRow",
+    "ServedSuggestion",
+    "new_request_id",
+]
 
 _ID_PREFIX = os.urandom(6).hex()
 _ID_COUNTER = itertools.count(1)
@@ -42,19 +39,6 @@ def new_request_id() -> str:
     a noticeable share of a 1 ms request.
     """
     return f"{_ID_PREFIX}{next(_ID_COUNTER):010x}"
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("text is blank (only whitespace)")
-    return value
-
-
-Text = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
-    AfterValidator(_not_blank),
-]
 
 
 class ReceivedText(str):
@@ -81,9 +65,9 @@ class ClassifyRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    texts: list[Text] = Field(
+    texts: list[CallText] = Field(
         min_length=1,
-        max_length=MAX_TEXTS,
+        max_length=MAX_BATCH,
         description="call descriptions, answered in the same order",
         examples=[["XX路XX小区5号楼，与邻居因停车位发生口角。"]],
     )
@@ -96,18 +80,9 @@ class ClassifyRequest(BaseModel):
         return [ReceivedText.stamp(text, request_id, received) for text in texts]
 
 
-class Suggestion(BaseModel):
-    """One triage suggestion; labels and probabilities are exactly what the model returned."""
+class ServedSuggestion(Suggestion):
+    """The contract's suggestion plus what only the service knows."""
 
-    category: str
-    confidence: float
-    probabilities: dict[str, float]
-    disposition: str
-    divert_to: str
-    urgent: bool
-    urgent_score: float | None = None
-    keywords: list[str]
-    review: bool
     model_version: str = Field(description='registry version of the champion, e.g. "triage/3"')
     request_id: str = Field(description="id of the request; also written to the audit log")
 
@@ -127,54 +102,7 @@ class ForecastRequest(BaseModel):
     )
 
 
-class ForecastRow(BaseModel):
-    grid_id: str
-    hour: str = Field(description="start of the hour, ISO 8601 with offset")
-    mean: float
-    p10: float
-    p50: float
-    p90: float
-
-
-def _one_of(allowed: tuple[str, ...]) -> Any:
-    def check(value: str) -> str:
-        if value not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)}")
-        return value
-
-    return AfterValidator(check)
-
-
-Category = Annotated[str, _one_of(CATEGORIES)]
-Disposition = Annotated[str, _one_of(DISPOSITIONS)]
-DivertTo = Annotated[str, _one_of(("", *DIVERT_TO))]
-ShortStr = Annotated[str, StringConstraints(min_length=1, max_length=128)]
-
-
-class FeedbackRequest(BaseModel):
-    """``POST /feedback``: the call taker's final decision on a suggestion."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    call_id: ShortStr
-    text: Text = Field(description="the call description; masked before it is stored")
-    suggested_category: Category
-    final_category: Category
-    final_disposition: Disposition
-    final_divert_to: DivertTo = Field(
-        default="", description='required when final_disposition is "divert"; else ""'
-    )
-    final_urgent: bool | None = None
-    model_version: ShortStr | None = None
-    operator: ShortStr | None = None
-
-    @model_validator(mode="after")
-    def _routing_consistent(self) -> FeedbackRequest:
-        if self.final_disposition == "divert" and not self.final_divert_to:
-            raise ValueError('final_divert_to is required when final_disposition is "divert"')
-        if self.final_disposition != "divert" and self.final_divert_to:
-            raise ValueError('final_divert_to must be empty unless final_disposition is "divert"')
-        return self
+FeedbackRequest = Feedback  # ``POST /feedback`` takes the contract's decision record
 
 
 class FeedbackAck(BaseModel):

@@ -65,7 +65,7 @@ class Jingqing:
         max_batch_size=MAX_BATCH_SIZE,
         max_latency_ms=MAX_LATENCY_MS,
     )
-    def classify(self, texts: list[str]) -> list[schemas.Suggestion]:
+    def classify(self, texts: list[str]) -> list[schemas.ServedSuggestion]:
         """Suggest category, routing and urgency for each call text, in order."""
         return self.runtime.classify(texts)
 

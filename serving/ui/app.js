@@ -178,7 +178,10 @@ function renderSuggestion(s, text) {
   }
 
   const routing = $('routing');
-  routing.replaceChildren(bilingual(DISPOSITION_NAMES, s.disposition));
+  // A model trained without routing labels suggests none: say so, preselect nothing.
+  routing.replaceChildren(s.disposition
+    ? bilingual(DISPOSITION_NAMES, s.disposition)
+    : el('span', { class: 'no-routing' }, '无分流建议 ', el('small', { text: 'No routing suggested' })));
   if (s.disposition === 'divert' && s.divert_to) {
     const target = el('span', { class: 'divert' }, ' → ', bilingual(DIVERT_NAMES, s.divert_to));
     routing.append(target);
@@ -212,7 +215,7 @@ function renderDecision(s, labels) {
   const disps = $('final-disposition');
   disps.replaceChildren();
   const dispositions = Object.keys(DISPOSITION_NAMES);
-  if (!dispositions.includes(s.disposition)) dispositions.push(s.disposition);
+  if (s.disposition && !dispositions.includes(s.disposition)) dispositions.push(s.disposition);
   for (const value of dispositions) {
     const chip = el('button', { class: 'chip', 'data-value': value, type: 'button' });
     chip.append(bilingual(DISPOSITION_NAMES, value));
@@ -263,6 +266,14 @@ function syncDecision() {
     el('small', { text: state.finalUrgent ? 'yes' : 'no' }));
   const { changed } = decision();
   const btn = $('feedback-btn');
+  // Without a suggested disposition the call taker must pick one before sending.
+  if (!state.finalDisposition) {
+    btn.disabled = true;
+    btn.dataset.waiting = '1';
+  } else if (btn.dataset.waiting) {
+    btn.disabled = false;
+    delete btn.dataset.waiting;
+  }
   btn.classList.toggle('correct', changed);
   btn.replaceChildren(changed ? '提交更正 ' : '采纳建议 ', el('small', {
     text: changed ? 'Submit correction' : 'Accept',

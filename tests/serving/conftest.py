@@ -57,6 +57,14 @@ def custom_label_store(tmp_path_factory, mlflow_template: Path) -> Path:
     )
 
 
+@pytest.fixture(scope="session")
+def no_routing_store(tmp_path_factory, mlflow_template: Path) -> Path:
+    """A triage champion trained without routing columns: it suggests no disposition."""
+    return _store(
+        tmp_path_factory, mlflow_template, "no-routing-store", triage=FakeTriage(routing=False)
+    )
+
+
 @pytest.fixture
 def served_home(jingqing_home: Path, serving_store: Path) -> Path:
     """``jingqing_home`` whose registry has the stand-in champions."""

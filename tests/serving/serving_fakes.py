@@ -1,4 +1,4 @@
-"""Small stand-in champions that honour the pyfunc contracts in COMMON.md exactly.
+"""Small stand-in champions that honour the answer contract (``features.contract``) exactly.
 
 They let the service be tested on its own: the triage fake scores a handful of cue words,
 the forecast fake returns a daily-cycle profile per grid. Both are logged with this file
@@ -32,9 +32,15 @@ ROUTES = {0: ("transfer", ""), 1: ("transfer", ""), 2: ("on_scene", ""), 3: ("on
 class FakeTriage(mlflow.pyfunc.PythonModel):
     """Cue-word scorer with ``suggest(texts)``; labels are whatever it was built with."""
 
-    def __init__(self, labels: tuple[str, ...] = TAXONOMY_LABELS, delay_ms: float = 0.0):
+    def __init__(
+        self,
+        labels: tuple[str, ...] = TAXONOMY_LABELS,
+        delay_ms: float = 0.0,
+        routing: bool = True,
+    ):
         self.labels = list(labels)
         self.delay_ms = delay_ms
+        self.routing = routing  # False: like a model trained without routing columns
         self.batch_sizes: list[int] = []
 
     def suggest(self, texts: list[str]) -> list[dict]:
@@ -54,6 +60,8 @@ class FakeTriage(mlflow.pyfunc.PythonModel):
         probs = {label: e / total for label, e in zip(self.labels, exp, strict=True)}
         best = max(range(n), key=lambda i: scores[i])
         disposition, divert_to = ROUTES.get(best, ("divert", "12345"))
+        if not self.routing:
+            disposition = divert_to = None
         urgent_score = 0.9 if "刀" in text else 0.05
         confidence = probs[self.labels[best]]
         return {

@@ -165,12 +165,17 @@ def test_serving_oversized_chunked_body_is_refused(client):
     assert client.post("/classify", json={"texts": ["有人打架"]}).status_code == 200
 
 
+def _home_with(tmp_path_factory, store) -> object:
+    """A fresh project home whose registry is a copy of ``store``."""
+    home = tmp_path_factory.mktemp("home")
+    (home / "mlruns").mkdir()
+    (home / "mlruns" / "mlflow.db").write_bytes(store.read_bytes())
+    return home
+
+
 def test_serving_labels_come_from_the_model(tmp_path_factory, custom_label_store):
     # Given a triage champion that knows labels the taxonomy never mentions
-    home = tmp_path_factory.mktemp("custom")
-    (home / "mlruns").mkdir()
-    (home / "mlruns" / "mlflow.db").write_bytes(custom_label_store.read_bytes())
-    for c in open_client(home):
+    for c in open_client(_home_with(tmp_path_factory, custom_label_store)):
         resp = c.post("/classify", json={"texts": ["邻居吵架"]})
         ready = c.get("/readyz").json()
         inside = c.post("/forecast", json={"start": "2025-12-15T00:00", "hours": 2})
@@ -184,6 +189,29 @@ def test_serving_labels_come_from_the_model(tmp_path_factory, custom_label_store
     assert ready["models"]["forecast"]["earliest_start"] == "2025-12-01T00:00:00+08:00"
     assert inside.status_code == 422
     assert "at or after 2026-01-01" in inside.json()["error"]
+
+
+def test_serving_model_without_router_suggests_no_routing(tmp_path_factory, no_routing_store):
+    # Given a triage champion trained without disposition/divert_to columns
+    home = _home_with(tmp_path_factory, no_routing_store)
+    for c in open_client(home):
+        # When a call is classified
+        resp = c.post("/classify", json={"texts": ["邻居吵架"]})
+        # and the call taker sends back the string the console used to preselect
+        as_string = c.post("/feedback", json={**FEEDBACK, "final_disposition": "None"})
+        chosen = c.post(
+            "/feedback",
+            json={**FEEDBACK, "final_disposition": "on_scene", "final_divert_to": ""},
+        )
+    # Then routing is null in the answer (never the string "None") ...
+    assert resp.status_code == 200, resp.text
+    answer = resp.json()[0]
+    assert answer["disposition"] is None and answer["divert_to"] is None
+    lines = _audit_lines(home)
+    assert lines[-1]["suggestion"]["disposition"] is None
+    # ... a "None" disposition is refused, and the disposition the call taker picks is stored
+    assert as_string.status_code == 400 and "final_disposition" in as_string.text
+    assert chosen.status_code == 200, chosen.text
 
 
 # -- forecast ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from mlflow import MlflowClient
 from serving_fakes import FakeTriage, register_fakes
 
+from features.contract import Suggestion
 from serving.audit import AuditLog
 from serving.feedback import FeedbackStore
 from serving.models import ModelUnavailable, cache_root, load_champion
@@ -27,7 +28,7 @@ def _block_registry(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
 def test_serving_loads_champion_and_caches_it(served_home):
     loaded = load_champion("triage")
     assert loaded.label == "triage/1" and loaded.source == "registry"
-    assert loaded.model.suggest(["有人拿刀"])[0]["category"] == "criminal"
+    assert Suggestion.coerce(loaded.model.suggest(["有人拿刀"])[0]).category == "criminal"
     pointer = json.loads((cache_root() / "triage" / "current.json").read_text())
     assert pointer["version"] == "1"
     assert (cache_root() / "triage" / pointer["dir"] / "MLmodel").exists()
@@ -76,7 +77,7 @@ def test_serving_new_champion_replaces_cache_and_old_copies_are_pruned(served_ho
         register_fakes(triage=FakeTriage(labels=labels))
     loaded = load_champion("triage")
     assert loaded.label == "triage/3"
-    assert set(loaded.model.suggest(["x"])[0]["probabilities"]) == {"c", "d"}
+    assert set(Suggestion.coerce(loaded.model.suggest(["x"])[0]).probabilities) == {"c", "d"}
     copies = [p for p in (cache_root() / "triage").iterdir() if p.is_dir()]
     assert len(copies) == 2  # the current copy and one roll-back target
 

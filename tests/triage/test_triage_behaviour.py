@@ -27,7 +27,7 @@ def test_clear_cases_are_classified_right(fitted_triage) -> None:
     # category. The test model learns from only 5,000 generated texts, so one miss in
     # twelve is tolerated; two would mean it has not learnt the categories.
     texts = [t for t, _ in CLEAR_CASES]
-    got = [s["category"] for s in fitted_triage.model.suggest(texts)]
+    got = [s.category for s in fitted_triage.model.suggest(texts)]
     misses = [(t, e, g) for (t, e), g in zip(CLEAR_CASES, got, strict=True) if e != g]
     assert len(misses) <= 1, misses
 
@@ -59,11 +59,11 @@ def test_names_numbers_and_streets_do_not_change_the_category(
     # Names and streets are not masked, so the probabilities may move a little; they must
     # not move much, and a category the model is sure of must not flip.
     a, b = fitted_triage.model.suggest([text, variant])
-    shift = max(abs(a["probabilities"][c] - b["probabilities"][c]) for c in a["probabilities"])
+    shift = max(abs(a.probabilities[c] - b.probabilities[c]) for c in a.probabilities)
     assert shift < 0.15, (a, b)
-    top2 = sorted(a["probabilities"].values())[-2:]
+    top2 = sorted(a.probabilities.values())[-2:]
     if top2[1] - top2[0] > 2 * shift:
-        assert a["category"] == b["category"]
+        assert a.category == b.category
 
 
 def test_masked_personal_data_is_irrelevant(fitted_triage) -> None:

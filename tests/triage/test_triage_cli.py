@@ -41,7 +41,8 @@ from training import tracking
 tracking.configure()
 model = mlflow.pyfunc.load_model("models:/triage@champion")
 texts = json.loads(sys.stdin.read())
-print(json.dumps(model.unwrap_python_model().suggest(texts), ensure_ascii=False))
+answers = [s.model_dump() for s in model.unwrap_python_model().suggest(texts)]
+print(json.dumps(answers, ensure_ascii=False))
 """
 
 
@@ -167,7 +168,7 @@ def test_train_register_promote_and_predict(
     # A fresh process loading models:/triage@champion predicts exactly the same.
     loaded = mlflow.pyfunc.load_model("models:/triage@champion")
     here = loaded.unwrap_python_model()
-    expected = json.loads(json.dumps(here.suggest(PROBE_TEXTS), ensure_ascii=False))
+    expected = [s.model_dump() for s in here.suggest(PROBE_TEXTS)]
     frame = loaded.predict(pd.DataFrame({"text": PROBE_TEXTS, "id": range(5)}))
     assert list(frame.columns) == list(expected[0])
     assert frame["category"].tolist() == [e["category"] for e in expected]

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from features.contract import Suggestion
 from features.errors import UserError
 from features.labels import CATEGORIES
 from training.triage.config import TriageConfig
@@ -157,31 +158,20 @@ def test_suggestions_follow_the_serving_contract(fitted_triage) -> None:
     suggestions = model.suggest(texts)
     assert len(suggestions) == len(texts)
     assert model.suggest([]) == []
-    keys = {
-        "category",
-        "confidence",
-        "probabilities",
-        "disposition",
-        "divert_to",
-        "urgent",
-        "urgent_score",
-        "keywords",
-        "review",
-    }
     prepared = model.featurize(texts)[0]
     for s, text in zip(suggestions, prepared, strict=True):
-        assert set(s) == keys
-        assert set(s["probabilities"]) == set(model.classes) <= set(CATEGORIES)
-        assert sum(s["probabilities"].values()) == pytest.approx(1.0)
-        assert s["confidence"] == pytest.approx(max(s["probabilities"].values()))
-        assert s["category"] == max(s["probabilities"], key=s["probabilities"].get)
-        assert s["review"] == (s["confidence"] < model.review_below)
-        assert 0.0 <= s["urgent_score"] <= 1.0
-        assert all(k in text for k in s["keywords"]) and len(s["keywords"]) <= model.n_keywords
-        assert (s["divert_to"] != "") == (s["disposition"] == "divert")
-        if s["urgent"]:
-            assert s["disposition"] != "divert"  # never diverted without a human decision
-    assert suggestions[0]["urgent"] and suggestions[0]["keywords"]
+        assert isinstance(s, Suggestion)
+        assert set(s.probabilities) == set(model.classes) <= set(CATEGORIES)
+        assert sum(s.probabilities.values()) == pytest.approx(1.0)
+        assert s.confidence == pytest.approx(max(s.probabilities.values()))
+        assert s.category == max(s.probabilities, key=s.probabilities.get)
+        assert s.review == (s.confidence < model.review_below)
+        assert 0.0 <= s.urgent_score <= 1.0
+        assert all(k in text for k in s.keywords) and len(s.keywords) <= model.n_keywords
+        assert (s.divert_to != "") == (s.disposition == "divert")
+        if s.urgent:
+            assert s.disposition != "divert"  # never diverted without a human decision
+    assert suggestions[0].urgent and suggestions[0].keywords
 
 
 def test_routing_missing_from_data_gives_null_routing(triage_frame) -> None:
@@ -192,4 +182,4 @@ def test_routing_missing_from_data_gives_null_routing(triage_frame) -> None:
     outcome = fit_triage(frame, cfg, progress=lambda _: None)
     assert any("no disposition column" in w for w in outcome.warnings)
     [s] = outcome.model.suggest(["小区停水了"])
-    assert s["disposition"] is None and s["divert_to"] is None
+    assert s.disposition is None and s.divert_to is None

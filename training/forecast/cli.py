@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from features.contract import MAX_HOURS
 from features.errors import UserError
 from features.labels import DEFAULT_TIMEZONE
 from training.cliutil import add_map_argument, option_error, output_file, parse_map
@@ -45,7 +46,9 @@ def register(verbs) -> None:
     p = verbs.backtest.add_parser("forecast", help="rolling-origin backtest of the forecaster")
     _data_arguments(p)
     p.add_argument("--cutoff", help="first forecast hour (default: folds × horizon before end)")
-    p.add_argument("--horizon", type=int, default=168, help="hours to forecast (1-168)")
+    p.add_argument(
+        "--horizon", type=int, default=MAX_HOURS, help=f"hours to forecast (1-{MAX_HOURS})"
+    )
     p.add_argument("--output", required=True, help="CSV grid_id,hour,model,mean,p10,p50,p90")
     p.add_argument(
         "--model",
@@ -68,7 +71,7 @@ def register(verbs) -> None:
 
     p = verbs.top.add_parser("forecast", help="planners' forecast from forecast@champion")
     p.add_argument("--start", help="first hour (default: the model's history end)")
-    p.add_argument("--hours", type=int, required=True, help="hours to forecast (1-168)")
+    p.add_argument("--hours", type=int, required=True, help=f"hours to forecast (1-{MAX_HOURS})")
     p.add_argument("--output", required=True, help="CSV grid_id,hour,mean,p10,p50,p90")
     p.add_argument("--grids", help="comma-separated grid ids (default: all)")
     p.add_argument("--grids-geojson", help="polygons for the map (default: the model's own)")
@@ -128,8 +131,8 @@ def backtest_handler(args: argparse.Namespace) -> int:
     )
     from training.forecast.data import default_holiday_country, load_forecast_data, load_intensity
 
-    if not 1 <= args.horizon <= 168:
-        raise UserError(f"--horizon must be between 1 and 168, got {args.horizon}")
+    if not 1 <= args.horizon <= MAX_HOURS:
+        raise UserError(f"--horizon must be between 1 and {MAX_HOURS}, got {args.horizon}")
     output_file(args.output)
     models = _models(args.model)
     data = load_forecast_data(

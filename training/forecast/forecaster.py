@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from features.baselines import ClassicalModel, LevelShape
+from features.contract import MAX_HOURS
 from features.errors import UserError
 from features.timeseries import DAY, HOUR, WEEK, Panel
 from training.forecast.intervals import fit_dispersion, quantiles
@@ -23,7 +24,6 @@ from training.forecast.prophet_model import ProphetModel
 log = logging.getLogger(__name__)
 
 MODELS = ("lightgbm", "prophet", "seasonal-naive", "how-mean", "level-shape", "mstl", "ets")
-MAX_HOURS = 168
 MIN_HISTORY_HOURS = WEEK  # a forecast needs at least one week of history before its start
 FLOOR_SHARE = 0.05  # a mean never drops below 5% of the grid's last-28-day hourly mean
 FLOOR_MIN = 1e-3

@@ -12,18 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from features.contract import FEEDBACK_TRAINING_FIELDS
 from features.errors import UserError
 from features.labels import CATEGORIES, DISPOSITIONS, DIVERT_TO, parse_bool
 from features.pii import mask_pii
 
 LABEL_COLUMNS = ("category", "disposition", "divert_to", "urgent")
-FEEDBACK_COLUMNS = (
-    "text",
-    "final_category",
-    "final_disposition",
-    "final_divert_to",
-    "final_urgent",
-)
+FEEDBACK_COLUMNS = FEEDBACK_TRAINING_FIELDS
 
 
 def load_training_calls(path: str | Path, mapping: dict[str, str] | None = None) -> pd.DataFrame:

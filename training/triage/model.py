@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
+from features.contract import Suggestion
 from features.contributions import top_contributions
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
 from features.vectorize import union_transform
@@ -128,30 +129,26 @@ class TriageModel:
         out["keywords"] = np.asarray(self.keywords(prepared, X, top), dtype=object)
         return out
 
-    def suggest(self, texts: list[str]) -> list[dict]:
-        """One suggestion dict per text, in order (the serving contract)."""
+    def suggest(self, texts: list[str]) -> list[Suggestion]:
+        """One suggestion per text, in order (the answer contract, ``features.contract``)."""
         if not texts:
             return []
         s = self.score(list(texts))
         classes = self.classes
-        result = []
-        for i in range(len(texts)):
-            result.append(
-                {
-                    "category": str(s["category"][i]),
-                    "confidence": float(s["confidence"][i]),
-                    "probabilities": {
-                        c: float(p) for c, p in zip(classes, s["proba"][i], strict=True)
-                    },
-                    "disposition": _opt_str(s["disposition"][i]),
-                    "divert_to": _opt_str(s["divert_to"][i]),
-                    "urgent": bool(s["urgent"][i]),
-                    "urgent_score": float(min(s["urgent_score"][i], 1.0)),
-                    "keywords": list(s["keywords"][i]),
-                    "review": bool(s["review"][i]),
-                }
+        return [
+            Suggestion(
+                category=str(s["category"][i]),
+                confidence=float(s["confidence"][i]),
+                probabilities={c: float(p) for c, p in zip(classes, s["proba"][i], strict=True)},
+                disposition=_opt_str(s["disposition"][i]),
+                divert_to=_opt_str(s["divert_to"][i]),
+                urgent=bool(s["urgent"][i]),
+                urgent_score=float(min(s["urgent_score"][i], 1.0)),
+                keywords=[str(k) for k in s["keywords"][i]],
+                review=bool(s["review"][i]),
             )
-        return result
+            for i in range(len(texts))
+        ]
 
     def _guard(self, prepared: list[str], X) -> np.ndarray:  # noqa: N803
         """The cue guard, read from the cue block of ``X`` when it is there (no recompute)."""

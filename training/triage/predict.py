@@ -17,23 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from features.contract import MAX_TEXT_CHARS, Suggestion
 from features.errors import UserError
 
-MAX_CHARS = 2000
 MODEL_URI = "models:/triage@champion"
-_RESERVED = {
-    "category",
-    "confidence",
-    "probabilities",
-    "disposition",
-    "divert_to",
-    "urgent",
-    "urgent_score",
-    "keywords",
-    "review",
-    "error",
-    "model_version",
-}
+# Output keys of a scored row; an input column of the same name is written as ``input_<name>``.
+_RESERVED = {*Suggestion.model_fields, "error", "model_version"}
 
 
 @dataclass
@@ -112,14 +101,14 @@ def row_problem(text: object) -> str | None:
         return f"text: expected a string, got {type(text).__name__}"
     if not text.strip():
         return "text: empty"
-    if len(text) > MAX_CHARS:
-        return f"text: {len(text):,} characters, more than the limit of {MAX_CHARS:,}"
+    if len(text) > MAX_TEXT_CHARS:
+        return f"text: {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}"
     return None
 
 
 def score_chunk(model, texts: list[str]) -> list[dict]:
     """Suggestions for one partition of texts (independent of every other chunk)."""
-    return model.suggest(texts)
+    return [Suggestion.coerce(s).model_dump() for s in model.suggest(texts)]
 
 
 def _passthrough(row: dict) -> dict:

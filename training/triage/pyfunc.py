@@ -15,23 +15,15 @@ from pathlib import Path
 import mlflow.pyfunc
 import pandas as pd
 
+from features.contract import Suggestion
+
 ARTIFACT_KEY = "triage_model"
 ARTIFACT_FILE = "triage_model.pkl.gz"
-SUGGESTION_COLUMNS = (
-    "category",
-    "confidence",
-    "probabilities",
-    "disposition",
-    "divert_to",
-    "urgent",
-    "urgent_score",
-    "keywords",
-    "review",
-)
+SUGGESTION_COLUMNS = tuple(Suggestion.model_fields)
 
 
 class TriagePyfunc(mlflow.pyfunc.PythonModel):
-    """``suggest(texts) -> list[dict]`` and ``predict(DataFrame[text]) -> DataFrame``."""
+    """``suggest(texts) -> list[Suggestion]`` and ``predict(DataFrame[text]) -> DataFrame``."""
 
     def __init__(self) -> None:
         self.model = None
@@ -47,8 +39,8 @@ class TriagePyfunc(mlflow.pyfunc.PythonModel):
         """Category labels, from the fitted model (never a typed-in list)."""
         return self.model.classes
 
-    def suggest(self, texts: list[str]) -> list[dict]:
-        """One suggestion dict per text, in order (see COMMON.md's serving contract)."""
+    def suggest(self, texts: list[str]) -> list[Suggestion]:
+        """One suggestion per text, in order (the answer contract, ``features.contract``)."""
         return self.model.suggest([str(t) for t in texts])
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
@@ -59,7 +51,8 @@ class TriagePyfunc(mlflow.pyfunc.PythonModel):
             texts = model_input["text"].fillna("").astype(str).tolist()
         else:
             texts = [str(t) for t in model_input]
-        return pd.DataFrame(self.suggest(texts), columns=list(SUGGESTION_COLUMNS))
+        rows = [s.model_dump() for s in self.suggest(texts)]
+        return pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS))
 
 
 def pip_requirements() -> list[str]:
