@@ -129,3 +129,13 @@ def shift_totals(
     # grid-major like the hourly rows: every shift of the first grid, then the next grid
     order = np.arange(len(out)).reshape(len(starts), len(grid_ids)).T.reshape(-1)
     return out.iloc[order].reset_index(drop=True)[list(SHIFT_COLUMNS)]
+
+
+def forecast_shifts(forecaster, start, hours: int, grid_ids: list[str] | None = None):
+    """Shift totals of a fitted forecaster's hourly forecast (``forecaster.forecast`` rows
+    and its dispersion ``alpha_``): what ``"by": "shift"`` answers."""
+    frame = forecaster.forecast(start, hours, grid_ids)
+    grids = list(dict.fromkeys(frame["grid_id"]))
+    stamps = pd.DatetimeIndex(frame["hour"].iloc[: len(frame) // len(grids)])
+    mu = frame["mean"].to_numpy(dtype=np.float64).reshape(len(grids), len(stamps))
+    return shift_totals(grids, stamps, mu, float(forecaster.alpha_))

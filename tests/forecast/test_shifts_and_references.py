@@ -139,3 +139,23 @@ def test_mstl_reuses_its_fit_for_the_week_after_the_panel(panel_and_truth):
     assert np.allclose(cached, fresh)
     y, fitted = model.oof_
     assert y.shape == fitted.shape == (len(panel.grid_ids), 168)
+
+
+def test_forecaster_shift_totals_sum_its_hourly_means(panel_and_truth):
+    from features.shifts import forecast_shifts
+    from training.forecast.forecaster import Forecaster
+
+    # given a fitted forecaster and a window that starts mid-shift
+    panel, _ = panel_and_truth
+    model = Forecaster("level-shape", "CN").fit(panel)
+    start = model.history_end + pd.Timedelta(hours=5)
+    # when shift totals are asked for two grids
+    shifts = forecast_shifts(model, start, 24, ["G01", "G03"])
+    hourly = model.forecast(start, 24, ["G01", "G03"])
+    # then each shift's mean is the sum of its hourly means, with ordered integer quantiles
+    assert list(shifts["grid_id"].unique()) == ["G01", "G03"]
+    assert list(shifts["hours"][:4]) == [3, 8, 8, 5]
+    by_grid = hourly.groupby("grid_id")["mean"].sum()
+    assert np.allclose(shifts.groupby("grid_id")["mean"].sum(), by_grid.loc[["G01", "G03"]])
+    assert (shifts["p10"] <= shifts["p50"]).all() and (shifts["p50"] <= shifts["p90"]).all()
+    assert (shifts[["p10", "p50", "p90"]] % 1 == 0).all().all()
