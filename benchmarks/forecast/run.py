@@ -111,8 +111,8 @@ def real_city_targets(key: str, section: dict) -> dict[str, float | str]:
 
 def timing_section(city: Path) -> dict:
     """LightGBM fit on 51 grids × 1 year vs per-grid Prophet fit + predict, same run."""
-    from training.forecast.forecaster import Forecaster
-    from training.forecast.prophet_model import ProphetModel, fit_prophet_grid
+    from features.forecaster import Forecaster
+    from features.prophet_model import ProphetModel, fit_prophet_grid
 
     data = load_forecast_data(city / "calls.csv", grids_geojson=city / "grids.geojson")
     panel = data.panel

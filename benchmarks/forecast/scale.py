@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grids", type=int, default=2000)
     parser.add_argument("--days", type=int, default=365)
     args = parser.parse_args(argv)
-    from training.forecast.forecaster import Forecaster
+    from features.forecaster import Forecaster
 
     t0 = time.perf_counter()
     panel, _ = synthetic_panel(args.grids, args.days)

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from features.errors import UserError
-from training.forecast.forecaster import OUTPUT_COLUMNS, Forecaster
-from training.forecast.intervals import fit_dispersion, pit_coverage, quantiles
+from features.forecaster import OUTPUT_COLUMNS, Forecaster
+from features.intervals import fit_dispersion, pit_coverage, quantiles
 from training.forecast.metrics import hotspot_capture, poisson_deviance
 
 FAST_LGB = {"n_estimators": 120, "learning_rate": 0.1, "min_data_in_leaf": 50}

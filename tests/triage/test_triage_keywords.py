@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from training.triage.model import _merge_spans
+from features.triage_model import _merge_spans
 
 
 def _span(text: str, piece: str) -> tuple[int, int]:

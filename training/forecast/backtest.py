@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from features.errors import UserError
+from features.forecast_models import SeasonalNaive
+from features.forecaster import MIN_HISTORY_HOURS, Forecaster, Prediction, mean_floor
+from features.intervals import quantiles
 from features.timeseries import WEEK, Panel
-from training.forecast.forecaster import MIN_HISTORY_HOURS, Forecaster, Prediction, mean_floor
-from training.forecast.intervals import quantiles
 from training.forecast.metrics import poisson_deviance, score
-from training.forecast.models import SeasonalNaive
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from features.intervals import interval_coverage, pit_coverage
 from features.shifts import SHIFT_HOURS, pmf_pit_coverage, shift_groups, total_pmf
-from training.forecast.intervals import interval_coverage, pit_coverage
 
 HOTSPOT_SHARE = 0.10
 HOTSPOT_SHARES = (0.05, 0.10, 0.20)

@@ -17,6 +17,7 @@ import mlflow
 import pandas as pd
 
 from features.errors import UserError
+from training import legacy
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = (
@@ -53,9 +54,10 @@ def code_dir(dest: Path) -> list[str]:
 
 
 class ForecastModel(mlflow.pyfunc.PythonModel):
-    """Pyfunc wrapper around a fitted :class:`training.forecast.forecaster.Forecaster`."""
+    """Pyfunc wrapper around a fitted :class:`features.forecaster.Forecaster`."""
 
     def load_context(self, context) -> None:
+        legacy.install()  # champions pickled before the predict-time objects moved
         import joblib
 
         state = joblib.load(context.artifacts["forecaster"])

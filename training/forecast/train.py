@@ -74,6 +74,7 @@ def run_train_forecast(
     """Backtest ``cfg.model`` over rolling origins, fit it on all calls, register it."""
     import mlflow
 
+    from features.forecaster import Forecaster
     from training import tracking
     from training.forecast.backtest import (
         fold_cutoffs,
@@ -82,7 +83,6 @@ def run_train_forecast(
         summary_table,
     )
     from training.forecast.data import load_forecast_data
-    from training.forecast.forecaster import Forecaster
     from training.forecast.planner import backtest_plot, heatmap
     from training.forecast.pyfunc import log_forecast_model
 

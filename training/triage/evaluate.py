@@ -19,7 +19,7 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
-from training.triage.model import TriageModel
+from features.triage_model import TriageModel
 
 REVIEW_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 

@@ -20,11 +20,11 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
+from features.triage_model import Head, TriageModel
 from training.triage.augment import augment
 from training.triage.config import TriageConfig
 from training.triage.data import has_routing, has_urgent
 from training.triage.evaluate import expected_calibration_error, urgent_threshold
-from training.triage.model import Head, TriageModel
 from training.triage.pipeline import (
     build_candidate,
     build_featurizer,

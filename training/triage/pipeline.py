@@ -8,7 +8,6 @@ a module-level function or class (jieba's ``lcut`` or a lambda would not pickle)
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.feature_selection import SelectKBest, chi2
@@ -17,31 +16,9 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from features.cues import CueFeatures
-from features.pii import mask_pii
-from features.text import normalize, tokenize
+from features.text import tokenize
+from features.textprep import TextPrep
 from training.triage.config import TriageConfig
-
-
-def prepare_text(text: object) -> str:
-    """Mask personal data, then normalise: the one form every feature is computed from.
-
-    Masking runs first because it knows full-width digits and upper-case plates; the
-    placeholders it leaves (``<MOBILE>``) survive normalisation unchanged.
-    """
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    return normalize(mask_pii(text))
-
-
-class TextPrep(TransformerMixin, BaseEstimator):
-    """Pipeline step applying :func:`prepare_text` to every text (stateless)."""
-
-    def fit(self, X, y=None):  # noqa: N803 - scikit-learn's signature
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X) -> list[str]:  # noqa: N803
-        return [prepare_text(t) for t in X]
 
 
 def build_features(cfg: TriageConfig) -> FeatureUnion:

@@ -1,6 +1,6 @@
 """The triage model as an MLflow pyfunc: what ``models:/triage@champion`` loads.
 
-The fitted :class:`~training.triage.model.TriageModel` is stored as a gzip-compressed
+The fitted :class:`~features.triage_model.TriageModel` is stored as a gzip-compressed
 pickle artifact rather than with joblib: joblib unpickles with the pure-Python unpickler,
 which takes ~0.8 s for the ~150k vocabulary strings against ~0.2 s for the C unpickler
 plus decompression. The wrapper itself holds nothing, so the pickled ``python_model``
@@ -16,6 +16,7 @@ import mlflow.pyfunc
 import pandas as pd
 
 from features.contract import Suggestion
+from training import legacy
 
 ARTIFACT_KEY = "triage_model"
 ARTIFACT_FILE = "triage_model.pkl.gz"
@@ -29,6 +30,7 @@ class TriagePyfunc(mlflow.pyfunc.PythonModel):
         self.model = None
 
     def load_context(self, context) -> None:
+        legacy.install()  # champions pickled before the predict-time objects moved
         self.model = load_model_file(context.artifacts[ARTIFACT_KEY])
         # Warm up (jieba's dictionary, regex tables) so the first real request is fast and
         # "loaded" means "ready".

@@ -16,10 +16,10 @@ import pandas as pd
 from features.baselines import ClassicalModel, LevelShape
 from features.contract import MAX_HOURS
 from features.errors import UserError
+from features.forecast_models import HowMean, LightGBMModel, SeasonalNaive
+from features.intervals import fit_dispersion, quantiles
+from features.prophet_model import ProphetModel
 from features.timeseries import DAY, HOUR, WEEK, Panel
-from training.forecast.intervals import fit_dispersion, quantiles
-from training.forecast.models import HowMean, LightGBMModel, SeasonalNaive
-from training.forecast.prophet_model import ProphetModel
 
 log = logging.getLogger(__name__)
 
