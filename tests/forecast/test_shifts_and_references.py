@@ -142,8 +142,8 @@ def test_mstl_reuses_its_fit_for_the_week_after_the_panel(panel_and_truth):
 
 
 def test_forecaster_shift_totals_sum_its_hourly_means(panel_and_truth):
+    from features.forecaster import Forecaster
     from features.shifts import forecast_shifts
-    from training.forecast.forecaster import Forecaster
 
     # given a fitted forecaster and a window that starts mid-shift
     panel, _ = panel_and_truth
