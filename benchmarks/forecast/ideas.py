@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from features.baselines import GridRhythm, LevelShape, city_shape, hour_of_week  # noqa: E402
+from features.forecaster import mean_floor  # noqa: E402
 from features.timeseries import WEEK, Panel  # noqa: E402
 from training.forecast.backtest import FoldSpec, fold_cutoffs, run_fold  # noqa: E402
-from training.forecast.forecaster import mean_floor  # noqa: E402
 from training.forecast.metrics import poisson_deviance, shift_scores  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
