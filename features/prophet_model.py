@@ -18,6 +18,7 @@ import pandas as pd
 
 from features.calendar import prophet_holidays
 from features.errors import UserError
+from features.tasks import map_tasks
 from features.timeseries import HOUR, Panel
 
 log = logging.getLogger(__name__)
@@ -89,14 +90,9 @@ class ProphetModel:
         ]
 
     def fit(self, panel: Panel) -> ProphetModel:
-        from tqdm.auto import tqdm
-
         started = time.perf_counter()
         tasks = self.tasks(panel)
-        preds = [
-            fit_prophet_grid(task)
-            for task in tqdm(tasks, desc="prophet per grid", unit="grid", mininterval=1.0)
-        ]
+        preds = map_tasks(fit_prophet_grid, tasks, desc="prophet per grid", unit="grid")
         self.predictions_ = np.vstack(preds)
         n_in = panel.n_hours - self.window_start_
         self.oof_ = (panel.counts[:, self.window_start_ :], self.predictions_[:, :n_in])

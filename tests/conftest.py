@@ -48,3 +48,14 @@ def houston_csv() -> Path:
     if not path.exists():
         pytest.fail(f"Houston data not found at {path}; set JINGQING_HOUSTON")
     return path
+
+
+@pytest.fixture(scope="session")
+def cluster_address():
+    """A Dask LocalCluster (two single-threaded worker processes) for the scale-out tests."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address

@@ -17,6 +17,7 @@ from features.errors import UserError
 from features.forecast_models import SeasonalNaive
 from features.forecaster import MIN_HISTORY_HOURS, Forecaster, Prediction, mean_floor
 from features.intervals import quantiles
+from features.tasks import map_tasks
 from features.timeseries import WEEK, Panel
 from training.forecast.metrics import poisson_deviance, score
 
@@ -148,23 +149,23 @@ def run_backtest(
     intensity: Panel | None = None,
 ) -> list[FoldResult]:
     """Every (model, fold) task, in order, under a progress bar."""
-    from tqdm.auto import tqdm
-
     specs = [
         FoldSpec(k, cut, horizon, m, holiday_country, (params or {}).get(m, {}))
         for m in models
         for k, cut in enumerate(cutoffs)
     ]
-    results = []
-    for spec in tqdm(specs, desc="backtest folds", unit="fold", mininterval=1.0):
-        log.info(
-            "fold %d (%s): cutoff %s",
-            spec.fold,
-            spec.model,
-            panel.hours(spec.cutoff, spec.cutoff + 1)[0],
-        )
-        results.append(run_fold(panel, spec, intensity))
-    return results
+    return map_tasks(_fold_task, specs, panel, intensity, desc="backtest folds", unit="fold")
+
+
+def _fold_task(spec: FoldSpec, panel: Panel, intensity: Panel | None) -> FoldResult:
+    """One fold as an independent task (in this process or on a Dask worker)."""
+    log.info(
+        "fold %d (%s): cutoff %s",
+        spec.fold,
+        spec.model,
+        panel.hours(spec.cutoff, spec.cutoff + 1)[0],
+    )
+    return run_fold(panel, spec, intensity)
 
 
 def metrics_table(results: list[FoldResult]) -> pd.DataFrame:

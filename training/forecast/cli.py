@@ -10,6 +10,7 @@ from features.contract import MAX_HOURS
 from features.errors import UserError
 from features.labels import DEFAULT_TIMEZONE
 from training.cliutil import add_map_argument, option_error, output_file, parse_map
+from training.distributed import add_scheduler_argument, with_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,8 @@ def register(verbs) -> None:
     _data_arguments(p)
     p.add_argument("--model", choices=MODEL_CHOICES, default="lightgbm")
     p.add_argument("--folds", type=int, default=4, help="backtest folds for promotion (default 4)")
-    p.set_defaults(func=train_handler)
+    add_scheduler_argument(p)
+    p.set_defaults(func=with_scheduler(train_handler))
 
     p = verbs.backtest.add_parser("forecast", help="rolling-origin backtest of the forecaster")
     _data_arguments(p)
@@ -67,7 +69,8 @@ def register(verbs) -> None:
         " default: intensity.parquet beside --calls if present",
     )
     p.add_argument("--report", help="write the metrics tables as Markdown to this file")
-    p.set_defaults(func=backtest_handler)
+    add_scheduler_argument(p)
+    p.set_defaults(func=with_scheduler(backtest_handler))
 
     p = verbs.top.add_parser("forecast", help="planners' forecast from forecast@champion")
     p.add_argument("--start", help="first hour (default: the model's history end)")

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from training.cliutil import add_map_argument, output_file, parse_map
+from training.distributed import add_scheduler_argument, with_scheduler
 
 
 def register(verbs) -> None:
@@ -39,7 +40,8 @@ def register(verbs) -> None:
     predict.add_argument("--input", required=True, type=Path, help="JSONL or CSV with 'text'")
     predict.add_argument("--output", required=True, type=Path, help="JSONL file to write")
     predict.add_argument("--batch-size", type=int, default=1024, help="texts per chunk")
-    predict.set_defaults(func=_predict)
+    add_scheduler_argument(predict)
+    predict.set_defaults(func=with_scheduler(_predict))
 
 
 def _train(args: argparse.Namespace) -> int:

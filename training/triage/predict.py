@@ -4,7 +4,7 @@ Input is JSONL or CSV with a ``text`` column; output is JSONL, one line per inpu
 order, with the other input columns copied through. A bad row (empty text, more than
 2,000 characters, a broken JSON line) gets an ``error`` field instead of stopping the
 batch. Scoring runs chunk by chunk through :func:`score_chunk`, a plain function over a
-partition that a Dask scheduler could run as-is.
+partition, as Dask tasks when ``--scheduler`` is given (:mod:`training.distributed`).
 """
 
 from __future__ import annotations
@@ -111,6 +111,10 @@ def score_chunk(model, texts: list[str]) -> list[dict]:
     return [Suggestion.coerce(s).model_dump() for s in model.suggest(texts)]
 
 
+def _score_part(texts: list[str], model) -> list[dict]:
+    return score_chunk(model, texts)
+
+
 def _passthrough(row: dict) -> dict:
     out = {}
     for key, value in row.items():
@@ -158,7 +162,7 @@ def run_predict_triage(
     show_progress: bool = True,
 ) -> PredictSummary:
     """Score every row of ``input_path`` and write JSONL to ``output_path``, in order."""
-    from tqdm import tqdm
+    from features.tasks import map_tasks
 
     input_path, output_path = Path(input_path), Path(output_path)
     rows, errors = read_rows(input_path)
@@ -166,16 +170,14 @@ def run_predict_triage(
         model, model_version = load_champion()
     problems = [err or row_problem(r.get("text")) for r, err in zip(rows, errors, strict=True)]
     good = [i for i, p in enumerate(problems) if p is None]
-    suggestions: dict[int, dict] = {}
-    bar = tqdm(
-        total=len(good), unit="text", desc="triage", disable=not show_progress, file=sys.stderr
+    parts = [good[start : start + batch_size] for start in range(0, len(good), batch_size)]
+    chunks = [[rows[i]["text"] for i in part] for part in parts]
+    scored = map_tasks(
+        _score_part, chunks, model, desc="triage" if show_progress else None, unit="chunk"
     )
-    for start in range(0, len(good), batch_size):
-        part = good[start : start + batch_size]
-        for i, s in zip(part, score_chunk(model, [rows[i]["text"] for i in part]), strict=True):
-            suggestions[i] = s
-        bar.update(len(part))
-    bar.close()
+    suggestions: dict[int, dict] = {}
+    for part, results in zip(parts, scored, strict=True):
+        suggestions.update(zip(part, results, strict=True))
 
     output_path.parent.mkdir(parents=True, exist_ok=True)
     with output_path.open("w", encoding="utf-8") as fh:
