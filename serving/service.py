@@ -7,7 +7,8 @@ one call of the model.
 Environment (read at start): ``JINGQING_HOME`` (registry, feedback DB, audit log),
 ``JINGQING_API_TOKEN`` (Bearer token for POST routes), ``JINGQING_MAX_BODY_BYTES``
 (default 4 MiB: 256 texts of 2,000 \\u-escaped CJK characters fit), ``JINGQING_WORKERS``
-(default 1), ``JINGQING_ACCESS_LOG=off``, ``JINGQING_BATCHING=off`` (for comparison).
+(default 1), ``JINGQING_ACCESS_LOG=off``, ``JINGQING_BATCHING=off`` (for comparison),
+``JINGQING_MAX_INFLIGHT`` (default 64 ``/classify`` requests per worker; more get 503).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.responses import JSONResponse
 from serving import schemas
 from serving.guard import DEFAULT_MAX_BODY_BYTES, Guard
 from serving.runtime import RequestProblem, Runtime
+from serving.shed import Shedder
 
 BATCHING = os.environ.get("JINGQING_BATCHING", "on").lower() not in ("off", "0", "false")
 MAX_BATCH_SIZE = 128
@@ -96,6 +98,7 @@ Jingqing.add_asgi_middleware(
     runtime_ref=current_runtime,
     max_body_bytes=int(os.environ.get("JINGQING_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
 )
+Jingqing.add_asgi_middleware(Shedder)  # 503 + Retry-After past JINGQING_MAX_INFLIGHT
 if (UI_DIR / "__init__.py").exists():  # the operators' console (issue 6), under /ui
     from serving.ui import mount_ui
 

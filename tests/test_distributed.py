@@ -32,7 +32,6 @@ def test_bad_scheduler_specs_are_user_errors(spec: str) -> None:
 
 def test_backtest_folds_and_prophet_grids_on_dask_equal_serial(cluster_address) -> None:
     from features.prophet_model import ProphetModel
-
     from tests.forecast.conftest import synthetic_panel
     from training.forecast.backtest import fold_cutoffs, run_backtest
 
