@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from features.labels import DEFAULT_TIMEZONE
+from training import gates
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def run_train_forecast(
         include_patrol=cfg.include_patrol,
     )
     panel = data.panel
+    gates.require_rows(int(panel.counts.sum()), gates.MIN_FORECAST_CALLS, "calls", str(calls))
     country = cfg.country()
     cutoffs = fold_cutoffs(panel.n_hours, cfg.folds, cfg.horizon)
     log.info("backtest: %s, %d folds of %d h", cfg.model, len(cutoffs), cfg.horizon)
@@ -156,6 +158,8 @@ def run_train_forecast(
             if data.geojson:
                 (tmp_path / "grids.geojson").write_text(data.geojson, encoding="utf-8")
             mlflow.log_artifacts(str(tmp_path))
+        problems = gates.forecast_quality_problems(summary, cfg.model)
+        gates.require_quality(problems, MODEL_NAME, run.info.run_id)
         state = {"forecaster": forecaster, "geojson": data.geojson, "centroids": data.centroids}
         model_uri = log_forecast_model(state)
         promotion = tracking.register_and_promote(

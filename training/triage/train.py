@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from features.errors import UserError
+from training import gates
 from training.triage.config import TriageConfig
 from training.triage.data import (
     fingerprint,
@@ -94,6 +95,7 @@ def run_train_triage(
     say = _stage(progress, "load")
     say(f"reading calls from {calls}")
     frame = load_training_calls(calls, mapping)
+    gates.require_rows(len(frame), gates.MIN_TRIAGE_CALLS, "labelled calls", str(calls))
     train, holdout = split_by_time(frame, cfg.holdout_fraction)
     say(f"{len(frame):,} labelled calls: {len(train):,} to train on, {len(holdout):,} held out")
     if feedback is not None:
@@ -186,6 +188,9 @@ def run_train_triage(
         info = log_triage_model(model, workdir / "model")
         run_id = run.info.run_id
 
+    urgent = evalset["urgent"] if "urgent" in evalset.columns else pd.Series(dtype=float)
+    base_rate = float(urgent.astype(bool).mean()) if len(urgent) and urgent.notna().all() else None
+    gates.require_quality(gates.triage_quality_problems(metrics, base_rate), MODEL_NAME, run_id)
     _stage(progress, "register")(f"registering model {MODEL_NAME!r}")
     promotion = tracking.register_and_promote(
         info.model_uri,
