@@ -3,7 +3,14 @@
 ``add`` returns the row id only after the transaction is committed and the WAL is
 fsync'ed, so an acknowledged record survives a crash of the process or the machine. The
 columns are the contract's ``Feedback`` fields (``features.contract``); retraining reads
-``FEEDBACK_TRAINING_FIELDS`` back from table ``feedback``.
+``FEEDBACK_TRAINING_FIELDS`` back from view ``feedback_latest``.
+
+A call taker may correct the same call twice. Every correction is kept (the history), the
+new row names the one it ``replaces``, and ``feedback_latest`` holds only the latest row
+per ``call_id``: retraining learns each call's final answer once. Free-text fields are
+stored without control characters. When another process holds the write lock longer
+than ``LOCK_TIMEOUT_S``, ``add`` raises :class:`FeedbackStoreBusy` (a 503 with
+``Retry-After``) instead of an unexpected error.
 """
 
 from __future__ import annotations
@@ -12,9 +19,12 @@ import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from bentoml.exceptions import ServiceUnavailable
 
 from features.contract import FEEDBACK_FIELDS
+from features.control import strip_control
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -28,9 +38,32 @@ CREATE TABLE IF NOT EXISTS feedback (
     final_urgent INTEGER,
     model_version TEXT,
     operator TEXT,
-    received_at TEXT NOT NULL
+    received_at TEXT NOT NULL,
+    replaces INTEGER
 )
 """
+# The latest correction of each call: what retraining reads.
+LATEST_VIEW = "feedback_latest"
+_VIEW = f"""
+CREATE VIEW IF NOT EXISTS {LATEST_VIEW} AS
+SELECT * FROM feedback WHERE id IN (SELECT MAX(id) FROM feedback GROUP BY call_id)
+"""
+FREE_TEXT = ("call_id", "text", "model_version", "operator")
+LOCK_TIMEOUT_S = 10.0
+RETRY_AFTER_S = 5
+
+
+class FeedbackStoreBusy(ServiceUnavailable):
+    """Another writer holds the store's lock: the client should retry (503 + Retry-After)."""
+
+
+class Stored(NamedTuple):
+    """A committed feedback row: its id and the id of the earlier row for the same call."""
+
+    id: int
+    replaces: int | None
+
+
 COLUMNS = (*FEEDBACK_FIELDS, "received_at")
 
 
@@ -52,31 +85,56 @@ class FeedbackStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(
-            self.path, check_same_thread=False, isolation_level=None, timeout=30
+            self.path, check_same_thread=False, isolation_level=None, timeout=LOCK_TIMEOUT_S
         )
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute(SCHEMA)
+        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(feedback)")}
+        if "replaces" not in columns:  # a store created before corrections were linked
+            self._conn.execute("ALTER TABLE feedback ADD COLUMN replaces INTEGER")
+        self._conn.execute(_VIEW)
+        self._conn.execute("CREATE INDEX IF NOT EXISTS feedback_call_id ON feedback(call_id)")
 
     def add(self, record: dict[str, Any]) -> int:
         """Insert one already-masked record; returns its id once it is on disk."""
-        row = dict(record)
+        return self.store(record).id
+
+    def store(self, record: dict[str, Any]) -> Stored:
+        """Insert one already-masked record; returns its id (and the row it replaces, if
+        the call was corrected before) once it is on disk.
+
+        Raises:
+            FeedbackStoreBusy: another writer held the lock for ``LOCK_TIMEOUT_S``.
+        """
+        row = {k: strip_control(v) if k in FREE_TEXT else v for k, v in record.items()}
         row.setdefault("received_at", datetime.now(UTC).isoformat(timespec="milliseconds"))
         row["final_divert_to"] = row.get("final_divert_to") or ""
         urgent = row.get("final_urgent")
         row["final_urgent"] = None if urgent is None else int(bool(urgent))
-        values = [row.get(col) for col in COLUMNS]
-        placeholders = ", ".join("?" for _ in COLUMNS)
-        sql = f"INSERT INTO feedback ({', '.join(COLUMNS)}) VALUES ({placeholders})"
+        columns = (*COLUMNS, "replaces")
+        placeholders = ", ".join("?" for _ in columns)
+        sql = f"INSERT INTO feedback ({', '.join(columns)}) VALUES ({placeholders})"
+        previous_sql = "SELECT MAX(id) FROM feedback WHERE call_id = ?"
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                raise FeedbackStoreBusy(
+                    f"feedback store {self.path.name} is locked by another writer; "
+                    f"retry in {RETRY_AFTER_S} s"
+                ) from None
+            try:
+                previous = self._conn.execute(previous_sql, (row.get("call_id"),)).fetchone()[0]
+                values = [row.get(col) for col in COLUMNS] + [previous]
                 cursor = self._conn.execute(sql, values)
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
-        return int(cursor.lastrowid)
+        return Stored(int(cursor.lastrowid), None if previous is None else int(previous))
 
     def count(self) -> int:
         with self._lock:

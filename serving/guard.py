@@ -2,8 +2,12 @@
 
 It runs before BentoML routes a request, which is what lets it (a) answer ``/readyz``
 with *which* model is missing, (b) refuse unauthenticated or oversized POSTs before any
-parsing, (c) answer 503 naming the missing model instead of a generic 500, and (d) turn
-pydantic's error list into a one-line message that names each offending field.
+parsing, (c) answer 503 naming the missing model instead of a generic 500, (d) turn
+pydantic's error list into a one-line message that names each offending field, and
+(e) refuse what is not a same-origin JSON object (415 for another media type, 403 for a
+foreign ``Origin``, 400 for a body that is not JSON) before BentoML could echo or log it.
+Error answers never repeat what the client sent: pydantic's ``input`` is dropped and any
+personal data in a field name is masked.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from features.pii import mask_pii
 from serving import auth
+from serving.feedback import RETRY_AFTER_S
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -35,10 +41,14 @@ async def _send_json(send: Any, status: int, body: Any, headers: dict[str, str] 
 
 
 def field_message(detail: list[dict[str, Any]]) -> str:
-    """``texts.3: String should have at most 2000 characters; hours: ...``."""
+    """``texts.3: String should have at most 2000 characters; hours: ...``.
+
+    Field names come from the client (an unknown field is named by its key), so they are
+    masked like any other text before they reach an answer or a log line.
+    """
     parts = []
     for err in detail:
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
+        loc = mask_pii(".".join(str(p) for p in err.get("loc", ()) if p not in ("body",)))
         msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts) or "invalid request"
@@ -89,6 +99,11 @@ class Guard:
             )
             return
 
+        refusal = _media_type_problem(headers) or _origin_problem(headers)
+        if refusal is not None:
+            await _send_json(send, refusal[0], {"error": refusal[1]})
+            return
+
         body = await self._read_body(headers, receive)
         if body is None:
             await _send_json(
@@ -97,12 +112,21 @@ class Guard:
                 {"error": f"request body larger than {self.max_body_bytes} bytes"},
             )
             return
+        problem = _json_problem(body)
+        if problem is not None:
+            await _send_json(send, 400, {"error": problem})
+            return
 
         model = NEEDS_MODEL.get(path)
         if model is not None:
             reason = runtime.missing_reason(model) if runtime else "service is starting"
             if reason is not None:
-                await _send_json(send, 503, {"error": f"{model} model not loaded: {reason}"})
+                await _send_json(
+                    send,
+                    503,
+                    {"error": f"{model} model not loaded: {reason}"},
+                    {"retry-after": str(RETRY_AFTER_S)},
+                )
                 return
 
         await self.app(scope, _replay(body), _ClearErrors(send))
@@ -128,6 +152,55 @@ class Guard:
         return b"".join(chunks)
 
 
+def _media_type_problem(headers: dict[str, str]) -> tuple[int, str] | None:
+    """415 unless the body is declared ``application/json`` (UTF-8, the JSON default)."""
+    declared = headers.get("content-type", "")
+    media, _, params = declared.partition(";")
+    if media.strip().lower() != "application/json":
+        shown = media.strip()[:40] or "none"
+        return 415, f"Content-Type must be application/json (got {shown})"
+    charset = params.strip().lower().removeprefix("charset=").strip('"')
+    if params.strip() and charset not in ("utf-8", "utf8"):
+        return 415, "Content-Type charset must be utf-8"
+    return None
+
+
+def _origin_problem(headers: dict[str, str]) -> tuple[int, str] | None:
+    """403 for a browser request from another site (the console is served from here).
+
+    Without a token, a page elsewhere could otherwise make a call taker's browser post
+    feedback; browsers always send ``Origin`` on cross-site POSTs, scripts usually do not.
+    """
+    origin = headers.get("origin")
+    if origin is None:
+        return None
+    from urllib.parse import urlsplit
+
+    host = headers.get("host", "").lower()
+    try:
+        netloc = urlsplit(origin).netloc.lower()
+    except ValueError:
+        netloc = ""
+    if not netloc or netloc != host:
+        return 403, "cross-origin requests are refused: Origin is not this service"
+    return None
+
+
+def _json_problem(body: bytes) -> str | None:
+    """Why ``body`` is not a JSON object, without repeating any of it."""
+    try:
+        data = json.loads(body)
+    except UnicodeDecodeError:
+        return "body is not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return f"body is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+    except RecursionError:
+        return "body is not valid JSON (nested too deeply)"
+    if not isinstance(data, dict):
+        return "body must be a JSON object"
+    return None
+
+
 def _replay(body: bytes) -> Any:
     sent = False
 
@@ -141,6 +214,12 @@ def _replay(body: bytes) -> Any:
     return receive
 
 
+def _without_input(err: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic error entry with only what names the problem (never the client's data)."""
+    loc = [mask_pii(p) if isinstance(p, str) else p for p in err.get("loc", ())]
+    return {"loc": loc, "msg": str(err.get("msg", "invalid")), "type": str(err.get("type", ""))}
+
+
 class _ClearErrors:
     """Rewrites BentoML's 400 validation answers so ``error`` names the fields."""
 
@@ -150,6 +229,11 @@ class _ClearErrors:
         self.chunks: list[bytes] = []
 
     async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start" and message["status"] == 503:
+            headers = list(message.get("headers", []))
+            if not any(k.lower() == b"retry-after" for k, _ in headers):
+                headers.append((b"retry-after", str(RETRY_AFTER_S).encode()))
+            message = {**message, "headers": headers}
         if message["type"] == "http.response.start" and message["status"] == 400:
             self.start = message
             return
@@ -163,7 +247,8 @@ class _ClearErrors:
         try:
             data = json.loads(body)
             if isinstance(data, dict) and isinstance(data.get("detail"), list):
-                data["error"] = field_message(data["detail"])
+                detail = [_without_input(err) for err in data["detail"] if isinstance(err, dict)]
+                data = {"error": field_message(detail), "detail": detail}
                 body = json.dumps(data, ensure_ascii=False).encode("utf-8")
         except ValueError:
             pass

@@ -101,6 +101,14 @@ class ForecastRequest(BaseModel):
         default=None, min_length=1, max_length=10_000, description="default: all grids"
     )
 
+    @field_validator("start")
+    @classmethod
+    def _start_in_calendar(cls, start: datetime) -> datetime:
+        # The ends of the calendar overflow once shifted to the service's time zone.
+        if not 1900 <= start.year <= 2200:
+            raise ValueError("start must lie between the years 1900 and 2200")
+        return start
+
 
 FeedbackRequest = Feedback  # ``POST /feedback`` takes the contract's decision record
 

@@ -115,7 +115,7 @@ def test_serving_concurrent_requests_each_get_their_own_answers(client):
 
 
 BAD_CLASSIFY = [
-    pytest.param(b'{"texts": ["a",', "Invalid JSON", id="bad-json"),
+    pytest.param(b'{"texts": ["a",', "not valid JSON", id="bad-json"),
     pytest.param(b'{"texts": "just one"}', "texts", id="not-a-list"),
     pytest.param(b'{"texts": []}', "texts", id="empty-list"),
     pytest.param(json.dumps({"texts": ["x"] * 257}).encode(), "texts", id="257-texts"),

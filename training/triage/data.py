@@ -68,8 +68,11 @@ def load_feedback(db: str | Path) -> pd.DataFrame:
                 raise UserError(
                     f"--feedback {path}: table 'feedback' lacks column(s) {', '.join(missing)}"
                 )
+            # The service's store keeps every correction; the view holds the latest per call.
+            views = con.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall()
+            table = "feedback_latest" if ("feedback_latest",) in views else "feedback"
             raw = pd.read_sql_query(
-                f"SELECT {', '.join(FEEDBACK_COLUMNS)} FROM feedback",
+                f"SELECT {', '.join(FEEDBACK_COLUMNS)} FROM {table}",
                 con,  # noqa: S608
             )
         finally:
