@@ -12,6 +12,7 @@ import pandas as pd
 
 from features import labels
 from features.contract import MAX_TEXT_CHARS
+from features.control import clean_column
 from features.io import ProblemLog, row_labels
 from features.pii import SCREEN_PATTERN, mask_pii
 
@@ -92,6 +93,7 @@ def check_text(c: Checker, required: bool, mask_text: bool) -> pd.Series:
     blank = (text.str.strip() == "").to_numpy()
     if required:
         c.rows("empty text", blank, lambda p: "column text: empty (triage needs a description)")
+    text = clean_column(text, c.warnings, c.label)
     lengths = text.str.len().to_numpy()
     long = lengths > MAX_TEXT_CHARS
     if long.any():

@@ -87,7 +87,9 @@ def test_validate_accepts_a_few_control_characters(
     path = tmp_path / "ctrl.csv"
     frame.to_csv(path, index=False)
     assert main(["validate", str(path), "--require", "triage"]) == 0
-    assert "Traceback" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "2 texts hold control characters (row 8 (line 9), row 10 (line 11)); removed" in err
+    assert "Traceback" not in err
 
 
 def test_validate_still_rejects_a_binary_file(tmp_path: Path, capsys) -> None:
@@ -120,7 +122,10 @@ class _Model:
     """Scores every text as a dispute: enough to test reading and writing rows."""
 
     def suggest(self, texts: list[str]) -> list[dict]:
-        return [{"category": "dispute", "confidence": 0.9} for _ in texts]
+        answer = {"category": "dispute", "confidence": 0.9, "probabilities": {"dispute": 0.9}}
+        answer |= {"disposition": "on_scene", "divert_to": None, "urgent": False}
+        answer |= {"keywords": [], "review": False}
+        return [dict(answer) for _ in texts]
 
 
 def _jsonl(rows: list[dict]) -> str:
