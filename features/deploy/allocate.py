@@ -8,9 +8,9 @@ round recomputes that fate for the first round's allocation (neighbours' availab
 changes with their units) and allocates again. For concave gain curves (the usual case:
 each extra unit shortens the drive less) greedy marginal allocation is optimal.
 
-Standby posts are a greedy p-median (Hakimi 1964; Teitz & Bart 1968 start): posts at grid
-centroids chosen one by one to minimise the demand-weighted straight-line distance from
-each grid's centroid to its nearest post.
+Standby posts minimise the demand-weighted distance from the grids to their nearest post
+(a p-median problem, Hakimi 1964), approximated by weighted k-means on the grid centroids
+(squared distance; Lloyd's algorithm in scikit-learn) with each centre snapped to a grid.
 """
 
 from __future__ import annotations
@@ -25,26 +25,30 @@ __all__ = ["equal_plan", "marginal_allocation", "proportional_plan", "standby_po
 
 
 def standby_posts(weights: np.ndarray, centroids: np.ndarray, n_posts: int) -> np.ndarray:
-    """Indices of ``n_posts`` grids (distinct) that minimise demand-weighted distance."""
+    """Indices of ``n_posts`` distinct grids near the demand-weighted centres of demand.
+
+    Weighted k-means (scikit-learn) on the grid centroids places the posts; each is then
+    snapped to the nearest grid centroid not already taken (a post is a place in a grid).
+    """
+    from sklearn.cluster import KMeans
+
     g = len(weights)
     n_posts = int(min(max(n_posts, 0), g))
     if n_posts == 0:
         return np.zeros(0, dtype=np.int64)
     w = np.maximum(np.asarray(weights, dtype=float), 0.0) + 1e-9
-    best = np.full(g, np.inf)
-    chosen: list[int] = []
-    for _ in range(n_posts):
-        cost = np.empty(g)
-        for lo in range(0, g, 512):  # candidates in blocks: (block, G) distances
-            cand = centroids[lo : lo + 512]
-            d = np.hypot(
-                cand[:, None, 0] - centroids[None, :, 0], cand[:, None, 1] - centroids[None, :, 1]
-            )
-            cost[lo : lo + 512] = (np.minimum(d, best[None, :]) * w[None, :]).sum(axis=1)
-        cost[chosen] = np.inf
-        pick = int(np.argmin(cost))
+    if n_posts == g:
+        return np.argsort(-w, kind="stable").astype(np.int64)
+    km = KMeans(n_clusters=n_posts, n_init=1, random_state=0).fit(centroids, sample_weight=w)
+    taken = np.zeros(g, dtype=bool)
+    chosen = []
+    mass = np.bincount(km.labels_, weights=w, minlength=n_posts)
+    for k in np.argsort(-mass, kind="stable"):  # the heaviest cluster picks first
+        d = np.hypot(*(centroids - km.cluster_centers_[k]).T)
+        d[taken] = np.inf
+        pick = int(np.argmin(d))
+        taken[pick] = True
         chosen.append(pick)
-        best = np.minimum(best, np.hypot(*(centroids - centroids[pick]).T))
     return np.array(chosen, dtype=np.int64)
 
 

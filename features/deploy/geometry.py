@@ -36,6 +36,12 @@ class GridGeometry:
         geoms = np.asarray(lonlat_polygons, dtype=object)
         if len(geoms) == 0:
             raise UserError("no grids to plan for")
+        empty = np.flatnonzero(~(shapely.area(geoms) > 0))
+        if len(empty):
+            raise UserError(
+                f"grid {list(ids)[empty[0]]!r} has an empty polygon ({len(empty)} grids); "
+                "every grid needs an area to plan patrols in"
+            )
         west, south, east, north = shapely.total_bounds(geoms)
         lat0, lon0 = (south + north) / 2, (west + east) / 2
         kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat0))

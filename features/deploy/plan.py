@@ -27,6 +27,7 @@ from features.errors import UserError
 __all__ = ["PLAN_COLUMNS", "PlanResult", "ShiftPlan", "make_plan"]
 
 SHIFT_HOURS = 8
+POST_TEAM = 3  # standby units held together at one post (Simao: 8 posts for the city)
 PLAN_COLUMNS = (
     "shift",
     "shift_start",
@@ -234,7 +235,7 @@ def _plan_shift(
     # units of a grid drive at the mean speed of its pinned units and one pool unit
     speed = (speed_sum + pool[None, :]) / (pinned[:, None] + 1.0)
     calls = lam.sum(axis=1)
-    n_posts = math.ceil(standby / 2) if standby else 0
+    n_posts = math.ceil(standby / POST_TEAM) if standby else 0
     posts = standby_posts(calls, cent, n_posts)
     post_units = (
         split_standby(standby, posts, calls, cent) if len(posts) else np.zeros(0, np.int64)

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
 from features.deploy.travel import TravelModel
 
@@ -56,11 +56,11 @@ def erlang_b(c, a) -> np.ndarray:
 def occupancy(a: np.ndarray, c: np.ndarray, n_max: int) -> np.ndarray:
     """Truncated Poisson ``P(n busy)``, ``n = 0..n_max`` (zero above ``c``), last axis."""
     a = np.maximum(np.asarray(a, dtype=float), 1e-12)
-    n = np.arange(n_max + 1)
-    logp = n * np.log(a)[..., None] - special.gammaln(n + 1)
-    logp = np.where(n <= np.asarray(c)[..., None], logp, -np.inf)
-    logp -= logp.max(axis=-1, keepdims=True)
-    p = np.exp(logp)
+    n = np.arange(1, n_max + 1)
+    # a^n / n! by a running product (loads stay far below overflow: a << 700)
+    terms = np.cumprod(a[..., None] / n, axis=-1)
+    p = np.concatenate([np.ones(a.shape + (1,)), terms], axis=-1)
+    p = np.where(np.arange(n_max + 1) <= np.asarray(c)[..., None], p, 0.0)
     return p / p.sum(axis=-1, keepdims=True)
 
 
@@ -126,9 +126,8 @@ class ShiftModel:
             ],
             axis=1,
         )  # (G, C, H)
-        budget = tr.budget_m(times[None, None, None, :], speed[..., None])  # (G, C, H, T, 5)
-        rows = tr.components().reshape(-1, m)
-        within = TravelModel.share_within(rows, budget.reshape((-1,) + budget.shape[2:]))
+        reach = tr.reach_m(times[None, None, None, :], speed[..., None])  # (G, C, H, T)
+        within = TravelModel.share_within(tr.tables(), reach.reshape((-1,) + reach.shape[2:]))
         within = within.reshape(g, -1, len(self.hours), len(times))
         out = (within[:, :kmax], within[:, kmax : kmax + n_l], within[:, kmax + n_l :])
         self._cache[key] = out
@@ -139,8 +138,9 @@ class ShiftModel:
         tr = self.travel
         mean_wait = self.service / np.maximum(c, 1)  # (G,)
         shifted = times[None, :, None] - mean_wait[:, None, None] * _WAIT_Q  # (G, T, W)
-        budget = tr.budget_m(shifted[:, None], self.speed[:, :, None, None])  # (G,H,T,W,5)
-        w = TravelModel.share_within(tr.near_[:, 0, :], budget)
+        reach = tr.reach_m(shifted[:, None], self.speed[:, :, None, None])  # (G, H, T, W)
+        one = tr.tables().reshape(len(self.lam), -1, tr.tables().shape[1])[:, 0]  # k = 1
+        w = TravelModel.share_within(one, reach)
         return w.mean(axis=-1)
 
     # ------------------------------------------------------------------ queueing

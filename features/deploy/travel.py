@@ -29,8 +29,12 @@ DEFAULT_SPEED_KMH = {"car": 30.0, "motorbike": 26.0, "foot": 5.0}
 # how strongly each kind feels congestion (cars fully, motorbikes filter through, feet not)
 RUSH_SENSITIVITY = {"car": 1.0, "motorbike": 0.4, "foot": 0.0}
 # Gauss-Hermite nodes for the log-normal spread of travel time given distance
-_GH_Z, _GH_W = np.polynomial.hermite_e.hermegauss(5)
+_GH_Z, _GH_W = np.polynomial.hermite_e.hermegauss(7)
 _GH_W = _GH_W / _GH_W.sum()
+# distances at which each sample row's CDF is tabulated: 5 m to 100 km, log-spaced (2 %)
+_BINS = np.geomspace(5.0, 100_000.0, 500)
+_LOG0 = float(np.log(_BINS[0]))
+_DLOG = float(np.log(_BINS[1] / _BINS[0]))
 
 
 def default_hour_factor() -> tuple[float, ...]:
@@ -89,7 +93,8 @@ class TravelModel:
         seed: int = 0,
     ) -> None:
         self.geometry = geometry
-        self.params = params or TravelParams()
+        self._params = params or TravelParams()
+        self._tables = self._fixed_tables = None
         self.kmax = int(kmax)
         self.samples = int(samples)
         rng = np.random.default_rng(seed)
@@ -109,6 +114,16 @@ class TravelModel:
         self.nb_ = np.sort(dn, axis=2).astype(np.float32)
         self.post_idx_ = np.zeros((len(geometry), 0), dtype=np.int64)
         self.post_ = np.zeros((len(geometry), 0, m), dtype=np.float32)
+        self._tables = None
+
+    @property
+    def params(self) -> TravelParams:
+        return self._params
+
+    @params.setter
+    def params(self, value: TravelParams) -> None:
+        self._params = value
+        self._tables = self._fixed_tables = None  # the spread is baked into the tables
 
     def set_posts(self, post_xy: np.ndarray, nearest: int = 3) -> None:
         """Distances from standby posts (``(P, 2)`` metres) to each grid's calls."""
@@ -116,6 +131,7 @@ class TravelModel:
         if len(post_xy) == 0:
             self.post_idx_ = np.zeros((len(self.geometry), 0), dtype=np.int64)
             self.post_ = np.zeros((len(self.geometry), 0, self.samples), dtype=np.float32)
+            self._tables = None
             return
         cent = self.geometry.centroids()
         q = min(nearest, len(post_xy))
@@ -130,32 +146,80 @@ class TravelModel:
         )
         self.post_idx_ = idx
         self.post_ = np.sort(dp, axis=2).astype(np.float32)
+        self._tables = None
 
     # ------------------------------------------------------------------ evaluation
     def components(self) -> np.ndarray:
         """All sample rows stacked ``(G, kmax + L + Q, M)``: local k=1..kmax, neighbours, posts."""
         return np.concatenate([self.near_, self.nb_, self.post_], axis=1)
 
-    def budget_m(self, minutes, speed_m_per_min) -> np.ndarray:
-        """Straight-line reach in metres for each Gauss-Hermite node (last axis, 5 nodes)."""
+    def tables(self) -> np.ndarray:
+        """Noise-averaged CDF tables of ``components()`` ``(G * C, B)`` (see ``noisy_cdf``),
+        cached (the posts' part until the posts change, the rest until the parameters do)."""
+        if self._tables is None:
+            g, m = self.near_.shape[0], self.samples
+            if self._fixed_tables is None:
+                fixed = np.concatenate([self.near_, self.nb_], axis=1)
+                base = self.cdf_table(fixed.reshape(-1, m))
+                self._fixed_tables = noisy_cdf(base, self.params.sigma).reshape(g, -1, len(_BINS))
+            posts = noisy_cdf(self.cdf_table(self.post_.reshape(-1, m)), self.params.sigma)
+            both = np.concatenate([self._fixed_tables, posts.reshape(g, -1, len(_BINS))], axis=1)
+            self._tables = both.reshape(-1, len(_BINS))
+        return self._tables
+
+    def reach_m(self, minutes, speed_m_per_min) -> np.ndarray:
+        """Straight-line reach in metres within ``minutes`` at the median travel speed."""
         p = self.params
-        drive = np.maximum(np.asarray(minutes, dtype=float) - p.handling_min, 0.0)
-        reach = drive * np.asarray(speed_m_per_min, dtype=float) / p.road_factor
-        return reach[..., None] * np.exp(-p.sigma * _GH_Z)
+        drive = np.maximum(np.asarray(minutes, dtype=np.float32) - p.handling_min, 0.0)
+        return drive * np.asarray(speed_m_per_min, dtype=np.float32) / np.float32(p.road_factor)
 
     @staticmethod
-    def share_within(rows: np.ndarray, budget: np.ndarray) -> np.ndarray:
-        """Share of each row's sorted samples at most ``budget`` (broadcast over its last
-        axes), averaged over the Gauss-Hermite nodes.
-
-        ``rows`` is ``(R, M)`` sorted; ``budget`` is ``(R, ..., nodes)``.
-        """
+    def cdf_table(rows: np.ndarray) -> np.ndarray:
+        """Empirical CDF of each sorted row ``(R, M)`` on the log-spaced ``_BINS``."""
         r, m = rows.shape
-        scale = float(rows.max(initial=0.0)) * 2 + 1.0
-        flat = (rows.astype(np.float64) + np.arange(r)[:, None] * scale).ravel()
-        b = np.minimum(budget, scale / 2)
-        shape = b.shape
-        offsets = (np.arange(r) * scale).reshape((r,) + (1,) * (len(shape) - 1))
-        pos = np.searchsorted(flat, (b + offsets).ravel(), side="right").reshape(shape)
-        frac = (pos - offsets / scale * m) / m
-        return frac @ _GH_W
+        if r == 0:
+            return np.zeros((0, len(_BINS)), dtype=np.float32)
+        # one searchsorted over all rows: row i's values are shifted into their own range
+        span = float(_BINS[-1]) * 4
+        flat = np.minimum(rows, span / 2).astype(np.float64) + np.arange(r)[:, None] * span
+        want = _BINS[None, :] + np.arange(r)[:, None] * span
+        pos = np.searchsorted(flat.ravel(), want.ravel(), side="right").reshape(r, -1)
+        return ((pos - np.arange(r)[:, None] * m) / m).astype(np.float32)
+
+    @staticmethod
+    def share_within(table: np.ndarray, reach: np.ndarray) -> np.ndarray:
+        """``table[r]`` at distance ``reach[r, ...]`` (linear between the log-spaced bins).
+
+        ``table`` is ``(R, B)`` (``cdf_table`` or ``noisy_cdf``); ``reach`` is ``(R, ...)``.
+        """
+        r, nb = table.shape
+        pos = (np.log(np.maximum(reach, _BINS[0])) - _LOG0) / _DLOG
+        pos = np.minimum(pos, nb - 1.000001).astype(np.float32)
+        lo = pos.astype(np.int64)
+        frac = pos - lo
+        rows = np.arange(r).reshape((r,) + (1,) * (reach.ndim - 1)) * nb
+        flat = table.ravel()
+        got = flat[rows + lo] * (1 - frac) + flat[rows + lo + 1] * frac
+        return np.where(reach < _BINS[0], np.float32(0.0), got)
+
+
+def noisy_cdf(table: np.ndarray, sigma: float) -> np.ndarray:
+    """``P(D × exp(sigma Z) ≤ bin)`` from ``P(D ≤ bin)``: a log-normal spread is a shift in
+    log distance, so the spread-out CDF is a Gauss-Hermite mix of shifted tables (shifts by
+    a constant number of bins: slices of a padded table, no gathers)."""
+    r, nb = table.shape
+    offsets = -sigma * _GH_Z / _DLOG  # D e^{sigma z} <= bin  <=>  D <= bin e^{-sigma z}
+    pad = int(np.ceil(np.abs(offsets).max())) + 2
+    padded = np.concatenate(
+        [np.zeros((r, pad), np.float32), table, np.repeat(table[:, -1:], pad, axis=1)], axis=1
+    )
+    out = np.zeros_like(table)
+    for off, w in zip(offsets, _GH_W, strict=True):
+        lo = int(np.floor(off))
+        frac = np.float32(off - lo)
+        start = pad + lo
+        out += np.float32(w) * (
+            (1 - frac) * padded[:, start : start + nb]
+            + frac * padded[:, start + 1 : start + 1 + nb]
+        )
+    return out

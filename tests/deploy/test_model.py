@@ -15,7 +15,7 @@ from features.deploy.allocate import (
 )
 from features.deploy.geometry import GridGeometry
 from features.deploy.response import ShiftModel, erlang_b, occupancy
-from features.deploy.travel import TravelModel, TravelParams
+from features.deploy.travel import TravelModel, TravelParams, noisy_cdf
 
 
 @pytest.mark.parametrize(
@@ -53,9 +53,18 @@ def test_mean_distance_between_two_uniform_points_of_a_square():
 
 def test_share_within_counts_samples_under_the_budget():
     rows = np.sort(np.random.default_rng(0).uniform(0, 100, size=(3, 200)), axis=1)
-    budget = np.full((3, 5), 50.0)  # the same reach at every noise node
-    got = TravelModel.share_within(rows, budget)
-    assert got == pytest.approx((rows <= 50).mean(axis=1))
+    got = TravelModel.share_within(TravelModel.cdf_table(rows), np.full(3, 50.0))
+    assert got == pytest.approx((rows <= 50).mean(axis=1), abs=0.01)
+
+
+def test_spread_out_cdf_matches_a_monte_carlo_of_the_noise():
+    rng = np.random.default_rng(1)
+    d = np.sort(rng.uniform(100, 2000, size=(1, 4000)), axis=1)
+    table = noisy_cdf(TravelModel.cdf_table(d), 0.4)
+    noisy = d[0] * np.exp(0.4 * rng.standard_normal(4000))
+    for x in (300.0, 800.0, 1500.0):
+        got = TravelModel.share_within(table, np.array([x]))[0]
+        assert got == pytest.approx((noisy <= x).mean(), abs=0.02)
 
 
 def _model(travel, lam_scale=1.0, target=5.0):

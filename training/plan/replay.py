@@ -1,13 +1,15 @@
 """A discrete-event replay of calls under a deployment, on SimPy.
 
-Each call is a SimPy process: the dispatcher takes ``handling`` minutes, then sends the
-nearest free unit — a patrol unit of the call's grid first, else the nearest free unit of
-the neighbouring grids or a standby post, else the call waits for the first unit of those
-grids to clear. The unit drives (``World.travel``), stays on scene (``World.on_scene``),
-and is then free again where it is (inside its own grid, so its patrol position stays
-uniform), or drives back first when it answered a call outside its own grid or came from
-a standby post. Units come on duty at their shift's start; a unit still busy at the end of
-its shift finishes its call and goes off duty.
+Calls enter a SimPy environment in time order; after the dispatcher's ``handling``
+minutes the nearest free unit is sent — a patrol unit of the call's grid first, else the
+nearest free unit of the neighbouring grids or a standby post, else the call waits for the
+first of those units to clear. The unit drives (``World.travel``), stays on scene
+(``World.on_scene``), and is then free again where it is (inside its own grid, so its
+patrol position stays uniform), or drives back first when it answered a call outside its
+own grid or came from a standby post. A busy unit is one SimPy timeout whose callback
+frees it (two events per call, so a year of the default city replays in seconds). Units
+come on duty at their shift's start; a unit still busy at the end of its shift finishes
+its call and goes off duty.
 
 The physics (``World``) belong to whoever runs the replay: the simulator writes the demo
 city's ``dispatched_at``/``arrived_at``/``cleared_at`` with it (``training.simulator.
@@ -16,6 +18,8 @@ dispatch``), and the plan benchmark replays held-out weeks with the same world.
 
 from __future__ import annotations
 
+import math
+import random
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -57,35 +61,37 @@ class ReplayResult:
 
 
 class _Unit:
-    __slots__ = ("home", "kind", "xy", "free", "on_duty", "post", "end")
+    __slots__ = ("home", "kind", "x", "y", "free", "on_duty", "post", "end")
 
-    def __init__(self, home: int, kind: str, xy: np.ndarray, end: float, post: bool) -> None:
-        self.home, self.kind, self.xy, self.end, self.post = home, kind, xy, end, post
+    def __init__(self, home: int, kind: str, xy, end: float, post: bool) -> None:
+        self.home, self.kind, self.end, self.post = home, kind, end, post
+        self.x, self.y = float(xy[0]), float(xy[1])
         self.free = True
         self.on_duty = True
 
 
 class _Dispatcher:
     def __init__(self, env, geometry, world, rng, neighbours: int) -> None:
-        self.env, self.world, self.rng = env, world, rng
-        self.geometry = geometry
-        self.nb, _ = geometry.neighbours(neighbours)
-        self.post_xy = geometry.centroids()
+        self.env, self.world = env, world
+        self.rng = rng  # numpy: positions
+        self.draw = random.Random(int(rng.integers(2**63)))  # the world's per-call draws
+        nb, _ = geometry.neighbours(neighbours)
+        self.nb = nb.tolist()
+        self.post_xy = geometry.centroids().tolist()
         self.by_grid: list[list[_Unit]] = [[] for _ in range(len(geometry))]
         self.posts: list[_Unit] = []
         self.waiting: deque = deque()
-        self.pool = geometry.sample(64, rng)  # patrol start positions per grid
-        self.local_hours: np.ndarray | None = None
+        self.pool = geometry.sample(64, rng).tolist()  # patrol positions per grid
 
     def start_shift(self, dep: Deployment):
         yield self.env.timeout(max(dep.start - self.env.now, 0.0))
-        for g, n in enumerate(np.asarray(dep.units, dtype=int)):
+        for g, n in enumerate(np.asarray(dep.units, dtype=int).tolist()):
             for _ in range(n):
-                xy = self.pool[g, self.rng.integers(self.pool.shape[1])].copy()
+                xy = self.pool[g][self.draw.randrange(64)]
                 self.by_grid[g].append(_Unit(g, dep.kind, xy, dep.end, post=False))
         for p, n in zip(dep.posts, dep.post_units, strict=True):
             for _ in range(int(n)):
-                self.posts.append(_Unit(int(p), "car", self.post_xy[p].copy(), dep.end, post=True))
+                self.posts.append(_Unit(int(p), "car", self.post_xy[p], dep.end, post=True))
         self._serve_waiting()
         yield self.env.timeout(max(dep.end - self.env.now, 0.0))
         self._retire(dep.end)
@@ -101,56 +107,70 @@ class _Dispatcher:
             if u.end <= end:
                 u.on_duty = False
 
-    def candidates(self, g: int) -> list[_Unit]:
-        local = [u for u in self.by_grid[g] if u.free and u.on_duty]
-        if local:
-            return local
-        near = [u for j in self.nb[g] for u in self.by_grid[j] if u.free and u.on_duty]
-        return near + [u for u in self.posts if u.free and u.on_duty]
+    @staticmethod
+    def _closest(units, x: float, y: float, best: _Unit | None, dist: float):
+        for u in units:
+            if u.free and u.on_duty:
+                d = math.hypot(u.x - x, u.y - y)
+                if d < dist:
+                    best, dist = u, d
+        return best, dist
 
-    def nearest(self, g: int, xy: np.ndarray) -> _Unit | None:
-        units = self.candidates(g)
-        if not units:
-            return None
-        pos = np.array([u.xy for u in units])
-        return units[int(np.argmin(np.hypot(*(pos - xy).T)))]
+    def nearest(self, g: int, x: float, y: float) -> _Unit | None:
+        """The nearest free unit of the call's grid, else of its neighbours and the posts."""
+        best, dist = self._closest(self.by_grid[g], x, y, None, math.inf)
+        if best is not None:
+            return best
+        for j in self.nb[g]:
+            best, dist = self._closest(self.by_grid[j], x, y, best, dist)
+        best, _ = self._closest(self.posts, x, y, best, dist)
+        return best
 
     def _serve_waiting(self) -> None:
         """Give waiting calls (oldest first) to units that are free now."""
+        if not self.waiting:
+            return
         still = deque()
         while self.waiting:
             call = self.waiting.popleft()
-            unit = self.nearest(call[1], call[2])
+            unit = self.nearest(call[1], call[2], call[3])
             if unit is None:
                 still.append(call)
             else:
-                unit.free = False
-                call[3].succeed(unit)
+                self._send(unit, *call)
         self.waiting = still
 
-    def call(self, i: int, g: int, xy: np.ndarray, hour: int, cat, disp, out: ReplayResult):
-        env, world, rng = self.env, self.world, self.rng
-        yield env.timeout(world.handling(rng))
-        unit = self.nearest(g, xy)
+    def dispatch(self, i: int, g: int, x: float, y: float, hour: int, cat, disp) -> None:
+        """At the call's dispatch time: send the nearest free unit, or queue the call."""
+        unit = self.nearest(g, x, y)
         if unit is None:
-            ev = env.event()
-            self.waiting.append((i, g, xy, ev))
-            unit = yield ev
+            self.waiting.append((i, g, x, y, hour, cat, disp))
+        else:
+            self._send(unit, i, g, x, y, hour, cat, disp)
+
+    def _send(self, unit: _Unit, i: int, g: int, x: float, y: float, hour: int, cat, disp):
+        world, draw, out = self.world, self.draw, self.out
         unit.free = False
-        out.dispatched[i] = env.now
-        dist = float(np.hypot(*(unit.xy - xy)))
-        yield env.timeout(world.travel(dist, hour, unit.kind, rng))
-        out.arrived[i] = env.now
+        now = self.env.now
+        drive = world.travel(math.hypot(unit.x - x, unit.y - y), hour, unit.kind, draw)
+        scene = world.on_scene(cat, disp, draw)
+        out.dispatched[i] = now
+        out.arrived[i] = now + drive
+        out.cleared[i] = now + drive + scene
         away = unit.post or unit.home != g
         out.overflow[i] = away
-        yield env.timeout(world.on_scene(cat, disp, rng))
-        out.cleared[i] = env.now
+        busy = drive + scene
         if away:  # drive back to the post or into the home grid
-            home = self.post_xy[unit.home] if unit.post else self.pool[unit.home, rng.integers(64)]
-            yield env.timeout(world.travel(float(np.hypot(*(home - xy))), hour, unit.kind, rng))
-            unit.xy = np.array(home, dtype=float)
-        else:
-            unit.xy = np.asarray(xy, dtype=float)
+            hx, hy = (
+                self.post_xy[unit.home] if unit.post else self.pool[unit.home][draw.randrange(64)]
+            )
+            busy += world.travel(math.hypot(hx - x, hy - y), hour, unit.kind, draw)
+            x, y = hx, hy
+        done = self.env.timeout(busy)
+        done.callbacks.append(lambda _event: self._release(unit, x, y))
+
+    def _release(self, unit: _Unit, x: float, y: float) -> None:
+        unit.x, unit.y = x, y
         unit.free = True
         if not unit.on_duty:
             self._drop(unit)
@@ -186,25 +206,30 @@ def replay(
     out = ReplayResult(
         np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, bool)
     )
-    out._received = received
+    out._received = received.copy()
     grid = geometry.index_of(calls["grid_id"].astype(str).to_numpy())
-    xy = geometry.to_xy(calls["lat"].to_numpy(float), calls["lon"].to_numpy(float))
-    hours = pd.to_datetime(calls["received_at"]).dt.hour.to_numpy()
-    cats = calls["category"].to_numpy()
-    disps = calls["disposition"].to_numpy()
+    xy = geometry.to_xy(calls["lat"].to_numpy(float), calls["lon"].to_numpy(float)).tolist()
+    hours = pd.to_datetime(calls["received_at"]).dt.hour.to_numpy().tolist()
+    grid = grid.tolist()
+    cats = calls["category"].to_numpy().tolist()
+    disps = calls["disposition"].to_numpy().tolist()
+    received = received.tolist()
     todo = np.flatnonzero(calls["dispatch"].to_numpy(bool))
-    todo = todo[np.argsort(received[todo], kind="stable")]
+    todo = todo[np.argsort(np.asarray(received)[todo], kind="stable")].tolist()
+    disp.out = out
+    ready = [received[i] + world.handling(disp.draw) for i in todo]  # dispatcher's handling
+    order = np.argsort(ready, kind="stable").tolist()
     for dep in deployments:
         env.process(disp.start_shift(dep))
 
     def arrivals():
-        for i in todo:
-            wait = received[i] - env.now
+        for k in order:
+            i = todo[k]
+            wait = ready[k] - env.now
             if wait > 0:
                 yield env.timeout(wait)
-            env.process(
-                disp.call(int(i), int(grid[i]), xy[i], int(hours[i]), cats[i], disps[i], out)
-            )
+            x, y = xy[i]
+            disp.dispatch(i, grid[i], x, y, hours[i], cats[i], disps[i])
 
     env.process(arrivals())
     env.run()
