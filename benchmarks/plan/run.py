@@ -64,7 +64,7 @@ def load(out: Path):
 
 
 def run(args) -> dict:
-    from training.forecast.forecaster import Forecaster
+    from features.forecaster import Forecaster
 
     began = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="jingqing-plan-"))
