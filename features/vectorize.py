@@ -14,7 +14,9 @@ as does a ``FeatureUnion`` with transformer weights.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from itertools import repeat
 
 import numpy as np
@@ -22,7 +24,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-__all__ = ["supported", "transform", "union_transform"]
+__all__ = ["fast_fitting", "supported", "transform", "union_transform"]
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # CountVectorizer._white_spaces
 
@@ -31,16 +33,7 @@ def supported(vec) -> bool:
     """True when :func:`transform` reproduces ``vec.transform`` exactly."""
     if not isinstance(vec, CountVectorizer) or not hasattr(vec, "vocabulary_"):
         return False
-    plain = (
-        vec.input == "content"
-        and vec.preprocessor is None
-        and not vec.lowercase
-        and vec.strip_accents is None
-        and vec.stop_words is None
-    )
-    if vec.analyzer == "char":
-        return plain
-    return plain and vec.analyzer == "word" and callable(vec.tokenizer)
+    return _plain_options(vec)
 
 
 def _char_grams(doc: str, lo: int, hi: int) -> list[str]:
@@ -123,14 +116,20 @@ def _char_entries(vec, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(rows), np.concatenate(cols)
 
 
-def _lookup_entries(vec, gram_lists) -> tuple[np.ndarray, np.ndarray]:
-    """(row, column) of every in-vocabulary n-gram, one list of n-grams per document."""
-    get = vec.vocabulary_.get
+def _lookup_entries(vec, gram_lists, vocabulary=None) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every in-vocabulary n-gram, one list of n-grams per document; with
+    ``vocabulary`` (a ``defaultdict`` numbering new n-grams) every n-gram is in it."""
     ids: list[int] = []
     lengths: list[int] = []
-    for grams in gram_lists:
-        ids += map(get, grams, repeat(-1))
-        lengths.append(len(grams))
+    if vocabulary is not None:
+        for grams in gram_lists:
+            ids += map(vocabulary.__getitem__, grams)
+            lengths.append(len(grams))
+    else:
+        get = vec.vocabulary_.get
+        for grams in gram_lists:
+            ids += map(get, grams, repeat(-1))
+            lengths.append(len(grams))
     cols = np.fromiter(ids, dtype=np.int64, count=len(ids))
     rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     known = cols >= 0
@@ -139,14 +138,10 @@ def _lookup_entries(vec, gram_lists) -> tuple[np.ndarray, np.ndarray]:
 
 def _counts(vec, docs: list[str]) -> sp.csr_matrix:
     """The count matrix ``CountVectorizer._count_vocab`` builds, for a fixed vocabulary."""
-    lo, hi = vec.ngram_range
     if vec.analyzer == "char" and vec.ngram_range[1] <= _MAX_CODED:
         rows, cols = _char_entries(vec, docs)
-    elif vec.analyzer == "char":
-        rows, cols = _lookup_entries(vec, (_char_grams(d, lo, hi) for d in docs))
     else:
-        tokenizer = vec.tokenizer
-        rows, cols = _lookup_entries(vec, (_word_grams(tokenizer(d), lo, hi) for d in docs))
+        rows, cols = _lookup_entries(vec, _gram_lists(vec, docs))
     values = np.ones(len(cols), dtype=vec.dtype)
     shape = (len(docs), len(vec.vocabulary_))
     counts = sp.csr_matrix((values, (rows, cols)), shape=shape, dtype=vec.dtype)
@@ -181,3 +176,61 @@ def union_transform(union: FeatureUnion, docs: list[str]) -> sp.csr_matrix:
         out = transform(block, docs)
         blocks.append(out if sp.issparse(out) else sp.csr_matrix(out))
     return sp.hstack(blocks, format="csr")
+
+
+def _gram_lists(vec, docs: list[str]):
+    lo, hi = vec.ngram_range
+    if vec.analyzer == "char":
+        return (_char_grams(d, lo, hi) for d in docs)
+    tokenizer = vec.tokenizer
+    return (_word_grams(tokenizer(d), lo, hi) for d in docs)
+
+
+def _plain_options(vec) -> bool:
+    return (
+        vec.input == "content"
+        and vec.preprocessor is None
+        and not vec.lowercase
+        and vec.strip_accents is None
+        and vec.stop_words is None
+        and (vec.analyzer == "char" or (vec.analyzer == "word" and callable(vec.tokenizer)))
+    )
+
+
+_SKLEARN_COUNT_VOCAB = CountVectorizer._count_vocab
+
+
+def _fast_count_vocab(self, raw_documents, fixed_vocab):
+    """``CountVectorizer._count_vocab`` for plain options: n-grams numbered in first-seen
+    order (as scikit-learn numbers them) by a C-level map, counts summed by scipy."""
+    if fixed_vocab or not _plain_options(self):
+        return _SKLEARN_COUNT_VOCAB(self, raw_documents, fixed_vocab)
+    from collections import defaultdict
+
+    docs = list(raw_documents)
+    vocabulary: defaultdict = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    rows, cols = _lookup_entries(self, _gram_lists(self, docs), vocabulary)
+    vocabulary = dict(vocabulary)
+    if not vocabulary:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    values = np.ones(len(cols), dtype=np.intc)
+    counts = sp.csr_matrix((values, (rows, cols)), shape=(len(docs), len(vocabulary)))
+    counts.sum_duplicates()
+    counts = counts.astype(self.dtype)
+    counts.sort_indices()
+    counts.indices = counts.indices.astype(np.int32, copy=False)
+    counts.indptr = counts.indptr.astype(np.int32, copy=False)
+    return vocabulary, counts
+
+
+@contextlib.contextmanager
+def fast_fitting() -> Iterator[None]:
+    """Inside the block, fitting a Count/TfidfVectorizer with plain options counts n-grams
+    in bulk; vocabulary, pruning (min_df, max_features) and weighting stay scikit-learn's
+    own code, so the fitted vectorizer and its matrix are the same."""
+    CountVectorizer._count_vocab = _fast_count_vocab
+    try:
+        yield
+    finally:
+        CountVectorizer._count_vocab = _SKLEARN_COUNT_VOCAB

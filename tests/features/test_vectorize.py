@@ -113,3 +113,24 @@ def test_top_contributions_match_the_per_text_ranking() -> None:
     top = rng.integers(3, size=300)
     skip = rng.random(400) < 0.05
     assert top_contributions(X, top, W, skip, 20) == _reference(X, top, W, skip, 20)
+
+
+def test_fast_fitting_fits_the_same_vectorizers(corpus) -> None:
+    from sklearn.base import clone
+
+    from features.vectorize import fast_fitting
+    from training.triage.config import TriageConfig
+    from training.triage.pipeline import build_features
+
+    train, test = corpus
+    cfg = TriageConfig(word_max_features=3000, char_max_features=5000)
+    reference = build_features(cfg)
+    X_ref = reference.fit_transform(train)  # noqa: N806
+    fast = clone(reference)
+    with fast_fitting():
+        X_fast = fast.fit_transform(train)  # noqa: N806
+    _same(X_fast, X_ref)
+    for (_, a), (_, b) in zip(fast.transformer_list[:2], reference.transformer_list[:2]):  # noqa: B905
+        assert a.vocabulary_ == b.vocabulary_
+        assert np.array_equal(a.idf_, b.idf_)
+    _same(union_transform(fast, test), reference.transform(test))

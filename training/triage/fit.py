@@ -21,6 +21,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from features.triage_model import Head, TriageModel
+from features.vectorize import fast_fitting, union_transform
 from training.triage.augment import augment
 from training.triage.config import TriageConfig
 from training.triage.data import has_routing, has_urgent
@@ -199,8 +200,10 @@ def _fold_features(
         mask=cfg.augment_mask,
     )
     featurizer = build_featurizer(cfg)
-    X_tr = sp.csr_matrix(featurizer.fit_transform(tr_texts + extra), dtype=np.float32)  # noqa: N806
-    X_va = sp.csr_matrix(featurizer.transform([texts[i] for i in va]), dtype=np.float32)  # noqa: N806
+    with fast_fitting():
+        X_tr = sp.csr_matrix(featurizer.fit_transform(tr_texts + extra), dtype=np.float32)  # noqa: N806
+    va_prepared = featurizer.named_steps["prep"].transform([texts[i] for i in va])
+    X_va = union_transform(featurizer.named_steps["features"], va_prepared).astype(np.float32)  # noqa: N806
     return X_tr, np.concatenate([y_tr, y_extra]), X_va, va
 
 
@@ -236,7 +239,8 @@ def fit_triage(
         progress(f"augment: {len(extra):,} noisy copies of the training texts")
     progress(f"features: fitting word and character n-grams on {len(texts) + len(extra):,} texts")
     featurizer = build_featurizer(cfg)
-    X_all = sp.csr_matrix(featurizer.fit_transform(texts + extra), dtype=np.float32)  # noqa: N806
+    with fast_fitting():
+        X_all = sp.csr_matrix(featurizer.fit_transform(texts + extra), dtype=np.float32)  # noqa: N806
     slim_vectorizers(featurizer)
     X = X_all[: len(texts)]  # noqa: N806 - the clean rows (heads, CV sample)
     y_all = np.concatenate([y, y_extra]) if extra else y
