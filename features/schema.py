@@ -84,6 +84,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("divert_to", "label", "where a diverted call goes"),
     Column("urgent", "bool", "yes/no"),
     Column("source", "label", "citizen or patrol (default citizen)"),
+    Column("dispatched_at", "time", "when a unit was sent (blank: none was)"),
+    Column("arrived_at", "time", "when the unit reached the scene"),
+    Column("cleared_at", "time", "when the unit was free again"),
 )
 SCHEMA_COLUMNS: tuple[str, ...] = tuple(col.name for col in COLUMNS)
 SHORTCUTS: dict[str, tuple[str, ...]] = {
