@@ -73,7 +73,16 @@ class Suggestion(BaseModel):
         )
 
 
-class ForecastRow(BaseModel):
+class _FrameRows(BaseModel):
+    @classmethod
+    def records(cls, frame: Any) -> list[dict[str, Any]]:
+        """Plain rows of a forecast frame (times already ISO text), in the contract's order."""
+        names = list(cls.model_fields)
+        columns = zip(*(frame[name].tolist() for name in names), strict=True)
+        return [dict(zip(names, row, strict=True)) for row in columns]
+
+
+class ForecastRow(_FrameRows):
     """Expected calls of one grid in one hour, with the 80 % interval and the median."""
 
     grid_id: str
@@ -83,12 +92,19 @@ class ForecastRow(BaseModel):
     p50: float
     p90: float
 
-    @classmethod
-    def records(cls, frame: Any) -> list[dict[str, Any]]:
-        """Plain rows of a forecast frame (``hour`` already ISO text), in the contract's order."""
-        names = list(cls.model_fields)
-        columns = zip(*(frame[name].tolist() for name in names), strict=True)
-        return [dict(zip(names, row, strict=True)) for row in columns]
+
+class ShiftForecastRow(_FrameRows):
+    """Expected calls of one grid in one 8-hour shift (00/08/16 h local), with the 80 %
+    interval and the median *of the shift total* (from the count distribution, not sums of
+    hourly quantiles). ``hours`` is below 8 where the request cuts the shift."""
+
+    grid_id: str
+    shift_start: str = Field(description="start of the shift, ISO 8601 with offset")
+    hours: int = Field(description="hours of the shift inside the request (8 unless cut)")
+    mean: float
+    p10: float
+    p50: float
+    p90: float
 
 
 def _not_blank(value: str) -> str:

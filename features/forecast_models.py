@@ -18,10 +18,10 @@ from features.errors import UserError
 from features.timeseries import (
     CATEGORICAL_FEATURES,
     DAY,
-    FEATURE_NAMES,
     WEEK,
     ForecastFeatures,
     Panel,
+    forecast_rows,
     gather_before,
 )
 
@@ -41,12 +41,6 @@ def import_lightgbm():
     return lightgbm
 
 
-def _targets(n_grids: int, origin: int, first: int, hours: int):
-    g = np.repeat(np.arange(n_grids, dtype=np.int64), hours)
-    t = np.tile(np.arange(first, first + hours, dtype=np.int64), n_grids)
-    return g, t, np.full(len(t), origin, dtype=np.int64)
-
-
 class SeasonalNaive:
     """Same hour last week (the latest same hour-of-week before the origin)."""
 
@@ -57,7 +51,7 @@ class SeasonalNaive:
         return self
 
     def predict_mean(self, history: Panel, origin: int, first: int, hours: int) -> np.ndarray:
-        g, t, o = _targets(len(history.grid_ids), origin, first, hours)
+        g, t, o = forecast_rows(len(history.grid_ids), origin, first, hours)
         back = -(-(t - o + 1) // WEEK) * WEEK
         mu = gather_before(history.counts, g, t - back, o)
         return np.nan_to_num(mu, nan=0.0).reshape(-1, hours)
@@ -73,7 +67,7 @@ class HowMean:
         return self
 
     def predict_mean(self, history: Panel, origin: int, first: int, hours: int) -> np.ndarray:
-        g, t, o = _targets(len(history.grid_ids), origin, first, hours)
+        g, t, o = forecast_rows(len(history.grid_ids), origin, first, hours)
         back = -(-(t - o + 1) // WEEK) * WEEK
         total = np.zeros(len(t), dtype=np.float64)
         seen = np.zeros(len(t), dtype=np.float64)
@@ -120,10 +114,11 @@ class LightGBMModel:
         holiday_country: str = "CN",
         objective: str = "poisson",
         n_estimators: int = 400,
-        learning_rate: float = 0.1,
+        learning_rate: float = 0.2,
         num_leaves: int = 31,
-        min_data_in_leaf: int = 200,
-        samples_per_hour: int = 2,
+        min_data_in_leaf: int = 100,
+        samples_per_hour: float = 0.5,
+        early_stopping_rounds: int = 20,
         max_train_rows: int = 3_000_000,
         holdout_hours: int = 336,
         refit: bool = False,
@@ -138,6 +133,7 @@ class LightGBMModel:
         self.num_leaves = num_leaves
         self.min_data_in_leaf = min_data_in_leaf
         self.samples_per_hour = samples_per_hour
+        self.early_stopping_rounds = early_stopping_rounds
         self.max_train_rows = max_train_rows
         self.holdout_hours = holdout_hours
         self.refit = refit
@@ -169,19 +165,20 @@ class LightGBMModel:
     def _dataset(self, x: np.ndarray, y: np.ndarray, reference=None):
         lgb = import_lightgbm()
 
-        cats = [FEATURE_NAMES.index(c) for c in CATEGORICAL_FEATURES]
+        names = list(self.features_.names)
+        cats = [names.index(c) for c in CATEGORICAL_FEATURES]
         if not self.use_grid_id:
-            cats = [FEATURE_NAMES.index("kind_code")]
+            cats = [names.index("kind_code")]
             x = x.copy()
-            x[:, FEATURE_NAMES.index("grid_code")] = np.nan
+            x[:, names.index("grid_code")] = np.nan
         return lgb.Dataset(
             x,
             y,
-            feature_name=list(FEATURE_NAMES),
+            feature_name=names,
             categorical_feature=cats,
             reference=reference,
             free_raw_data=True,
-            params={"max_bin": 63, "verbosity": -1},
+            params={"max_bin": 63, "bin_construct_sample_cnt": 50_000, "verbosity": -1},
         )
 
     def _matrix(self, counts, first, last, samples, max_rows, seed):
@@ -223,7 +220,7 @@ class LightGBMModel:
             train,
             num_boost_round=self.n_estimators,
             valid_sets=[valid],
-            callbacks=[lgb.early_stopping(40, verbose=False), bar],
+            callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False), bar],
         )
         bar.close()
         self.best_iteration_ = int(booster.best_iteration or self.n_estimators)
@@ -247,16 +244,16 @@ class LightGBMModel:
         return self
 
     def predict_mean(self, history: Panel, origin: int, first: int, hours: int) -> np.ndarray:
-        g, t, o = _targets(len(history.grid_ids), origin, first, hours)
+        g, t, o = forecast_rows(len(history.grid_ids), origin, first, hours)
         x = self.features_.rows(history.counts[:, :origin], g, t, o)
         if not self.use_grid_id:
-            x[:, FEATURE_NAMES.index("grid_code")] = np.nan
+            x[:, list(self.features_.names).index("grid_code")] = np.nan
         mu = self.booster_.predict(x, num_iteration=self.best_iteration_)
         return np.asarray(mu, dtype=np.float64).reshape(-1, hours)
 
     def feature_importance(self) -> dict[str, float]:
         gain = self.booster_.feature_importance(importance_type="gain")
-        return dict(zip(FEATURE_NAMES, (float(v) for v in gain), strict=True))
+        return dict(zip(self.features_.names, (float(v) for v in gain), strict=True))
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()

@@ -13,17 +13,27 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features.baselines import ClassicalModel, LevelShape
+from features.baselines import ClassicalModel, GridRhythm, LevelShape
 from features.contract import MAX_HOURS
 from features.errors import UserError
 from features.forecast_models import HowMean, LightGBMModel, SeasonalNaive
 from features.intervals import fit_dispersion, quantiles
 from features.prophet_model import ProphetModel
+from features.shifts import forecast_shifts
 from features.timeseries import DAY, HOUR, WEEK, Panel
 
 log = logging.getLogger(__name__)
 
-MODELS = ("lightgbm", "prophet", "seasonal-naive", "how-mean", "level-shape", "mstl", "ets")
+MODELS = (
+    "lightgbm",
+    "prophet",
+    "seasonal-naive",
+    "how-mean",
+    "level-shape",
+    "grid-rhythm",
+    "mstl",
+    "ets",
+)
 MIN_HISTORY_HOURS = WEEK  # a forecast needs at least one week of history before its start
 FLOOR_SHARE = 0.05  # a mean never drops below 5% of the grid's last-28-day hourly mean
 FLOOR_MIN = 1e-3
@@ -42,6 +52,8 @@ def make_model(name: str, holiday_country: str = "CN", **params):
         return HowMean()
     if name == "level-shape":
         return LevelShape(**params)
+    if name == "grid-rhythm":
+        return GridRhythm(**params)
     if name in ("mstl", "ets"):
         return ClassicalModel(name, **params)
     raise UserError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}")
@@ -133,6 +145,24 @@ class Forecaster:
     @property
     def grid_ids(self) -> list[str]:
         return list(self.panel_.grid_ids)
+
+    @property
+    def timezone(self) -> str:
+        """The local time zone the model was trained in; naive times are read in it."""
+        return str(self.panel_.start.tz)
+
+    def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """(earliest start, latest end) :meth:`forecast` answers, in the model's time zone:
+        a week after the history starts, to ``MAX_HOURS`` past a start ``MAX_HOURS`` after
+        the history ends."""
+        panel = self.panel_
+        return panel.start + MIN_HISTORY_HOURS * HOUR, panel.end + 2 * MAX_HOURS * HOUR
+
+    def forecast_shifts(
+        self, start: str | pd.Timestamp | None, hours: int, grid_ids: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Per grid and 8-hour shift: ``mean, p10, p50, p90`` of the total (``by=shift``)."""
+        return forecast_shifts(self, start, hours, grid_ids)
 
     def predict_from(self, history: Panel, origin: int, first: int, hours: int) -> Prediction:
         """Forecast hours ``[first, first + hours)`` using ``history`` before ``origin``."""

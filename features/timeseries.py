@@ -261,13 +261,14 @@ class ForecastFeatures:
         first_target: int,
         last_target: int,
         min_history: int = WEEK,
-        samples_per_hour: int = 2,
+        samples_per_hour: float = 2,
         max_rows: int | None = None,
         seed: int = 0,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sample (grid, target, origin) rows with targets in ``[first_target, last_target)``.
 
-        Each grid-hour appears ``samples_per_hour`` times with horizons drawn uniformly from
+        Each grid-hour appears ``samples_per_hour`` times (a fraction: that share of the
+        grid-hours, drawn at random) with horizons drawn uniformly from
         1..max_horizon (limited so the origin keeps ``min_history`` hours before it); this
         is the direct multi-horizon design. ``max_rows`` caps the sample for big panels.
         """
@@ -278,12 +279,15 @@ class ForecastFeatures:
         if len(targets) == 0:
             raise ValueError("no training targets: history too short")
         per_rep = n_grids * len(targets)
-        total = per_rep * samples_per_hour
-        if max_rows is not None and total > max_rows:
-            pick = rng.choice(total, size=max_rows, replace=False)
+        reps = max(1, int(np.ceil(samples_per_hour)))  # a fraction samples grid-hours
+        want = max(1, int(per_rep * samples_per_hour))
+        if max_rows is not None:
+            want = min(want, max_rows)
+        if want < per_rep * reps:
+            pick = rng.choice(per_rep * reps, size=want, replace=False)
             pick.sort()
         else:
-            pick = np.arange(total, dtype=np.int64)
+            pick = np.arange(per_rep * reps, dtype=np.int64)
         within = pick % per_rep
         g = within // len(targets)
         t = targets[within % len(targets)]

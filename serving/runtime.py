@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from features.contract import MAX_HOURS, ForecastRow, Suggestion
+from features.contract import ForecastRow, ShiftForecastRow, Suggestion
 from features.errors import UserError
 from serving import auth, metrics
 from serving.audit import AuditLog
@@ -27,10 +27,6 @@ from serving.schemas import new_request_id
 log = logging.getLogger("serving.runtime")
 
 MODEL_NAMES = ("triage", "forecast")
-# Without a declared window a model is asked for starts from ``history_end`` up to 168 h
-# later, each at most 168 h long: the forecasting pipeline's own "at most a week past the
-# history" rule, so the service never promises more than the model delivers.
-DEFAULT_LATEST_END_HOURS = 2 * MAX_HOURS
 WARM_TEXT = "XX路XX小区5号楼，与邻居因停车位发生口角。"
 
 
@@ -136,10 +132,11 @@ class Runtime:
         model = loaded.model
         grid_ids = [str(g) for g in model.grid_ids]
         earliest, latest = forecast_window(model)
-        model.forecast(_local_hour(model.history_end), 1, grid_ids[:1])
+        model.forecast(_local_hour(model.history_end, model.timezone), 1, grid_ids[:1])
         loaded.extra.update(
             grids=len(grid_ids),
-            history_end=_local_hour(model.history_end).isoformat(),
+            timezone=model.timezone,
+            history_end=_local_hour(model.history_end, model.timezone).isoformat(),
             earliest_start=earliest.isoformat(),
             latest_end=latest.isoformat(),
         )
@@ -206,9 +203,10 @@ class Runtime:
         return answers
 
     def forecast(
-        self, start: datetime, hours: int, grid_ids: list[str] | None
+        self, start: datetime, hours: int, grid_ids: list[str] | None, by: str = "hour"
     ) -> list[dict[str, Any]]:
-        """Rows of the champion forecast; RequestProblem names what cannot be answered."""
+        """Rows of the champion forecast (per hour, or per 8-hour shift with the interval of
+        the shift total); RequestProblem names what cannot be answered."""
         import pandas as pd
 
         model = self.models["forecast"].model
@@ -223,7 +221,7 @@ class Runtime:
                     f"{len(unknown)} unknown grid id(s): {shown} "
                     f"(this model knows {len(known)} grids, e.g. {', '.join(known[:3])})",
                 )
-        first = _local_hour(start)
+        first = _local_hour(start, model.timezone)
         earliest, latest = forecast_window(model)
         last = first + pd.Timedelta(hours=hours)
         if first < earliest or last > latest:
@@ -233,10 +231,16 @@ class Runtime:
                 f"start from {earliest.isoformat()} and end by {latest.isoformat()}",
             )
         try:
-            frame = model.forecast(first, hours, grid_ids)
+            if by == "shift":
+                frame = model.forecast_shifts(first, hours, grid_ids)
+            else:
+                frame = model.forecast(first, hours, grid_ids)
         except (UserError, ValueError, KeyError) as exc:  # the model's own range/grid checks
             raise RequestProblem("start", str(exc)) from exc
-        hours_iso = [_local_hour(h).isoformat() for h in frame["hour"]]
+        if by == "shift":
+            starts = [_local_hour(h, model.timezone).isoformat() for h in frame["shift_start"]]
+            return ShiftForecastRow.records(frame.assign(shift_start=starts))
+        hours_iso = [_local_hour(h, model.timezone).isoformat() for h in frame["hour"]]
         return ForecastRow.records(frame.assign(hour=hours_iso))
 
     def add_feedback(self, fields: dict[str, Any]) -> int:
@@ -260,33 +264,17 @@ def _note_http_stack() -> None:
         )
 
 
-def _local_hour(value: Any) -> Any:
-    """A pandas Timestamp in the local timezone, floored to the hour (naive = local)."""
+def _local_hour(value: Any, timezone: str) -> Any:
+    """A pandas Timestamp in the model's time zone, floored to the hour (naive = local)."""
     import pandas as pd
 
-    from features.labels import DEFAULT_TIMEZONE
-
     ts = pd.Timestamp(value)
-    ts = ts.tz_localize(DEFAULT_TIMEZONE) if ts.tzinfo is None else ts.tz_convert(DEFAULT_TIMEZONE)
+    ts = ts.tz_localize(timezone) if ts.tzinfo is None else ts.tz_convert(timezone)
     return ts.floor("h")
 
 
 def forecast_window(model: Any) -> tuple[Any, Any]:
-    """(earliest start, latest end) the forecast model can answer.
-
-    The contract gives ``history_end`` (first hour after the embedded history). A model may
-    declare its own window with ``earliest_start`` and ``latest_start`` or ``latest_end``;
-    otherwise the window is ``history_end`` to ``history_end + 336 h``.
-    """
-    import pandas as pd
-
-    history_end = _local_hour(model.history_end)
-    earliest = getattr(model, "earliest_start", None)
-    earliest = _local_hour(earliest) if earliest is not None else history_end
-    if getattr(model, "latest_end", None) is not None:
-        latest = _local_hour(model.latest_end)
-    elif getattr(model, "latest_start", None) is not None:
-        latest = _local_hour(model.latest_start) + pd.Timedelta(hours=MAX_HOURS)
-    else:
-        latest = history_end + pd.Timedelta(hours=DEFAULT_LATEST_END_HOURS)
-    return earliest, latest
+    """(earliest start, latest end) the forecast model answers: the model's own
+    ``window()``, in its own time zone."""
+    earliest, latest = model.window()
+    return _local_hour(earliest, model.timezone), _local_hour(latest, model.timezone)

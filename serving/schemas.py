@@ -12,11 +12,19 @@ import itertools
 import os
 import time
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from features.contract import MAX_BATCH, MAX_HOURS, CallText, Feedback, ForecastRow, Suggestion
+from features.contract import (
+    MAX_BATCH,
+    MAX_HOURS,
+    CallText,
+    Feedback,
+    ForecastRow,
+    ShiftForecastRow,
+    Suggestion,
+)
 
 __all__ = [
     "ClassifyRequest",
@@ -24,6 +32,7 @@ __all__ = [
     "FeedbackRequest",
     "ForecastRequest",
     "ForecastRow",
+    "ShiftForecastRow",
     "ServedSuggestion",
     "new_request_id",
 ]
@@ -99,6 +108,11 @@ class ForecastRequest(BaseModel):
     hours: int = Field(ge=1, le=MAX_HOURS, strict=True, description="number of hours, 1–168")
     grid_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] | None = Field(
         default=None, min_length=1, max_length=10_000, description="default: all grids"
+    )
+    by: Literal["hour", "shift"] = Field(
+        default="hour",
+        description='"hour": one row per grid and hour; "shift": one row per grid and 8-hour '
+        "shift (00/08/16 h local) with the interval of the shift total",
     )
 
     @field_validator("start")

@@ -73,11 +73,14 @@ class Jingqing:
 
     @bentoml.api(route="/forecast", input_spec=schemas.ForecastRequest)
     async def forecast(
-        self, start: datetime, hours: int, grid_ids: list[str] | None = None
-    ) -> list[schemas.ForecastRow]:
-        """Expected calls per grid per hour with p10/p50/p90 from the champion forecast."""
+        self, start: datetime, hours: int, grid_ids: list[str] | None = None, by: str = "hour"
+    ) -> list[schemas.ForecastRow] | list[schemas.ShiftForecastRow]:
+        """Expected calls per grid per hour (or per 8-hour shift, ``"by": "shift"``, with the
+        interval of the shift total) with p10/p50/p90 from the champion forecast."""
         try:
-            return await anyio.to_thread.run_sync(self.runtime.forecast, start, hours, grid_ids)
+            return await anyio.to_thread.run_sync(
+                self.runtime.forecast, start, hours, grid_ids, by
+            )
         except RequestProblem as exc:
             return JSONResponse({"error": str(exc), "field": exc.field}, status_code=422)
 

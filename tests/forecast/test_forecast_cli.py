@@ -73,6 +73,14 @@ def test_train_promote_and_forecast_writes_csv_and_pictures(small_city, jingqing
     for suffix in ("_heatmap.png", "_map.png"):
         png = target.with_name(f"week{suffix}")
         assert png.stat().st_size > 5_000 and png.read_bytes()[:4] == b"\x89PNG"
+    # and by shift, one row per grid and 8-hour shift whose mean is the hours' total
+    shifts_csv = jingqing_home / "plan" / "shifts.csv"
+    assert main(["forecast", "--hours", "24", "--by", "shift", "--output", str(shifts_csv)]) == 0
+    shifts = pd.read_csv(shifts_csv)
+    assert list(shifts.columns) == ["grid_id", "shift_start", "hours", "mean", "p10", "p50", "p90"]
+    assert shifts["hours"].sum() == 8 * 24
+    totals = frame.groupby("grid_id")["mean"].sum()
+    assert (shifts.groupby("grid_id")["mean"].sum() - totals).abs().max() < 1e-3
 
     # a fresh process loading models:/forecast@champion gives identical forecasts
     script = (

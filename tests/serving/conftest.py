@@ -58,6 +58,17 @@ def custom_label_store(tmp_path_factory, mlflow_template: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def chicago_store(tmp_path_factory, mlflow_template: Path) -> Path:
+    """A forecast champion trained in Chicago time (a US city's own calls)."""
+    return _store(
+        tmp_path_factory,
+        mlflow_template,
+        "chicago-store",
+        forecast=FakeForecast(["B1", "B2"], "2010-09-01", timezone="America/Chicago"),
+    )
+
+
+@pytest.fixture(scope="session")
 def no_routing_store(tmp_path_factory, mlflow_template: Path) -> Path:
     """A triage champion trained without routing columns: it suggests no disposition."""
     return _store(

@@ -83,14 +83,33 @@ class FakeTriage(mlflow.pyfunc.PythonModel):
 class FakeForecast(mlflow.pyfunc.PythonModel):
     """Daily-cycle forecaster with ``forecast(start, hours, grid_ids)``, ``history_end``."""
 
-    def __init__(self, grid_ids: list[str], history_end: str, earliest_start: str | None = None):
+    def __init__(
+        self,
+        grid_ids: list[str],
+        history_end: str,
+        earliest_start: str | None = None,
+        timezone: str = "Asia/Shanghai",
+    ):
         self.grid_ids = list(grid_ids)
-        self.history_end = pd.Timestamp(history_end, tz="Asia/Shanghai")
-        if earliest_start is not None:  # a declared window wider than what forecast() takes
-            self.earliest_start = pd.Timestamp(earliest_start, tz="Asia/Shanghai")
+        self.timezone = timezone
+        self.history_end = pd.Timestamp(history_end, tz=timezone)
+        # a window may be declared wider than what forecast() takes
+        self.earliest_start = pd.Timestamp(earliest_start or history_end, tz=timezone)
+
+    def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        return self.earliest_start, self.history_end + pd.Timedelta(hours=336)
+
+    def forecast_shifts(self, start, hours: int, grid_ids: list[str] | None = None):
+        from features.shifts import shift_totals
+
+        frame = self.forecast(start, hours, grid_ids)
+        ids = list(dict.fromkeys(frame["grid_id"]))
+        mu = frame["mean"].to_numpy().reshape(len(ids), hours)
+        return shift_totals(ids, pd.DatetimeIndex(frame["hour"][:hours]), mu, 0.1)
 
     def forecast(self, start, hours: int, grid_ids: list[str] | None = None) -> pd.DataFrame:
         start = pd.Timestamp(start)
+        start = start.tz_localize(self.timezone) if start.tzinfo is None else start
         if start < self.history_end:
             raise ValueError(f"start must be at or after {self.history_end.isoformat()}")
         ids = list(grid_ids) if grid_ids is not None else self.grid_ids

@@ -14,7 +14,16 @@ from training.distributed import add_scheduler_argument, with_scheduler
 
 log = logging.getLogger(__name__)
 
-MODEL_CHOICES = ("lightgbm", "prophet", "seasonal-naive", "how-mean", "level-shape", "mstl", "ets")
+MODEL_CHOICES = (
+    "lightgbm",
+    "prophet",
+    "seasonal-naive",
+    "how-mean",
+    "level-shape",
+    "grid-rhythm",
+    "mstl",
+    "ets",
+)
 
 
 def _data_arguments(p: argparse.ArgumentParser) -> None:
@@ -78,6 +87,13 @@ def register(verbs) -> None:
     p.add_argument("--output", required=True, help="CSV grid_id,hour,mean,p10,p50,p90")
     p.add_argument("--grids", help="comma-separated grid ids (default: all)")
     p.add_argument("--grids-geojson", help="polygons for the map (default: the model's own)")
+    p.add_argument(
+        "--by",
+        choices=("hour", "shift"),
+        default="hour",
+        help="CSV rows per grid and hour (default) or per 8-hour shift (00/08/16 h) with the "
+        "interval of the shift total",
+    )
     p.set_defaults(func=forecast_handler)
 
 
@@ -193,7 +209,8 @@ def forecast_handler(args: argparse.Namespace) -> int:
         if not path.exists():
             raise UserError(f"grids file not found: {path}")
         geojson = path.read_text(encoding="utf-8")
-    paths = write_planner_outputs(frame, args.output, geojson, model.centroids)
+    shifts = model.forecast_shifts(args.start, args.hours, grids) if args.by == "shift" else None
+    paths = write_planner_outputs(frame, args.output, geojson, model.centroids, shifts)
     start = frame["hour"].min()
     print(
         f"{model.model_name} forecast from {start} for {args.hours} h, "

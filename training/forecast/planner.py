@@ -31,7 +31,9 @@ def _pyplot():
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write the forecast; hours as ISO 8601 with their UTC offset."""
     out = frame.copy()
-    out["hour"] = pd.DatetimeIndex(out["hour"]).map(lambda ts: ts.isoformat())
+    for col in ("hour", "shift_start"):  # hourly rows, or shift totals (by=shift)
+        if col in out.columns:
+            out[col] = pd.DatetimeIndex(out[col]).map(lambda ts: ts.isoformat())
     for col in ("mean",):
         out[col] = out[col].round(4)
     for col in ("p10", "p50", "p90"):
@@ -158,10 +160,12 @@ def write_planner_outputs(
     output: str | Path,
     geojson: str | None = None,
     centroids: dict[str, tuple[float, float]] | None = None,
+    shifts: pd.DataFrame | None = None,
 ) -> list[Path]:
-    """CSV plus ``<stem>_heatmap.png`` and ``<stem>_map.png`` beside it."""
+    """CSV plus ``<stem>_heatmap.png`` and ``<stem>_map.png`` beside it; with ``shifts``
+    (totals per grid and shift) the CSV holds those instead of the hourly rows."""
     output = Path(output)
-    write_csv(frame, output)
+    write_csv(frame if shifts is None else shifts, output)
     stem = output.with_suffix("")
     heat = heatmap(frame, Path(f"{stem}_heatmap.png"))
     where = shift_map(frame, Path(f"{stem}_map.png"), geojson, centroids)

@@ -76,6 +76,18 @@ class ForecastModel(mlflow.pyfunc.PythonModel):
     ) -> pd.DataFrame:
         return self.forecaster.forecast(start, hours, grid_ids)
 
+    def forecast_shifts(
+        self, start=None, hours: int = 24, grid_ids: list[str] | None = None
+    ) -> pd.DataFrame:
+        return self.forecaster.forecast_shifts(start, hours, grid_ids)
+
+    def window(self):
+        return self.forecaster.window()
+
+    @property
+    def timezone(self) -> str:
+        return self.forecaster.timezone
+
     def predict(
         self, context, model_input: pd.DataFrame, params: dict | None = None
     ) -> pd.DataFrame:

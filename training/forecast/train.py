@@ -29,7 +29,14 @@ class ForecastConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: Literal[
-        "lightgbm", "prophet", "seasonal-naive", "how-mean", "level-shape", "mstl", "ets"
+        "lightgbm",
+        "prophet",
+        "seasonal-naive",
+        "how-mean",
+        "level-shape",
+        "grid-rhythm",
+        "mstl",
+        "ets",
     ] = "lightgbm"
     timezone: str = DEFAULT_TIMEZONE
     holiday_country: str | None = None  # None: from the time zone (US for America/*)
