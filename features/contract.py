@@ -26,6 +26,17 @@ from features.labels import CATEGORIES, DISPOSITIONS, DIVERT_TO
 MAX_TEXT_CHARS = 2000  # the longest call description the service accepts (and training cuts to)
 MAX_BATCH = 256  # texts per /classify request
 MAX_HOURS = 168  # the longest forecast: one week of hours
+# the forecast mean models by their command-line names (``features.forecaster.make_model``)
+FORECAST_MODELS = (
+    "lightgbm",
+    "prophet",
+    "seasonal-naive",
+    "how-mean",
+    "level-shape",
+    "grid-rhythm",
+    "mstl",
+    "ets",
+)
 
 
 class _NotAudited:

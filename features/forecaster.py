@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from features.baselines import ClassicalModel, GridRhythm, LevelShape
-from features.contract import MAX_HOURS
+from features.contract import FORECAST_MODELS, MAX_HOURS
 from features.errors import UserError
 from features.forecast_models import HowMean, LightGBMModel, SeasonalNaive
 from features.intervals import fit_dispersion, quantiles
@@ -24,16 +24,7 @@ from features.timeseries import DAY, HOUR, WEEK, Panel
 
 log = logging.getLogger(__name__)
 
-MODELS = (
-    "lightgbm",
-    "prophet",
-    "seasonal-naive",
-    "how-mean",
-    "level-shape",
-    "grid-rhythm",
-    "mstl",
-    "ets",
-)
+MODELS = FORECAST_MODELS
 MIN_HISTORY_HOURS = WEEK  # a forecast needs at least one week of history before its start
 FLOOR_SHARE = 0.05  # a mean never drops below 5% of the grid's last-28-day hourly mean
 FLOOR_MIN = 1e-3

@@ -58,14 +58,14 @@ def custom_label_store(tmp_path_factory, mlflow_template: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def chicago_store(tmp_path_factory, mlflow_template: Path) -> Path:
-    """A forecast champion trained in Chicago time (a US city's own calls)."""
-    return _store(
-        tmp_path_factory,
-        mlflow_template,
-        "chicago-store",
-        forecast=FakeForecast(["B1", "B2"], "2010-09-01", timezone="America/Chicago"),
-    )
+def fake_home_factory(tmp_path_factory, mlflow_template: Path):
+    """``make(name, **fakes)``: a fresh home whose registry has those stand-in champions."""
+
+    def make(name: str, **fakes) -> Path:
+        store = _store(tmp_path_factory, mlflow_template, name, **fakes)
+        return _home(tmp_path_factory.mktemp("home"), store)
+
+    return make
 
 
 @pytest.fixture(scope="session")

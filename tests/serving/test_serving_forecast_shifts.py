@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from serving_apps import open_client
+from serving_fakes import FakeForecast
 
 
 def test_serving_forecast_by_shift_gives_totals_with_their_interval(client):
@@ -35,12 +36,10 @@ def test_serving_forecast_rejects_an_unknown_grouping(client):
     assert "by" in resp.text
 
 
-def test_serving_uses_the_models_own_time_zone(tmp_path_factory, chicago_store):
+def test_serving_uses_the_models_own_time_zone(fake_home_factory):
     # given a forecast champion trained in Chicago time
-    home = tmp_path_factory.mktemp("home")
-    (home / "mlruns").mkdir()
-    (home / "mlruns" / "mlflow.db").write_bytes(chicago_store.read_bytes())
-    for c in open_client(home):
+    chicago = FakeForecast(["B1", "B2"], "2010-09-01", timezone="America/Chicago")
+    for c in open_client(fake_home_factory("chicago-store", forecast=chicago)):
         ready = c.get("/readyz").json()
         # when a naive local start is asked for
         resp = c.post("/forecast", json={"start": "2010-09-01T06:00", "hours": 2})

@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from features.contract import MAX_HOURS
+from features.contract import FORECAST_MODELS, MAX_HOURS
 from features.errors import UserError
 from features.labels import DEFAULT_TIMEZONE
 from training.cliutil import add_map_argument, option_error, output_file, parse_map
@@ -14,16 +14,7 @@ from training.distributed import add_scheduler_argument, with_scheduler
 
 log = logging.getLogger(__name__)
 
-MODEL_CHOICES = (
-    "lightgbm",
-    "prophet",
-    "seasonal-naive",
-    "how-mean",
-    "level-shape",
-    "grid-rhythm",
-    "mstl",
-    "ets",
-)
+MODEL_CHOICES = FORECAST_MODELS
 
 
 def _data_arguments(p: argparse.ArgumentParser) -> None:

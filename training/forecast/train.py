@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from features.contract import FORECAST_MODELS
 from features.labels import DEFAULT_TIMEZONE
 from training import gates
 
@@ -28,16 +29,7 @@ class ForecastConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: Literal[
-        "lightgbm",
-        "prophet",
-        "seasonal-naive",
-        "how-mean",
-        "level-shape",
-        "grid-rhythm",
-        "mstl",
-        "ets",
-    ] = "lightgbm"
+    model: Literal[FORECAST_MODELS] = "lightgbm"
     timezone: str = DEFAULT_TIMEZONE
     holiday_country: str | None = None  # None: from the time zone (US for America/*)
     include_patrol: bool = False
