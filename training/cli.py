@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "training.triage.cli",
     "training.forecast.cli",
     "training.plan.cli",
+    "training.monitor.cli",
     "serving.cli",
 )
 

@@ -184,6 +184,9 @@ def run_train_triage(
         report["warnings"] = warnings
         mlflow.log_dict(report, "triage_report.json")
 
+        from training.monitor.reference import attach_reference
+
+        attach_reference(model, holdout, train, seed=cfg.seed)  # what the monitor compares with
         _stage(progress, "log")("saving the model to MLflow")
         info = log_triage_model(model, workdir / "model")
         run_id = run.info.run_id

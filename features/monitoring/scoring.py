@@ -1,0 +1,55 @@
+"""The fields the monitor watches, from a triage model's scores or from audit records.
+
+``TriageModel.score`` gives the shift score (share of unseen character n-grams,
+``features.shift``) when the model carries its training n-grams; older models do not, and
+the monitor then reports text drift from confidence alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from features.monitoring.drift import build_reference
+
+WATCHED = ("category", "disposition", "urgent", "confidence", "shift")
+BATCH = 2048
+
+
+def watched_scores(model, texts: list[str]) -> dict[str, np.ndarray | None]:
+    """Score ``texts`` in batches and keep only the watched fields (None if absent)."""
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in WATCHED}
+    for lo in range(0, len(texts), BATCH):
+        scores = model.score(texts[lo : lo + BATCH])
+        for key in WATCHED:
+            parts[key].append(scores.get(key))
+    out: dict[str, np.ndarray | None] = {}
+    for key, chunks in parts.items():
+        present = [c for c in chunks if c is not None]
+        out[key] = np.concatenate(present) if present and len(present) == len(chunks) else None
+    if out["disposition"] is not None and all(v is None for v in out["disposition"]):
+        out["disposition"] = None  # a model without a router: nothing to watch
+    return out
+
+
+def audited_scores(suggestions: Iterable[Mapping]) -> dict[str, np.ndarray | None]:
+    """The same fields from audit-log suggestions (``serving.audit`` lines' ``suggestion``)."""
+    rows = list(suggestions)
+    out: dict[str, np.ndarray | None] = {}
+    for key in WATCHED:
+        values = [r.get(key) for r in rows]
+        missing = any(v is None for v in values)
+        out[key] = None if missing and key != "disposition" else np.asarray(values, dtype=object)
+    for key in ("confidence", "shift"):
+        if out[key] is not None:
+            out[key] = out[key].astype(float)
+    if out["disposition"] is not None and all(v is None for v in out["disposition"]):
+        out["disposition"] = None
+    return out
+
+
+def training_reference(model, texts: list[str], source: str) -> dict:
+    """What the model answers on calls of its training data it was not fitted on: the
+    reference the monitor compares with (stored in ``model.info["monitor_reference"]``)."""
+    return build_reference(watched_scores(model, texts), source)

@@ -1,0 +1,88 @@
+"""Mix and text drift: figures against hand-computed values, and alerts that fire on the
+injected scenarios but not on unchanged weeks."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from features.monitoring.drift import build_reference, compare_mix, psi
+from training.monitor.scenarios import scenario_calls
+
+
+def test_psi_matches_the_formula_and_is_zero_for_equal_mixes():
+    r, c = [0.5, 0.3, 0.2], [0.4, 0.4, 0.2]
+    want = (0.4 - 0.5) * math.log(0.4 / 0.5) + (0.4 - 0.3) * math.log(0.4 / 0.3)
+    assert psi(r, c) == pytest.approx(want)
+    assert psi(r, r) == 0.0
+
+
+def test_mix_alert_names_the_label_that_moved(thresholds):
+    # Given a training mix with 18 % non-police and a window with 31 %
+    ref = {"non_police": 0.18, "assistance": 0.82}
+    labels = ["non_police"] * 310 + ["assistance"] * 690
+    # When the mix is compared
+    fig = compare_mix("category", ref, labels, thresholds.mix)
+    # Then it alerts and says what moved, in the label's Chinese name
+    assert fig["alert"]
+    assert "非警务 share 31 % vs 18 % in training" in fig["moved"]
+
+
+def test_small_windows_never_alert(thresholds):
+    ref = {"non_police": 0.18, "assistance": 0.82}
+    fig = compare_mix("category", ref, ["non_police"] * 60 + ["assistance"] * 40, thresholds.mix)
+    assert fig["psi"] > 0.5 and not fig["alert"]  # 100 calls < min_calls
+
+
+def test_reference_holds_shares_and_histograms():
+    scores = {
+        "category": np.array(["a", "a", "b", "b"]),
+        "disposition": None,
+        "urgent": np.array([True, False, False, False]),
+        "confidence": np.array([0.55, 0.95, 0.97, 1.0]),
+        "shift": None,
+    }
+    ref = build_reference(scores, "holdout")
+    assert ref["mix"]["category"] == {"a": 0.5, "b": 0.5}
+    assert ref["mix"]["urgent"] == {"false": 0.75, "true": 0.25}
+    assert "disposition" not in ref["mix"] and "shift" not in ref["hist"]
+    assert sum(ref["hist"]["confidence"]["shares"]) == pytest.approx(1.0)
+    assert ref["hist"]["confidence"]["mean"] == pytest.approx(np.mean([0.55, 0.95, 0.97, 1.0]))
+
+
+def _drift(model, calls, thresholds):
+    from features.monitoring.report import triage_drift
+    from features.monitoring.scoring import watched_scores
+
+    scores = watched_scores(model, calls["text"].tolist())
+    return triage_drift(model.info["monitor_reference"], scores, calls["received_at"], thresholds)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_unchanged_weeks_raise_no_alert(monitored_model, thresholds, seed):
+    week = scenario_calls("quiet", n=700, seed=seed)
+    report = _drift(monitored_model, week, thresholds)
+    assert report["alerts"] == []
+    assert len(report["daily"]) == 7
+
+
+@pytest.mark.parametrize(
+    ("scenario", "says"),
+    [("fraud_wave", "刑事 share"), ("holiday_week", "治安 share")],
+)
+def test_injected_mix_drift_fires_and_says_what_moved(monitored_model, thresholds, scenario, says):
+    week = scenario_calls(scenario, n=700, seed=5)
+    report = _drift(monitored_model, week, thresholds)
+    assert report["mix"]["category"]["alert"]
+    assert any(says in line for line in report["alerts"]), report["alerts"]
+
+
+def test_daily_figures_cover_each_day(monitored_model, thresholds):
+    week = scenario_calls("fraud_wave", n=700, seed=6)
+    report = _drift(monitored_model, week, thresholds)
+    days = pd.DatetimeIndex(week["received_at"]).tz_localize(None).normalize()  # local times
+    assert [d["n"] for d in report["daily"]] == days.value_counts().sort_index().tolist()
+    assert all(d["category"]["psi"] > 0.1 for d in report["daily"])

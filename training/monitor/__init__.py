@@ -1,0 +1,1 @@
+"""``jingqing monitor``: drift, agreement with call takers and forecast error as a report."""
