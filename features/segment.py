@@ -27,7 +27,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["DOMAIN_WORDS", "DOMAIN_FREQ", "tokenize", "jieba_tokenize"]
+__all__ = ["DOMAIN_WORDS", "DOMAIN_FREQ", "jieba_tokenize", "tokenize", "warm"]
 
 # Words jieba's default dictionary splits badly but that call takers use constantly; kept
 # whole they become strong, readable features (and readable keywords).
@@ -196,3 +196,9 @@ def tokenize(text: str) -> list[str]:
 def jieba_tokenize(text: str) -> list[str]:
     """:func:`tokenize` computed by jieba alone (the reference it is tested against)."""
     return _words(text, lambda piece: _jieba().lcut(piece, HMM=False))
+
+
+def warm() -> None:
+    """Build both segmenters now (a service does this at start, not on a request)."""
+    _rjieba()
+    _jieba()

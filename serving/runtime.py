@@ -71,6 +71,9 @@ def warm_jieba() -> None:
         except OSError:
             pass  # jieba falls back to the system temp dir
     jieba.initialize()
+    from features.segment import warm
+
+    warm()  # rjieba's dictionary and jieba's domain words (the tie fallback)
 
 
 class Runtime:
