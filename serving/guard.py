@@ -26,7 +26,7 @@ Message = dict[str, Any]
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 
 # Which model each POST route needs before it can answer.
-NEEDS_MODEL = {"/classify": "triage", "/forecast": "forecast"}
+NEEDS_MODEL = {"/classify": "triage", "/forecast": "forecast", "/plan": "forecast"}
 
 
 async def _send_json(send: Any, status: int, body: Any, headers: dict[str, str] | None = None):

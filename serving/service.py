@@ -23,6 +23,8 @@ from starlette.responses import JSONResponse
 
 from serving import schemas
 from serving.guard import DEFAULT_MAX_BODY_BYTES, Guard
+from serving.plan import PlanRequest, PlanRow
+from serving.plan import answer as plan_answer
 from serving.runtime import RequestProblem, Runtime
 from serving.shed import Shedder
 
@@ -81,6 +83,14 @@ class Jingqing:
             return await anyio.to_thread.run_sync(
                 self.runtime.forecast, start, hours, grid_ids, by
             )
+        except RequestProblem as exc:
+            return JSONResponse({"error": str(exc), "field": exc.field}, status_code=422)
+
+    @bentoml.api(route="/plan", input_spec=PlanRequest)
+    async def plan(self, **fields: object) -> list[PlanRow]:
+        """Patrol units per grid and shift, and the share of calls reached within target."""
+        try:
+            return await anyio.to_thread.run_sync(plan_answer, self.runtime, fields)
         except RequestProblem as exc:
             return JSONResponse({"error": str(exc), "field": exc.field}, status_code=422)
 

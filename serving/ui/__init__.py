@@ -22,6 +22,8 @@ _FILES = {
     "index.html": "text/html; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
+    "deploy.js": "text/javascript; charset=utf-8",
+    "deploy.css": "text/css; charset=utf-8",
 }
 
 

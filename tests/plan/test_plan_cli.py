@@ -2,41 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
 from training.cli import main
-
-
-@pytest.fixture(scope="module")
-def planned_home(tmp_path_factory, mlflow_template):
-    """A home with a 12-grid, 35-day city and its LightGBM forecast champion."""
-    home = tmp_path_factory.mktemp("plan-home")
-    (home / "mlruns").mkdir()
-    shutil.copy(mlflow_template, home / "mlruns" / "mlflow.db")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("JINGQING_HOME", str(home))
-        mp.delenv("MLFLOW_TRACKING_URI", raising=False)
-        city = home / "city"
-        assert main(["simulate", "--out", str(city), "--grids", "12", "--days", "35"]) == 0
-        assert (
-            main(
-                [
-                    "train",
-                    "forecast",
-                    "--calls",
-                    str(city / "calls.csv"),
-                    "--folds",
-                    "1",
-                    "--grids-geojson",
-                    str(city / "grids.geojson"),
-                ]
-            )
-            == 0
-        )
-    return home
 
 
 @pytest.fixture
