@@ -101,6 +101,9 @@ _HAN = r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]"
 # Text where two segmentations can tie exactly: a character three times in a row, or a
 # run of 2-4 dictionary characters repeated at once.
 _TIE_PRONE = re.compile(rf"({_HAN})\1\1|({_HAN}{{2,4}}?)\2")
+# Only a repeat with a Chinese character or one of + # & can tie: the dictionary's only
+# words of ASCII characters alone are c++, c#, at&t (so 1111 or 2020 never ties).
+_TIE_CHARS = re.compile(r"[\u4E00-\u9FD5+#&]")
 _BLOCK = re.compile(f"{_HAN}+")
 _TOTAL_FIX = "\x00"  # never inside a dictionary block, so never on a path
 
@@ -151,16 +154,20 @@ def _jieba():
     return jieba.dt
 
 
+def _tie_prone(text: str) -> bool:
+    return any(_TIE_CHARS.search(m.group(0)) for m in _TIE_PRONE.finditer(text))
+
+
 def _cut(piece: str) -> list[str]:
     seg = _rjieba()
-    if not _TIE_PRONE.search(piece):
+    if not _tie_prone(piece):
         return seg.cut(piece, False)
     # Both segment each maximal run of dictionary characters on its own, so only the
     # runs holding a repeat need jieba.
     tokens: list[str] = []
     pos = 0
     for block in _BLOCK.finditer(piece):
-        if _TIE_PRONE.search(block.group()):
+        if _tie_prone(block.group()):
             if block.start() > pos:
                 tokens += seg.cut(piece[pos : block.start()], False)
             tokens += _jieba().lcut(block.group(), HMM=False)
