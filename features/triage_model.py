@@ -9,8 +9,11 @@ per batch and shared by all four heads.
 
 from __future__ import annotations
 
+import gzip
+import pickle
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -217,3 +220,14 @@ def _opt_str(value) -> str | None:
     if value is None:
         return None
     return str(value)
+
+
+def dump_model_file(model: TriageModel, path: Path) -> Path:
+    """Write a TriageModel as a gzip-compressed pickle (protocol 5)."""
+    path.write_bytes(gzip.compress(pickle.dumps(model, protocol=5), compresslevel=3))
+    return path
+
+
+def load_model_file(path: str | Path) -> TriageModel:
+    """Read a TriageModel written by :func:`dump_model_file`."""
+    return pickle.loads(gzip.decompress(Path(path).read_bytes()))  # noqa: S301 - own artifact

@@ -66,9 +66,9 @@ def cache_root() -> Path:
 
 
 def _load_local(path: Path) -> Any:
-    import mlflow.pyfunc
+    from training.tracking import load_model
 
-    return mlflow.pyfunc.load_model(str(path)).unwrap_python_model()
+    return load_model(str(path))
 
 
 def _resolve_champion(name: str) -> tuple[str, str, str]:

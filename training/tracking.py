@@ -13,6 +13,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -172,3 +173,51 @@ def promote(name: str, version: str | int, reason: str) -> str | None:
         "model %s v%s promoted to @champion by hand (was v%s): %s", name, version, previous, reason
     )
     return previous
+
+
+def log_model(
+    code: Path,
+    artifacts: dict[str, str],
+    *,
+    input_example: Any,
+    signature: Any,
+    pip_requirements: list[str],
+    name: str = "model",
+) -> Any:
+    """Log a pyfunc the one way both models use: MLflow "models from code".
+
+    ``code`` is a small script that builds the wrapper (``mlflow.models.set_model``); the
+    wrapper's classes are imported from the installed project when the model loads, so
+    nothing but the fitted state (``artifacts``) is pickled. The explicit signature and
+    input example document the input and let MLflow check a served request.
+    """
+    import mlflow.pyfunc
+
+    return mlflow.pyfunc.log_model(
+        name=name,
+        python_model=str(code),
+        artifacts=artifacts,
+        signature=signature,
+        input_example=input_example,
+        pip_requirements=pip_requirements,
+    )
+
+
+def load_model(uri: str) -> Any:
+    """The python model behind a model URI or local model folder (unwrapped pyfunc)."""
+    import mlflow.pyfunc
+
+    return mlflow.pyfunc.load_model(uri).unwrap_python_model()
+
+
+def load_champion(name: str) -> tuple[Any, str]:
+    """``(python model, version)`` of ``name@champion``, or a clear error when there is none."""
+    from features.errors import UserError
+
+    configure()
+    version = champion_version(name)
+    if version is None:
+        raise UserError(
+            f"no model {name}@{CHAMPION} yet: train one with `jingqing train {name} --calls FILE`"
+        )
+    return load_model(f"models:/{name}/{version.version}"), str(version.version)

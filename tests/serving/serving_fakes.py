@@ -76,7 +76,7 @@ class FakeTriage(mlflow.pyfunc.PythonModel):
             "review": confidence < 0.5,
         }
 
-    def predict(self, context, model_input, params=None):
+    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
         return pd.DataFrame(self.suggest([str(t) for t in model_input["text"]]))
 
 
@@ -121,7 +121,7 @@ class FakeForecast(mlflow.pyfunc.PythonModel):
                 rows.append((grid_id, hour, mean, mean * 0.5, mean, mean * 1.6))
         return pd.DataFrame(rows, columns=["grid_id", "hour", "mean", "p10", "p50", "p90"])
 
-    def predict(self, context, model_input, params=None):
+    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
         row = model_input.iloc[0]
         grid_ids = row["grid_ids"] if "grid_ids" in model_input.columns else None
         return self.forecast(row["start"], int(row["hours"]), grid_ids)

@@ -189,9 +189,9 @@ def backtest_handler(args: argparse.Namespace) -> int:
 
 def forecast_handler(args: argparse.Namespace) -> int:
     from training.forecast.planner import write_planner_outputs
-    from training.forecast.pyfunc import load_champion
+    from training.tracking import load_champion
 
-    model = load_champion()
+    model, _ = load_champion("forecast")
     grids = [g.strip() for g in args.grids.split(",") if g.strip()] if args.grids else None
     frame = model.forecast(args.start, args.hours, grids)
     geojson = model.geojson

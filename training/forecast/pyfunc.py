@@ -1,6 +1,9 @@
 """The registered ``forecast`` model: an MLflow pyfunc that forecasts from embedded history.
 
-Contract (COMMON.md): ``loaded.unwrap_python_model().forecast(start, hours, grid_ids=None)``
+Logged as MLflow "models from code" (``training/forecast/model_code.py``) through
+``training.tracking.log_model``, like the triage model; the fitted
+:class:`~features.forecaster.Forecaster` is the only pickled state.
+Contract: ``loaded.unwrap_python_model().forecast(start, hours, grid_ids=None)``
 returns ``grid_id, hour, mean, p10, p50, p90``; attributes ``history_end`` (first hour after
 the embedded history) and ``grid_ids``; ``predict(DataFrame[start, hours, grid_ids?])``
 returns the same frame. Bad requests raise ``features.errors.UserError``.
@@ -8,7 +11,6 @@ returns the same frame. Bad requests raise ``features.errors.UserError``.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -19,7 +21,7 @@ import pandas as pd
 from features.errors import UserError
 from training import legacy
 
-ROOT = Path(__file__).resolve().parents[2]
+MODEL_CODE = Path(__file__).with_name("model_code.py")
 REQUIREMENTS = (
     "mlflow",
     "numpy",
@@ -36,21 +38,6 @@ REQUIREMENTS = (
 def pip_requirements() -> list[str]:
     """Pinned requirements of the loaded model (what it imports at predict time)."""
     return [f"{name}=={metadata.version(name)}" for name in REQUIREMENTS]
-
-
-def code_dir(dest: Path) -> list[str]:
-    """Copy just the modules the model imports (``features``, ``training.forecast``)."""
-    (dest / "training").mkdir(parents=True)
-    shutil.copytree(
-        ROOT / "features", dest / "features", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    shutil.copy(ROOT / "training" / "__init__.py", dest / "training" / "__init__.py")
-    shutil.copytree(
-        ROOT / "training" / "forecast",
-        dest / "training" / "forecast",
-        ignore=shutil.ignore_patterns("__pycache__"),
-    )
-    return [str(dest / "features"), str(dest / "training")]
 
 
 class ForecastModel(mlflow.pyfunc.PythonModel):
@@ -108,32 +95,45 @@ class ForecastModel(mlflow.pyfunc.PythonModel):
         return pd.concat(frames, ignore_index=True)
 
 
+def signature():
+    """Input: one row per request, ``start`` (ISO time), ``hours`` and optional ``grid_ids``."""
+    from mlflow.models import ModelSignature
+    from mlflow.types import ColSpec, Schema
+
+    return ModelSignature(
+        inputs=Schema(
+            [
+                ColSpec("string", "start"),
+                ColSpec("long", "hours"),
+                ColSpec("string", "grid_ids", required=False),
+            ]
+        )
+    )
+
+
 def log_forecast_model(state: dict, artifact_path: str = "model") -> str:
-    """Log the pyfunc with explicit requirements and code paths; return its model URI."""
+    """Log the pyfunc the way both models are logged; return its model URI."""
     import joblib
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
-        blob = tmp_path / "forecaster.joblib"
-        joblib.dump(state, blob, compress=3)
-        info = mlflow.pyfunc.log_model(
-            name=artifact_path,
-            python_model=ForecastModel(),
-            artifacts={"forecaster": str(blob)},
-            code_paths=code_dir(tmp_path / "code"),
-            pip_requirements=pip_requirements(),
-        )
-    return info.model_uri
-
-
-def load_champion(name: str = "forecast") -> ForecastModel:
-    """``models:/forecast@champion`` unwrapped, or a clear error when none is registered."""
     from training import tracking
 
-    tracking.configure()
-    if tracking.champion_version(name) is None:
-        raise UserError(
-            f"no {name}@champion model yet; run `jingqing train forecast --calls FILE` first"
+    forecaster = state["forecaster"]
+    example = pd.DataFrame(
+        {
+            "start": [pd.Timestamp(forecaster.history_end).isoformat()],
+            "hours": [1],
+            "grid_ids": [str(forecaster.grid_ids[0])],
+        }
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        blob = Path(tmp) / "forecaster.joblib"
+        joblib.dump(state, blob, compress=3)
+        info = tracking.log_model(
+            MODEL_CODE,
+            {"forecaster": str(blob)},
+            input_example=example,
+            signature=signature(),
+            pip_requirements=pip_requirements(),
+            name=artifact_path,
         )
-    loaded = mlflow.pyfunc.load_model(f"models:/{name}@champion")
-    return loaded.unwrap_python_model()
+    return info.model_uri

@@ -20,7 +20,6 @@ import pandas as pd
 from features.contract import MAX_TEXT_CHARS, Suggestion
 from features.errors import UserError
 
-MODEL_URI = "models:/triage@champion"
 # Output keys of a scored row; an input column of the same name is written as ``input_<name>``.
 _RESERVED = {*Suggestion.model_fields, "error", "model_version"}
 
@@ -136,22 +135,6 @@ def _jsonable(value):
     return value
 
 
-def load_champion(uri: str = MODEL_URI):
-    """The champion's python model, or a clear error when there is none yet."""
-    import mlflow
-
-    from training import tracking
-
-    tracking.configure()
-    version = tracking.champion_version("triage")
-    if version is None:
-        raise UserError(
-            "no model triage@champion yet: train one with `jingqing train triage --calls FILE`"
-        )
-    loaded = mlflow.pyfunc.load_model(uri)
-    return loaded.unwrap_python_model(), str(version.version)
-
-
 def run_predict_triage(
     input_path: str | Path,
     output_path: str | Path,
@@ -167,7 +150,9 @@ def run_predict_triage(
     input_path, output_path = Path(input_path), Path(output_path)
     rows, errors = read_rows(input_path)
     if model is None:
-        model, model_version = load_champion()
+        from training.tracking import load_champion
+
+        model, model_version = load_champion("triage")
     problems = [err or row_problem(r.get("text")) for r, err in zip(rows, errors, strict=True)]
     good = [i for i, p in enumerate(problems) if p is None]
     parts = [good[start : start + batch_size] for start in range(0, len(good), batch_size)]

@@ -1,11 +1,10 @@
 """The triage model as an MLflow pyfunc: what ``models:/triage@champion`` loads.
 
-The fitted :class:`~features.triage_model.TriageModel` is stored as a gzip-compressed
-pickle artifact rather than with joblib: joblib unpickles with the pure-Python unpickler,
-which takes ~0.8 s for the ~150k vocabulary strings against ~0.2 s for the C unpickler
-plus decompression. The wrapper itself holds nothing, so the pickled ``python_model``
-stays tiny and the model loads within the 3-second budget. ``code_paths`` ship the ``features`` and
-``training`` packages so a process without the project installed can still load it.
+Logged as MLflow "models from code" (``training/triage/model_code.py`` builds the wrapper)
+through ``training.tracking.log_model``, the same way as the forecast model. The fitted
+:class:`~features.triage_model.TriageModel` is the only pickled state: a gzip-compressed
+pickle artifact rather than joblib (joblib unpickles with the pure-Python unpickler, ~0.8 s
+for the ~150k vocabulary strings against ~0.2 s for the C unpickler plus decompression).
 """
 
 from __future__ import annotations
@@ -16,11 +15,14 @@ import mlflow.pyfunc
 import pandas as pd
 
 from features.contract import Suggestion
+from features.triage_model import dump_model_file, load_model_file
 from training import legacy
 
 ARTIFACT_KEY = "triage_model"
 ARTIFACT_FILE = "triage_model.pkl.gz"
+MODEL_CODE = Path(__file__).with_name("model_code.py")
 SUGGESTION_COLUMNS = tuple(Suggestion.model_fields)
+EXAMPLE_TEXT = "XX路XX小区5号楼，与邻居因停车位发生口角。"
 
 
 class TriagePyfunc(mlflow.pyfunc.PythonModel):
@@ -45,7 +47,9 @@ class TriagePyfunc(mlflow.pyfunc.PythonModel):
         """One suggestion per text, in order (the answer contract, ``features.contract``)."""
         return self.model.suggest([str(t) for t in texts])
 
-    def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
+    def predict(
+        self, context, model_input: pd.DataFrame, params: dict | None = None
+    ) -> pd.DataFrame:
         """The suggestions for a frame with a ``text`` column (or a list/Series of texts)."""
         if isinstance(model_input, pd.DataFrame):
             if "text" not in model_input.columns:
@@ -58,47 +62,32 @@ class TriagePyfunc(mlflow.pyfunc.PythonModel):
 
 
 def pip_requirements() -> list[str]:
-    """Exact versions of what the saved model needs at load time."""
+    """Exact versions of what the saved model needs at load time (plus this project)."""
     from importlib.metadata import version
 
-    packages = ("mlflow", "scikit-learn", "scipy", "numpy", "pandas", "joblib", "jieba")
+    packages = ("mlflow", "scikit-learn", "scipy", "numpy", "pandas", "jieba", "pydantic")
     pins = [f"{p}=={version(p)}" for p in packages]
     return [*pins, f"zhconv=={version('zhconv')}", f"lightgbm=={version('lightgbm')}"]
 
 
-def code_paths() -> list[str]:
-    """The project packages the pickled model refers to."""
-    import features
-    import training
+def signature():
+    """Input: a frame with one string column ``text``."""
+    from mlflow.models import ModelSignature
+    from mlflow.types import ColSpec, Schema
 
-    return [str(Path(features.__file__).parent), str(Path(training.__file__).parent)]
-
-
-def dump_model_file(model, path: Path) -> Path:
-    """Write a TriageModel as a gzip-compressed pickle (protocol 5)."""
-    import gzip
-    import pickle
-
-    path.write_bytes(gzip.compress(pickle.dumps(model, protocol=5), compresslevel=3))
-    return path
-
-
-def load_model_file(path: str | Path):
-    """Read a TriageModel written by :func:`dump_model_file`."""
-    import gzip
-    import pickle
-
-    return pickle.loads(gzip.decompress(Path(path).read_bytes()))  # noqa: S301 - own artifact
+    return ModelSignature(inputs=Schema([ColSpec("string", "text")]))
 
 
 def log_triage_model(model, workdir: Path) -> mlflow.models.model.ModelInfo:
     """Log ``model`` (a TriageModel) as a pyfunc in the active run; returns its ModelInfo."""
+    from training import tracking
+
     workdir.mkdir(parents=True, exist_ok=True)
     path = dump_model_file(model, workdir / ARTIFACT_FILE)
-    return mlflow.pyfunc.log_model(
-        name="model",
-        python_model=TriagePyfunc(),
-        artifacts={ARTIFACT_KEY: str(path)},
-        code_paths=code_paths(),
+    return tracking.log_model(
+        MODEL_CODE,
+        {ARTIFACT_KEY: str(path)},
+        input_example=pd.DataFrame({"text": [EXAMPLE_TEXT]}),
+        signature=signature(),
         pip_requirements=pip_requirements(),
     )
