@@ -1,4 +1,4 @@
-"""Bearer-token check for the POST routes (``JINGQING_API_TOKEN``).
+"""Bearer-token check for the POST routes (``JINGQING_API_TOKEN``, see ``serving.settings``).
 
 Health, metrics, the OpenAPI document and the console stay open: probes and the browser
 must reach them without a secret. The comparison is constant-time so response timing does
@@ -8,15 +8,6 @@ not leak how much of a guessed token was right.
 from __future__ import annotations
 
 import hmac
-import os
-
-TOKEN_ENV = "JINGQING_API_TOKEN"
-
-
-def configured_token() -> str | None:
-    """The token the service requires, or None when auth is off (unset or empty)."""
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    return token or None
 
 
 def authorized(header_value: str | None, token: str | None) -> bool:

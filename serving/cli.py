@@ -14,6 +14,7 @@ import urllib.request
 from typing import Any
 
 from features.errors import UserError
+from serving.settings import Settings
 
 SERVICE = "serving.service:Jingqing"
 READY_TIMEOUT_S = 180
@@ -100,6 +101,7 @@ def how_to_call(base: str, token: bool, ready: dict[str, Any] | None = None) -> 
 
 def run_serve(args: Any) -> int:
     host, port = args.host, int(args.port)
+    settings = Settings.from_env()  # a bad JINGQING_* value is one line here, not a traceback
     if not 0 < port < 65536:
         raise UserError(f"--port must be between 1 and 65535, got {port}")
     if not _port_free(host, port):
@@ -110,7 +112,7 @@ def run_serve(args: Any) -> int:
     proc = subprocess.Popen(serve_command(host, port), env=serve_env())
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
-        _announce(proc, base)
+        _announce(proc, base, settings)
         return proc.wait()
     except KeyboardInterrupt:
         proc.send_signal(signal.SIGINT)
@@ -122,7 +124,7 @@ def run_serve(args: Any) -> int:
         return 0
 
 
-def _announce(proc: subprocess.Popen, base: str) -> None:
+def _announce(proc: subprocess.Popen, base: str, settings: Settings) -> None:
     """Wait until the server answers ``/readyz``, then print how to call it."""
     deadline = time.monotonic() + READY_TIMEOUT_S
     last_note = time.monotonic()
@@ -133,8 +135,7 @@ def _announce(proc: subprocess.Popen, base: str) -> None:
             if status == 200:
                 versions = ", ".join(m["version"] for m in body.get("models", {}).values())
                 print(f"models: {versions}")
-                token = bool(os.environ.get("JINGQING_API_TOKEN", "").strip())
-                print(how_to_call(base, token, body))
+                print(how_to_call(base, settings.api_token is not None, body))
             else:
                 print(f"service is up but NOT READY: {body.get('error', body)}", file=sys.stderr)
                 print(f"  it keeps running; check {base}/readyz", file=sys.stderr)

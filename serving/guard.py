@@ -18,12 +18,10 @@ from typing import Any
 from features.pii import mask_pii
 from serving import auth
 from serving.feedback import RETRY_AFTER_S
+from serving.settings import Settings
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
-
-# 256 texts x 2,000 CJK characters sent \u-escaped (Python's json default) is ~3.1 MB.
-DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 
 # Which model each POST route needs before it can answer.
 NEEDS_MODEL = {"/classify": "triage", "/forecast": "forecast", "/plan": "forecast"}
@@ -57,10 +55,11 @@ def field_message(detail: list[dict[str, Any]]) -> str:
 class Guard:
     """Wraps the BentoML app; ``runtime_ref`` returns the live ``Runtime`` (or None)."""
 
-    def __init__(self, app: Any, runtime_ref: Any, max_body_bytes: int) -> None:
+    def __init__(self, app: Any, runtime_ref: Any, settings: Settings) -> None:
         self.app = app
         self.runtime_ref = runtime_ref
-        self.max_body_bytes = max_body_bytes
+        self.settings = settings  # until the service instance exists; then its own
+        self.max_body_bytes = settings.max_body_bytes
         self._runtime: Any = None
 
     def runtime(self) -> Any:
@@ -89,7 +88,7 @@ class Guard:
             return
 
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        token = runtime.settings.api_token if runtime else auth.configured_token()
+        token = (runtime.settings if runtime else self.settings).api_token
         if not auth.authorized(headers.get("authorization"), token):
             await _send_json(
                 send,

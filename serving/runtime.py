@@ -11,18 +11,18 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from features.contract import ForecastRow, ShiftForecastRow, Suggestion
 from features.errors import UserError
-from serving import auth, metrics
+from serving import metrics
 from serving.audit import AuditLog
 from serving.feedback import FeedbackStore
 from serving.logs import enable_logging, quiet_bad_requests
 from serving.models import LoadedModel, ModelUnavailable, load_champion
 from serving.schemas import new_request_id
+from serving.settings import Settings
 
 log = logging.getLogger("serving.runtime")
 
@@ -37,17 +37,6 @@ class RequestProblem(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Runtime switches, read once from the environment at start."""
-
-    api_token: str | None
-
-    @classmethod
-    def from_env(cls) -> Settings:
-        return cls(api_token=auth.configured_token())
 
 
 def _mask(text: str) -> str:
@@ -84,8 +73,8 @@ class Runtime:
         self.models: dict[str, LoadedModel] = {}
         self.missing: dict[str, str] = {}
         self.labels: list[str] = []
-        self.feedback = FeedbackStore()
-        self.audit = AuditLog()
+        self.feedback = FeedbackStore(self.settings.home / "feedback" / "feedback.db")
+        self.audit = AuditLog(self.settings.home / "logs" / "audit.jsonl")
 
     # -- start-up ---------------------------------------------------------------------
     def start(self) -> Runtime:

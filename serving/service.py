@@ -4,16 +4,12 @@ Run with ``jingqing serve`` (or ``bentoml serve serving.service:Jingqing``).
 ``/classify`` uses BentoML adaptive batching: concurrent requests' texts are merged into
 one call of the model.
 
-Environment (read at start): ``JINGQING_HOME`` (registry, feedback DB, audit log),
-``JINGQING_API_TOKEN`` (Bearer token for POST routes), ``JINGQING_MAX_BODY_BYTES``
-(default 4 MiB: 256 texts of 2,000 \\u-escaped CJK characters fit), ``JINGQING_WORKERS``
-(default 1), ``JINGQING_ACCESS_LOG=off``, ``JINGQING_BATCHING=off`` (for comparison),
-``JINGQING_MAX_INFLIGHT`` (default 64 ``/classify`` requests per worker; more get 503).
+Settings come from the environment through ``serving.settings.Settings`` (read once when
+this module loads; each service instance keeps the object it started with).
 """
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -22,13 +18,14 @@ import bentoml
 from starlette.responses import JSONResponse
 
 from serving import schemas
-from serving.guard import DEFAULT_MAX_BODY_BYTES, Guard
+from serving.guard import Guard
 from serving.plan import PlanRequest, PlanRow
 from serving.plan import answer as plan_answer
 from serving.runtime import RequestProblem, Runtime
+from serving.settings import Settings
 from serving.shed import Shedder
 
-BATCHING = os.environ.get("JINGQING_BATCHING", "on").lower() not in ("off", "0", "false")
+SETTINGS = Settings.from_env()
 MAX_BATCH_SIZE = 128
 MAX_LATENCY_MS = 2000  # upper bound before a queued request is shed with 503
 UI_DIR = Path(__file__).parent / "ui"
@@ -44,8 +41,8 @@ def current_runtime() -> Runtime | None:
 @bentoml.service(
     name="jingqing",
     traffic={"timeout": 60},
-    workers=int(os.environ.get("JINGQING_WORKERS", "1")),
-    logging={"access": {"enabled": os.environ.get("JINGQING_ACCESS_LOG", "on") != "off"}},
+    workers=SETTINGS.workers,
+    logging={"access": {"enabled": SETTINGS.access_log}},
 )
 class Jingqing:
     """Triage suggestions and call forecasts for grid-based police dispatch."""
@@ -64,7 +61,7 @@ class Jingqing:
     @bentoml.api(
         route="/classify",
         input_spec=schemas.ClassifyRequest,
-        batchable=BATCHING,
+        batchable=SETTINGS.batching,
         batch_dim=0,
         max_batch_size=MAX_BATCH_SIZE,
         max_latency_ms=MAX_LATENCY_MS,
@@ -109,9 +106,9 @@ for _api in Jingqing.apis.values():
 Jingqing.add_asgi_middleware(
     Guard,
     runtime_ref=current_runtime,
-    max_body_bytes=int(os.environ.get("JINGQING_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
+    settings=SETTINGS,
 )
-Jingqing.add_asgi_middleware(Shedder)  # 503 + Retry-After past JINGQING_MAX_INFLIGHT
+Jingqing.add_asgi_middleware(Shedder, max_inflight=SETTINGS.max_inflight)  # 503 past it
 if (UI_DIR / "__init__.py").exists():  # the operators' console (issue 6), under /ui
     from serving.ui import mount_ui
 

@@ -13,7 +13,6 @@ service answers (shed here, BentoML's batching timeout, a model not loaded) carr
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 DEFAULT_MAX_INFLIGHT = 64
@@ -21,17 +20,12 @@ RETRY_AFTER_SECONDS = 1
 SHED_PATHS = frozenset({"/classify"})
 
 
-def max_inflight_from_env() -> int:
-    raw = os.environ.get("JINGQING_MAX_INFLIGHT", "")
-    return int(raw) if raw.strip().isdigit() and int(raw) > 0 else DEFAULT_MAX_INFLIGHT
-
-
 class Shedder:
     """ASGI middleware bounding the ``/classify`` requests in flight in one worker."""
 
     def __init__(self, app: Any, max_inflight: int | None = None, on_shed: Any = None) -> None:
         self.app = app
-        self.max_inflight = max_inflight or max_inflight_from_env()
+        self.max_inflight = max_inflight or DEFAULT_MAX_INFLIGHT
         self.inflight = 0
         self.shed = 0
         self.on_shed = on_shed
