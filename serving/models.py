@@ -164,12 +164,39 @@ def _cached(name: str) -> tuple[dict[str, Any], Path] | None:
     return (meta, path) if (path / "MLmodel").exists() else None
 
 
-def load_champion(name: str) -> LoadedModel:
+def load_from_bento(name: str) -> LoadedModel:
+    """The champion a Bento was built with (``jingqing bento``), from the BentoML store.
+
+    Raises:
+        ModelUnavailable: the model is not in the store.
+    """
+    import bentoml
+    from bentoml.exceptions import NotFound
+
+    from serving.bento import bento_model_tag
+
+    try:
+        model = bentoml.models.get(f"{bento_model_tag(name)}:latest")
+    except NotFound as exc:
+        raise ModelUnavailable(
+            f"no {bento_model_tag(name)} in the BentoML model store; build with `jingqing bento`"
+        ) from exc
+    path = Path(model.path_of("mlflow_model"))
+    version = model.info.labels.get("registry_version", str(model.tag.version))
+    log.info("loaded %s version %s from the Bento (%s)", name, version, model.tag)
+    return LoadedModel(name, version, _load_local(path), "bento", path)
+
+
+def load_champion(name: str, source: str = "registry") -> LoadedModel:
     """Load ``name@champion``, falling back to the last-known-good copy if needed.
+
+    ``source="bento"`` serves the copy packaged in the Bento instead of asking the registry.
 
     Raises:
         ModelUnavailable: with a message fit for ``/readyz`` and the log.
     """
+    if source == "bento":
+        return load_from_bento(name)
     from training.tracking import tracking_uri
 
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")

@@ -85,7 +85,7 @@ class Runtime:
         warm_jieba()
         for name in MODEL_NAMES:
             try:
-                loaded = load_champion(name)
+                loaded = load_champion(name, self.settings.model_source)
                 getattr(self, f"_warm_{name}")(loaded)
             except ModelUnavailable as exc:
                 self.missing[name] = str(exc)

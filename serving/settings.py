@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -27,6 +28,7 @@ ENV = {
     "batching": "JINGQING_BATCHING",
     "access_log": "JINGQING_ACCESS_LOG",
     "max_inflight": "JINGQING_MAX_INFLIGHT",
+    "model_source": "JINGQING_MODEL_SOURCE",
 }
 _OFF = ("off", "0", "false", "no")
 
@@ -43,6 +45,9 @@ class Settings(BaseModel):
     batching: bool = Field(default=True, description="BentoML adaptive batching of /classify")
     access_log: bool = True
     max_inflight: int = Field(default=64, ge=1, description="/classify requests per worker")
+    model_source: Literal["registry", "bento"] = Field(
+        default="registry", description="MLflow registry champions, or the Bento's own copies"
+    )
 
     @field_validator("api_token", mode="before")
     @classmethod

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "training.plan.cli",
     "training.monitor.cli",
     "serving.cli",
+    "serving.bento",
 )
 
 
