@@ -15,15 +15,6 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-CALENDAR_COLUMNS = (
-    "date",
-    "is_holiday",
-    "is_makeup_workday",
-    "is_offday",
-    "holiday_name",
-    "days_to_holiday",
-    "days_since_holiday",
-)
 _MAX_DISTANCE = 15  # days; beyond this "distance to a holiday" carries no signal
 
 

@@ -109,7 +109,7 @@ Jingqing.add_asgi_middleware(
     settings=SETTINGS,
 )
 Jingqing.add_asgi_middleware(Shedder, max_inflight=SETTINGS.max_inflight)  # 503 past it
-if (UI_DIR / "__init__.py").exists():  # the operators' console (issue 6), under /ui
+if (UI_DIR / "__init__.py").exists():  # the operators' console, under /ui
     from serving.ui import mount_ui
 
     mount_ui(Jingqing)

@@ -58,7 +58,6 @@ from training.simulator.text_fragments.police_codes import DISPUTE_CODE, POLICE_
 
 VOICES = ("record", "note", "speech")
 GRID_KINDS = ("commercial", "residential", "nightlife", "industrial", "village", "transport_hub")
-_VOICE_CUM = (0.45, 0.75, 1.0)
 
 # Per category, fragment modules in order; later modules add sub-types or extend earlier ones.
 _MODULES = {

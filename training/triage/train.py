@@ -7,7 +7,6 @@ promotion, reporting and the urgent threshold — nothing is fitted on it.
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 import time
@@ -252,8 +251,3 @@ def summary_table(result: TrainResult) -> str:
     )
     lines.append(result.promotion.summary())
     return "\n".join(lines)
-
-
-def write_report(result: TrainResult, path: Path) -> None:
-    """The run's report as JSON (used by the benchmark)."""
-    path.write_text(json.dumps(result.report, indent=2, ensure_ascii=False), encoding="utf-8")
