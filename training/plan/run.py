@@ -123,14 +123,13 @@ def calibrated(cfg: PlanConfig, geometry) -> TravelParams:
 def run_plan(cfg: PlanConfig) -> PlanRun:
     """Plan ``cfg.shifts`` shifts from the forecast champion; write CSV + map; track it."""
     from training import tracking
-    from training.forecast.pyfunc import load_champion
     from training.plan.picture import plan_map
 
     began = time.perf_counter()
     roster = roster_of(cfg)
     if not isinstance(cfg.shifts, int) or not 1 <= cfg.shifts <= 21:
         raise UserError(f"--shifts must be a whole number from 1 to 21, got {cfg.shifts!r}")
-    model = load_champion()
+    model, _ = tracking.load_champion("forecast")
     version = tracking.champion_version("forecast")
     forecast = model.forecast(cfg.start, SHIFT_HOURS * cfg.shifts)
     geometry = geometry_of(model, cfg.grids_geojson)
