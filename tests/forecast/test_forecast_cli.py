@@ -114,7 +114,7 @@ def test_train_promote_and_forecast_writes_csv_and_pictures(small_city, jingqing
 
 def test_forecast_errors_are_one_line(small_city, jingqing_home, capsys):
     assert main(["forecast", "--hours", "24", "--output", str(jingqing_home / "x.csv")]) == 1
-    assert "no forecast@champion" in capsys.readouterr().err
+    assert "no model forecast@champion yet" in capsys.readouterr().err
     assert main(["train", "forecast", "--calls", str(small_city / "nope.csv")]) == 1
     assert "not found" in capsys.readouterr().err
 
