@@ -7,7 +7,6 @@ import argparse
 from features.labels import DEFAULT_TIMEZONE
 from training.cliutil import add_map_argument, parse_map
 
-
 HELP = "drift, agreement with call takers and forecast error; exit 3 on an alert"
 DESCRIPTION = (
     "Compare recent calls with what the champions were trained on; writes DIR/report.json "

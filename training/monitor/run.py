@@ -47,20 +47,20 @@ def _output_dir(value: str | Path) -> Path:
 
 
 def _champion_triage():
-    from training.triage.predict import load_champion
+    from training.tracking import load_champion
 
-    wrapped, version = load_champion()
+    wrapped, version = load_champion("triage")
     return wrapped.model, f"triage v{version}"
 
 
 def _champion_forecaster():
     from training import tracking
-    from training.forecast.pyfunc import load_champion
 
     tracking.configure()
     if tracking.champion_version("forecast") is None:
         return None, "no forecast@champion: forecast error not measured"
-    return load_champion().forecaster, f"forecast v{tracking.champion_version('forecast').version}"
+    wrapped, version = tracking.load_champion("forecast")
+    return wrapped.forecaster, f"forecast v{version}"
 
 
 def drift_of(model, calls: pd.DataFrame, th) -> dict:
