@@ -42,3 +42,13 @@ def test_a_bad_value_is_one_line_naming_the_variable(var: str, value: str) -> No
         Settings.from_env({var: value})
     assert str(err.value).startswith(f"{var}={value!r}: ")
     assert "\n" not in str(err.value)
+
+
+def test_serve_with_a_bad_setting_stops_with_one_line(monkeypatch, capsys) -> None:
+    from training.cli import main
+
+    monkeypatch.setenv("JINGQING_WORKERS", "abc")
+    assert main(["serve", "--port", "3999"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: JINGQING_WORKERS='abc': ") and err.count("\n") == 1
+    assert "Traceback" not in err
