@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/simulator_texts.py
 	$(BIN)/python benchmarks/features/masking.py
 	$(BIN)/python benchmarks/triage/run.py
+	$(BIN)/python benchmarks/triage/speed.py
 	$(BIN)/python benchmarks/forecast/run.py
 	$(BIN)/python benchmarks/forecast/scale.py
 	$(BIN)/python benchmarks/serving/run.py --home .
