@@ -414,3 +414,32 @@ def test_planner_shows_the_services_reason_for_a_bad_start(browser, service_url:
     _wait(browser, lambda d: "422" in status.text, message=status.text)
     assert "start" in status.text and "error" in status.get_attribute("class")
     assert _by_id(browser, "planner-body").is_displayed()
+
+
+def test_planner_plans_patrols_and_sees_the_share_map(browser, service_url: str) -> None:
+    # Given the planner panel with a forecast on screen
+    grids = httpx.get(f"{service_url}/grids", timeout=10).json()["features"]
+    _open_console(browser, service_url, token=TOKEN)
+    _by_id(browser, "tab-planner").click()
+    status = _by_id(browser, "forecast-status")
+    _wait(browser, lambda d: "× 24" in status.text, message=status.text)
+
+    # When they ask for a plan with 12 units per shift
+    plan_status = _by_id(browser, "dp-status")
+    browser.execute_script("arguments[0].value = '12';", _by_id(browser, "dp-units"))
+    browser.execute_script("arguments[0].scrollIntoView();", _by_id(browser, "dp-run"))
+    _by_id(browser, "dp-run").click()
+    _wait(browser, lambda d: "rows" in plan_status.text, message=plan_status.text)
+
+    # Then every grid is drawn, coloured by its share within the target, with its units
+    shapes = _all(browser, "#dp-map polygon[data-grid]")
+    assert len({s.get_attribute("data-grid") for s in shapes}) == len(grids)
+    assert "within 5 min" in _by_id(browser, "dp-summary").text
+    assert len(_all(browser, "#dp-shifts-bar button")) == 3
+    browser.save_screenshot(str(ARTIFACTS / "planner-plan.png"))
+
+    # When too few units are asked for, the service's 422 names the field
+    browser.execute_script("arguments[0].value = '3';", _by_id(browser, "dp-units"))
+    _by_id(browser, "dp-run").click()
+    _wait(browser, lambda d: "422" in plan_status.text, message=plan_status.text)
+    assert "units" in plan_status.text and "minimum" in plan_status.text
