@@ -54,6 +54,7 @@ demo: $(STAMP)
 	$(BIN)/jingqing train triage --calls $(DEMO_DIR)/calls.csv
 	$(BIN)/jingqing train forecast --calls $(DEMO_DIR)/calls.csv --grids-geojson $(DEMO_DIR)/grids.geojson
 	$(BIN)/jingqing forecast --hours 168 --output $(DEMO_DIR)/forecast.csv
+	$(BIN)/jingqing plan --shifts 3 --units 120 --calls $(DEMO_DIR)/calls.csv --output $(DEMO_DIR)/plan.csv
 	$(BIN)/jingqing serve --port $(PORT)
 
 # Speed/quality benchmarks; each writes JSON to benchmarks/results/ and prints a summary.
@@ -66,6 +67,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/triage/speed.py
 	$(BIN)/python benchmarks/forecast/run.py
 	$(BIN)/python benchmarks/forecast/scale.py
+	$(BIN)/python benchmarks/plan/run.py --weeks 8
 	$(BIN)/python benchmarks/serving/run.py --home .
 
 clean:
