@@ -342,6 +342,42 @@ def test_call_taker_corrects_the_category(browser, service_url: str, trained_hom
     assert (row["final_disposition"], row["final_divert_to"]) == ("divert", "12345")
 
 
+def test_a_suggestion_without_routing_preselects_no_disposition(
+    browser, service_url: str, trained_home: Path
+) -> None:
+    # Given the answer of a model trained without routing columns (null routing)
+    text = "小区门口两个人在吵架"
+    answer = {**_api(service_url, "/classify", {"texts": [text]})[0]}
+    answer.update(disposition=None, divert_to=None)
+    _open_console(browser, service_url, token=TOKEN)
+    _by_id(browser, "call-text").send_keys(text)
+    browser.execute_script(
+        "state.suggestion = arguments[0]; state.text = arguments[1];"
+        "renderSuggestion(arguments[0], arguments[1]);",
+        answer,
+        text,
+    )
+    # Then no disposition chip is preselected or made up, and nothing can be sent yet
+    chips = _all(browser, "#final-disposition .chip")
+    assert sorted(c.get_attribute("data-value") for c in chips) == [
+        "divert",
+        "on_scene",
+        "transfer",
+    ]
+    assert not _all(browser, "#final-disposition .chip.selected, #final-disposition .suggested")
+    assert "无分流建议" in _by_id(browser, "routing").text
+    button = _by_id(browser, "feedback-btn")
+    assert not button.is_enabled()
+    # When the call taker picks a disposition, the decision is accepted and stored
+    _all(browser, "#final-disposition .chip[data-value='on_scene']")[0].click()
+    assert button.is_enabled()
+    button.click()
+    status = _by_id(browser, "feedback-status")
+    _wait(browser, lambda d: status.get_attribute("data-id"), message=status.text)
+    row = _feedback_row(trained_home, int(status.get_attribute("data-id")))
+    assert (row["final_disposition"], row["final_divert_to"]) == ("on_scene", "")
+
+
 def test_planner_sees_heat_map_map_and_top_grids(browser, service_url: str) -> None:
     # Given the grids the service knows
     grids = httpx.get(f"{service_url}/grids", timeout=10).json()["features"]
