@@ -113,3 +113,7 @@ if (UI_DIR / "__init__.py").exists():  # the operators' console, under /ui
     from serving.ui import mount_ui
 
     mount_ui(Jingqing)
+
+from serving.monitor import mount_monitor  # noqa: E402 - GET /monitor and its gauges
+
+mount_monitor(Jingqing, current_runtime)

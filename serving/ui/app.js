@@ -800,3 +800,41 @@ document.addEventListener('DOMContentLoaded', () => {
   window.addEventListener('resize', () => { if (plan.rows.length) drawHeatmap(); });
   $('call-text').focus();
 });
+
+// ---- Model health panel (GET /monitor) -------------------------------------------------
+// Its own section: what moved since training and how often call takers kept the
+// suggestion, in the monitor's own words. Text is set with textContent only.
+async function loadHealth() {
+  const status = $('health-status');
+  const list = $('health-alerts');
+  try {
+    const resp = await fetch(`${API_BASE}/monitor`, { headers: { Accept: 'application/json' } });
+    if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+    const body = await resp.json();
+    list.replaceChildren();
+    for (const alert of body.alerts || []) {
+      const item = document.createElement('li');
+      item.textContent = alert.message;
+      list.append(item);
+    }
+    status.textContent = body.alert ? `⚠ ${body.alerts.length} 项告警 alerts` : '✓ 正常 No alert';
+    status.className = `health-status ${body.alert ? 'bad' : 'good'}`;
+    const bits = [];
+    const drift = body.drift;
+    if (drift) bits.push(`近${body.model.window_days || 7}天建议 ${drift.n} 条 suggestions`);
+    const agree = body.agreement;
+    if (agree && agree.n) {
+      bits.push(`采纳率 kept ${(agree.accuracy * 100).toFixed(0)} % of ${agree.n} corrections`);
+    }
+    if (body.model && body.model.note) bits.push(body.model.note);
+    $('health-figures').textContent = bits.join(' · ') || '暂无数据 No data yet';
+  } catch (err) {
+    status.textContent = `不可用 unavailable (${err.message})`;
+    status.className = 'health-status muted';
+  }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('health-btn').addEventListener('click', loadHealth);
+  loadHealth();
+});

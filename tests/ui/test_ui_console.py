@@ -479,3 +479,16 @@ def test_planner_plans_patrols_and_sees_the_share_map(browser, service_url: str)
     _by_id(browser, "dp-run").click()
     _wait(browser, lambda d: "422" in plan_status.text, message=plan_status.text)
     assert "units" in plan_status.text and "minimum" in plan_status.text
+
+
+def test_model_health_panel_shows_the_monitor(browser, service_url: str) -> None:
+    # Given a champion trained with its monitor reference and a few suggestions served
+    _api(service_url, "/classify", {"texts": ["我家水管爆了，小区停水了"] * 3})
+    # When the console opens
+    _open_console(browser, service_url, token=TOKEN)
+    # Then the health panel shows the monitor's verdict and what it is based on
+    _wait(browser, lambda d: "…" not in _by_id(d, "health-status").text, message="no health")
+    status = _by_id(browser, "health-status").text
+    assert "No alert" in status or "alerts" in status, status
+    assert "suggestions" in _by_id(browser, "health-figures").text
+    browser.save_screenshot(str(ARTIFACTS / "model-health.png"))

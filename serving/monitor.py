@@ -1,0 +1,154 @@
+"""``GET /monitor`` and the ``jingqing_monitor_*`` gauges: the monitor's drift and agreement
+figures from this service's own audit log and feedback store.
+
+The figures are ``features.monitoring``'s, the same as ``jingqing monitor`` reports: the
+served champion's answers of the last seven days (audit log lines of its version) against
+the reference stored with it at training time, and the call takers' corrections. Forecast
+error needs the realised calls, which the service never receives: ``jingqing monitor
+--calls`` measures it. The gauges are refreshed when ``/metrics`` is scraped (at most once a
+minute), so Prometheus sees what ``/monitor`` answers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from features.monitoring.agreement import agreement, read_corrections
+from features.monitoring.config import load_thresholds
+from features.monitoring.report import gauges, health, triage_drift
+from features.monitoring.scoring import audited_scores
+
+log = logging.getLogger(__name__)
+
+MONITOR_PATH = "/monitor"
+WINDOW_DAYS = 7
+REFRESH_SECONDS = 60.0
+MAX_AUDIT_BYTES = 64 * 2**20  # the audit log's tail that is read (a week at ~100k calls/day)
+
+
+def read_audit(path: Path, since: datetime, model_version: str) -> tuple[list[dict], list[str]]:
+    """Suggestions and times of ``model_version``'s audit lines at or after ``since``."""
+    if not path.is_file():
+        return [], []
+    with path.open("rb") as fh:
+        fh.seek(max(0, os.path.getsize(path) - MAX_AUDIT_BYTES))
+        data = fh.read()
+    suggestions, times = [], []
+    first = since.isoformat()
+    for raw in data.splitlines():
+        try:
+            line = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            continue  # the first, cut line of the tail (or a line torn by a crash)
+        if line.get("model_version") == model_version and str(line.get("time", "")) >= first:
+            suggestions.append(line.get("suggestion") or {})
+            times.append(line["time"])
+    return suggestions, times
+
+
+def live_report(runtime: Any, now: datetime | None = None, days: int = WINDOW_DAYS) -> dict:
+    """Model health of the served triage champion over the last ``days`` days."""
+    th = load_thresholds()
+    loaded = runtime.models.get("triage")
+    model_info: dict[str, str] = {"window_days": str(days)}
+    drift = None
+    if loaded is not None:
+        model_info["triage"] = loaded.label
+        inner = getattr(loaded.model, "model", loaded.model)
+        reference = (getattr(inner, "info", None) or {}).get("monitor_reference")
+        since = (now or datetime.now(UTC)) - timedelta(days=days)
+        suggestions, times = read_audit(runtime.audit.path, since, loaded.label)
+        if reference and suggestions:
+            when = pd.Series(pd.to_datetime(times, utc=True, format="ISO8601"))
+            drift = triage_drift(reference, audited_scores(suggestions), when, th)
+        elif not reference:
+            model_info["note"] = "the champion carries no training reference: retrain it"
+    corrections = read_corrections(runtime.feedback.path)
+    agreed = agreement(corrections, th.agreement)
+    return health(drift, agreed, None, model=model_info)
+
+
+class _Gauges:
+    """``jingqing_monitor_*`` gauges, created on first use like ``serving.metrics``."""
+
+    def __init__(self) -> None:
+        self._series: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self.updated = 0.0
+
+    def publish(self, report: dict) -> None:
+        import bentoml
+
+        with self._lock:
+            for name, labels, value in gauges(report):
+                gauge = self._series.get(name)
+                if gauge is None:
+                    gauge = self._series[name] = bentoml.metrics.Gauge(
+                        name=name,
+                        documentation=f"model monitor figure {name} (see GET /monitor)",
+                        labelnames=sorted(labels),
+                    )
+                (gauge.labels(**labels) if labels else gauge).set(value)
+            self.updated = time.monotonic()
+
+
+GAUGES = _Gauges()
+
+
+def monitor_app(runtime_ref: Callable[[], Any]) -> Any:
+    """The ASGI app behind ``GET /monitor`` (JSON; 503 while the service is starting)."""
+    import anyio.to_thread
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def answer(request: Request) -> JSONResponse:
+        runtime = runtime_ref()
+        if runtime is None:
+            return JSONResponse({"error": "service is starting"}, status_code=503)
+        report = await anyio.to_thread.run_sync(live_report, runtime)
+        GAUGES.publish(report)
+        return JSONResponse(json.loads(json.dumps(report, default=str)))
+
+    return Starlette(routes=[Route("/", answer, methods=["GET"])])
+
+
+class RefreshOnScrape:
+    """Refresh the monitor gauges (at most once a minute) before ``/metrics`` answers."""
+
+    def __init__(self, app: Any, runtime_ref: Callable[[], Any]) -> None:
+        self.app = app
+        self.runtime_ref = runtime_ref
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("path") == "/metrics":
+            runtime = self.runtime_ref()
+            if runtime is not None and time.monotonic() - GAUGES.updated > REFRESH_SECONDS:
+                import anyio.to_thread
+
+                try:
+                    GAUGES.publish(await anyio.to_thread.run_sync(live_report, runtime))
+                except Exception:  # a broken store must not take /metrics down
+                    log.exception("model monitor gauges not refreshed")
+        await self.app(scope, receive, send)
+
+
+def mount_monitor(service: Any, runtime_ref: Callable[[], Any]) -> Any:
+    """Mount ``GET /monitor`` and the gauge refresh on a BentoML service."""
+    from serving.ui import ExactMountPath
+
+    service.mount_asgi_app(monitor_app(runtime_ref), path=MONITOR_PATH)
+    service.add_asgi_middleware(ExactMountPath, paths=(MONITOR_PATH,))
+    service.add_asgi_middleware(RefreshOnScrape, runtime_ref=runtime_ref)
+    return service
