@@ -59,3 +59,21 @@ def option_error(exc) -> UserError:
     first = exc.errors()[0]
     name = ".".join(str(part) for part in first.get("loc", ())) or "options"
     return UserError(f"--{name.replace('_', '-')}: {first.get('msg', 'invalid value')}")
+
+
+def read_yaml_options(path: str | Path) -> dict:
+    """The mapping of options in a ``--config`` YAML file, or one clear error."""
+    import yaml
+
+    p = Path(path)
+    if not p.is_file():
+        raise UserError(f"--config {p}: file not found")
+    try:
+        loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise UserError(f"--config {p}: not a text file (expected UTF-8 YAML)") from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"--config {p}: not valid YAML ({exc.__class__.__name__})") from None
+    if not isinstance(loaded, dict):
+        raise UserError(f"--config {p}: expected a mapping of option: value")
+    return loaded

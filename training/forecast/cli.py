@@ -9,7 +9,7 @@ from pathlib import Path
 from features.contract import FORECAST_MODELS, MAX_HOURS
 from features.errors import UserError
 from features.labels import DEFAULT_TIMEZONE
-from training.cliutil import add_map_argument, option_error, output_file, parse_map
+from training.cliutil import add_map_argument, output_file, parse_map
 from training.distributed import add_scheduler_argument, with_scheduler
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,6 @@ def _data_arguments(p: argparse.ArgumentParser) -> None:
         "--tz",
         "--timezone",
         dest="timezone",
-        default=DEFAULT_TIMEZONE,
         help=f"time zone of naive times (default {DEFAULT_TIMEZONE})",
     )
     p.add_argument("--grids-geojson", help="grid polygons (GeoJSON); assigns calls by lat/lon")
@@ -40,8 +39,15 @@ def _data_arguments(p: argparse.ArgumentParser) -> None:
 def register(verbs) -> None:
     p = verbs.train.add_parser("forecast", help="train the calls-per-grid-hour forecaster")
     _data_arguments(p)
-    p.add_argument("--model", choices=MODEL_CHOICES, default="lightgbm")
-    p.add_argument("--folds", type=int, default=4, help="backtest folds for promotion (default 4)")
+    p.add_argument(
+        "--model", choices=MODEL_CHOICES, help="the mean model to train (default lightgbm)"
+    )
+    p.add_argument("--folds", type=int, help="backtest folds for promotion (default 4)")
+    p.add_argument(
+        "--config",
+        type=Path,
+        help="YAML file with forecast options and model sections (lightgbm:, prophet:, ...)",
+    )
     add_scheduler_argument(p)
     p.set_defaults(func=with_scheduler(train_handler))
 
@@ -97,20 +103,16 @@ def _models(value: str) -> list[str]:
 
 
 def train_handler(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from training.forecast.train import ForecastConfig, run_train_forecast
 
-    try:
-        cfg = ForecastConfig(
-            model=args.model,
-            timezone=args.timezone,
-            holiday_country=args.holiday_country,
-            include_patrol=args.include_patrol,
-            folds=args.folds,
-        )
-    except ValidationError as exc:
-        raise option_error(exc) from None
+    cfg = ForecastConfig.load(
+        args.config,
+        model=args.model,
+        timezone=args.timezone,
+        holiday_country=args.holiday_country,
+        include_patrol=args.include_patrol or None,
+        folds=args.folds,
+    )
     result = run_train_forecast(
         args.calls,
         cfg,
@@ -148,7 +150,7 @@ def backtest_handler(args: argparse.Namespace) -> int:
     data = load_forecast_data(
         args.calls,
         mapping=parse_map(args.map),
-        timezone=args.timezone,
+        timezone=args.timezone or DEFAULT_TIMEZONE,
         grids_geojson=args.grids_geojson,
         cell_size_m=args.cell_size,
         include_patrol=args.include_patrol,
@@ -166,7 +168,7 @@ def backtest_handler(args: argparse.Namespace) -> int:
     if args.intensity or Path(intensity_path).exists():
         intensity = load_intensity(intensity_path, panel)
     runs = list(models) + (["oracle"] if intensity is not None else [])
-    country = args.holiday_country or default_holiday_country(args.timezone)
+    country = args.holiday_country or default_holiday_country(args.timezone or DEFAULT_TIMEZONE)
     results = run_backtest(
         panel, runs, cutoffs, args.horizon, holiday_country=country, intensity=intensity
     )

@@ -8,39 +8,19 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
-from features.contract import FORECAST_MODELS
-from features.labels import DEFAULT_TIMEZONE
 from training import gates
+from training.forecast.config import ForecastConfig
+
+__all__ = ["ForecastConfig", "TrainResult", "run_train_forecast"]
 
 log = logging.getLogger(__name__)
 
 EXPERIMENT = "forecast"
 MODEL_NAME = "forecast"
 PROMOTION_METRIC = "backtest_poisson_deviance"
-
-
-class ForecastConfig(BaseModel):
-    """Everything that shapes a forecast model; logged to MLflow as the run's params."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    model: Literal[FORECAST_MODELS] = "lightgbm"
-    timezone: str = DEFAULT_TIMEZONE
-    holiday_country: str | None = None  # None: from the time zone (US for America/*)
-    include_patrol: bool = False
-    folds: int = Field(4, ge=1, le=52)
-    horizon: int = Field(168, ge=1, le=168)
-    params: dict = Field(default_factory=dict)  # model hyper-parameters (e.g. n_estimators)
-
-    def country(self) -> str:
-        from training.forecast.data import default_holiday_country
-
-        return self.holiday_country or default_holiday_country(self.timezone)
 
 
 @dataclass
@@ -53,8 +33,7 @@ class TrainResult:
 
 
 def _flat_params(cfg: ForecastConfig, data) -> dict[str, str]:
-    params = {k: v for k, v in cfg.model_dump().items() if k != "params"}
-    params.update({f"model.{k}": v for k, v in cfg.params.items()})
+    params: dict[str, object] = dict(cfg.flat())
     params["holiday_country"] = cfg.country()
     params["grids"] = len(data.panel.grid_ids)
     params["hours"] = data.panel.n_hours
@@ -106,7 +85,7 @@ def run_train_forecast(
         cutoffs,
         cfg.horizon,
         holiday_country=country,
-        params={cfg.model: cfg.params},
+        params={cfg.model: cfg.model_params()},
     )
     per_fold = metrics_table(results)
     summary = summary_table(results).iloc[0].to_dict()
@@ -114,7 +93,7 @@ def run_train_forecast(
 
     log.info("fitting %s on all %d hours", cfg.model, panel.n_hours)
     started = time.perf_counter()
-    forecaster = Forecaster(cfg.model, country, **cfg.params).fit(panel)
+    forecaster = Forecaster(cfg.model, country, **cfg.model_params()).fit(panel)
     fit_seconds = time.perf_counter() - started
 
     tracking.configure()

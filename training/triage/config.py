@@ -105,22 +105,9 @@ class TriageConfig(BaseModel):
         """
         values: dict[str, object] = {}
         if path is not None:
-            import yaml
+            from training.cliutil import read_yaml_options
 
-            p = Path(path)
-            if not p.is_file():
-                raise UserError(f"--config {p}: file not found")
-            try:
-                loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-            except UnicodeDecodeError:
-                raise UserError(f"--config {p}: not a text file (expected UTF-8 YAML)") from None
-            except yaml.YAMLError as exc:
-                raise UserError(
-                    f"--config {p}: not valid YAML ({exc.__class__.__name__})"
-                ) from None
-            if not isinstance(loaded, dict):
-                raise UserError(f"--config {p}: expected a mapping of option: value")
-            values.update(loaded)
+            values.update(read_yaml_options(path))
         values.update(overrides)
         try:
             return cls(**values)
