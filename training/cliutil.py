@@ -77,3 +77,15 @@ def read_yaml_options(path: str | Path) -> dict:
     if not isinstance(loaded, dict):
         raise UserError(f"--config {p}: expected a mapping of option: value")
     return loaded
+
+
+def build_config(cls, values: dict, label: str):
+    """``cls(**values)``, or one clear error naming the first bad option."""
+    from pydantic import ValidationError
+
+    try:
+        return cls(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "config"
+        raise UserError(f"{label} config: {where}: {first['msg']}") from None

@@ -17,11 +17,10 @@ import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from features.baselines import ClassicalModel, GridRhythm, LevelShape
 from features.contract import FORECAST_MODELS
-from features.errors import UserError
 from features.forecast_models import LightGBMModel
 from features.labels import DEFAULT_TIMEZONE
 from features.prophet_model import ProphetModel
@@ -99,13 +98,8 @@ class ForecastConfig(BaseModel):
         Raises:
             UserError: the file is missing or not YAML, or sets an unknown/invalid option.
         """
-        from training.cliutil import read_yaml_options
+        from training.cliutil import build_config, read_yaml_options
 
         values: dict[str, Any] = read_yaml_options(path) if path is not None else {}
         values.update({k: v for k, v in overrides.items() if v is not None})
-        try:
-            return cls(**values)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(x) for x in first["loc"]) or "config"
-            raise UserError(f"forecast config: {where}: {first['msg']}") from None
+        return build_config(cls, values, "forecast")

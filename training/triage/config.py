@@ -10,9 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from features.errors import UserError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Candidate = Literal["logreg", "linear_svm", "lightgbm"]
 
@@ -103,15 +101,10 @@ class TriageConfig(BaseModel):
         Raises:
             UserError: the file is missing, is not YAML, or sets an unknown/invalid key.
         """
+        from training.cliutil import build_config, read_yaml_options
+
         values: dict[str, object] = {}
         if path is not None:
-            from training.cliutil import read_yaml_options
-
             values.update(read_yaml_options(path))
         values.update(overrides)
-        try:
-            return cls(**values)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(x) for x in first["loc"]) or "config"
-            raise UserError(f"triage config: {where}: {first['msg']}") from None
+        return build_config(cls, values, "triage")
