@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from features import labels
@@ -243,3 +244,43 @@ def _pad(text: str, width: int) -> str:
     """Left-justify to ``width`` terminal columns (a Chinese character takes two)."""
     used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(width - used, 0)
+
+
+def fill_from_codes(
+    df: pd.DataFrame, label_map: str | Path | None, row_label
+) -> tuple[pd.DataFrame, list[str], pd.DataFrame | None, LabelMap | None]:
+    """Derive ``category``/``disposition``/``divert_to`` from the police's coding.
+
+    Only where the file has ``police_class`` and no ``category`` column (a city's own
+    labels win). Returns the frame (with the derived columns added), problem lines (one
+    per unmapped class: value, rows, first row; and rows without a class), the mapping
+    table and the map used. ``row_label(pos)`` names a row as the validator does.
+
+    Raises:
+        UserError: the label-map file is missing or malformed.
+    """
+    if "police_class" not in df.columns:
+        return df, [], None, None
+    used = load_label_map(label_map)
+    kinds = df["police_type"] if "police_type" in df.columns else None
+    mapped = apply_label_map(df["police_class"], kinds, used)
+    if "category" in df.columns:
+        return df, [], mapped.table, used
+    problems = [
+        f"{row_label(first)}, column police_class: unmapped value {value!r} in {rows:,} "
+        f"row{'s' if rows != 1 else ''}; add it to a --label-map file (columns: "
+        f"{','.join(MAP_COLUMNS[1:])})"
+        for value, rows, first in mapped.unmapped
+    ]
+    blank = (df["police_class"].astype(object).where(df["police_class"].notna(), "")).astype(str)
+    empty = np.flatnonzero(blank.str.strip().to_numpy() == "")
+    if len(empty):
+        problems.append(
+            f"{row_label(int(empty[0]))}, column police_class: empty in {len(empty):,} "
+            "row(s) and no category column to fall back on"
+        )
+    out = df.copy()
+    for col in LABEL_COLUMNS:
+        if col not in out.columns:
+            out[col] = mapped.labels[col].to_numpy()
+    return out, problems, mapped.table, used

@@ -87,6 +87,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("dispatched_at", "time", "when a unit was sent (blank: none was)"),
     Column("arrived_at", "time", "when the unit reached the scene"),
     Column("cleared_at", "time", "when the unit was free again"),
+    Column("police_class", "string", "警情类别, name or two-digit code (features.label_map)"),
+    Column("police_type", "string", "警情类型 under the class"),
 )
 SCHEMA_COLUMNS: tuple[str, ...] = tuple(col.name for col in COLUMNS)
 SHORTCUTS: dict[str, tuple[str, ...]] = {
@@ -138,6 +140,7 @@ def validate_calls(
     cell_size_m: float | None = None,
     mask_text: bool = True,
     lines: np.ndarray | None = None,
+    label_map: str | Path | None = None,
 ) -> ValidationReport:
     """Check a raw calls table against the schema and return the cleaned frame.
 
@@ -150,6 +153,8 @@ def validate_calls(
             ``lat``/``lon``; or ``cell_size_m`` for a regular lattice over the data.
         mask_text: replace personal data in ``text`` (leave on outside tests).
         lines: file line of each row, so problems can cite it (CSV).
+        label_map: a city's label-map file for ``police_class``/``police_type`` (extends
+            the shipped national map; see ``features.label_map``).
     """
     needed = resolve_require(require)
     try:
@@ -165,6 +170,7 @@ def validate_calls(
         cell_size_m=cell_size_m,
         mask_text=mask_text,
         lines=lines,
+        label_map=label_map,
     )
 
 
@@ -177,6 +183,7 @@ def load_calls(
     grids: GridSet | str | Path | None = None,
     cell_size_m: float | None = None,
     mask_text: bool = True,
+    label_map: str | Path | None = None,
 ) -> pd.DataFrame:
     """Read and validate a calls file; raise ``DataProblems`` listing every problem.
 
@@ -190,6 +197,7 @@ def load_calls(
         grids=grids,
         cell_size_m=cell_size_m,
         mask_text=mask_text,
+        label_map=label_map,
     )
     if not report.ok:
         raise DataProblems(report.problems or ["no usable rows"], source=str(path))
@@ -234,13 +242,22 @@ def _run_checks(
     cell_size_m: float | None,
     mask_text: bool,
     lines: np.ndarray | None,
+    label_map: str | Path | None = None,
 ) -> ValidationReport:
+    from features.label_map import fill_from_codes, format_table
+
     frame = _apply_mapping(raw, mapping)
     if isinstance(frame, list):
         return ValidationReport(None, frame, [])
     c = Checker(frame, lines)
     c.needed = needed
     _fix_header(c)
+    c.df, coded, class_table, used_map = fill_from_codes(c.df, label_map, c.label)
+    for line in coded:
+        c.problems.add("unmapped police class", line)
+    if coded:  # rows without a mapped class already have their one line
+        needed = needed - {"category"}
+        c.needed = needed
     df = c.df
     missing = [col for col in sorted(needed - {LOCATION}) if col not in df.columns]
     for col in missing:
@@ -274,6 +291,8 @@ def _run_checks(
         keep = result["grid_id"] != ""
         if not keep.all():
             result = result[keep.to_numpy()].reset_index(drop=True)
+    if class_table is not None:
+        result.attrs["police_classes"] = format_table(class_table, used_map)
     return ValidationReport(result, [], c.warnings)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
+from features.confidence import MAX_CONFIDENCE
 from features.contract import Suggestion
 from features.contributions import top_contributions
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
@@ -67,6 +68,11 @@ class TriageModel:
     feature_names: np.ndarray | None = None  # readable text of each feature
     feature_kind: np.ndarray | None = None  # 0 word n-gram, 1 char n-gram, 2 cue
     info: dict = field(default_factory=dict)
+    # Honest confidence (features.shift / features.confidence): the training texts'
+    # n-grams, the calibrator fitted on non-simulated text, the shift that forces review.
+    novelty: object | None = None
+    calibrator: object | None = None
+    shift_review: float = 1.0
 
     @property
     def classes(self) -> list[str]:
@@ -86,17 +92,27 @@ class TriageModel:
     def score(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Raw outputs for a batch (arrays), used by ``suggest`` and by evaluation."""
         prepared, X = self.featurize(texts)  # noqa: N806
-        proba = self.category.named_steps["clf"].predict_proba(X)
+        raw = self.category.named_steps["clf"].predict_proba(X)
+        n = len(texts)
+        novelty = getattr(self, "novelty", None)  # absent in models saved before it
+        shift = novelty.score(prepared) if novelty is not None else np.zeros(n)
+        calibrator = getattr(self, "calibrator", None)
+        proba = calibrator.apply(raw, shift) if calibrator is not None else raw
         classes = np.asarray(self.classes, dtype=object)
         top = proba.argmax(axis=1)
-        H = self.head_input(X, proba)  # noqa: N806
+        H = self.head_input(X, raw)  # noqa: N806 - the heads learnt on raw probabilities
         out: dict[str, np.ndarray] = {
             "prepared": np.asarray(prepared, dtype=object),
             "proba": proba,
+            "proba_raw": raw,
+            "shift": shift,
             "category": classes[top],
-            "confidence": proba[np.arange(len(top)), top],
+            "confidence": np.minimum(proba[np.arange(n), top], MAX_CONFIDENCE),
         }
-        n = len(texts)
+        if calibrator is not None:
+            out["candidates"] = calibrator.candidates(proba)
+        else:
+            out["candidates"] = proba >= proba[np.arange(n), top][:, None]
         if self.urgent is not None:
             u_classes, u_proba = self.urgent.predict_proba(H)
             positive = [i for i, c in enumerate(u_classes) if str(c) in ("True", "true", "1")]
@@ -128,7 +144,9 @@ class TriageModel:
             out["disposition"] = np.full(n, None, dtype=object)
             out["divert_to"] = np.full(n, None, dtype=object)
             out["divert_to_any"] = np.full(n, None, dtype=object)
-        out["review"] = out["confidence"] < self.review_below
+        out["review"] = (out["confidence"] < self.review_below) | (
+            shift >= getattr(self, "shift_review", 1.0)
+        )
         out["keywords"] = np.asarray(self.keywords(prepared, X, top), dtype=object)
         return out
 

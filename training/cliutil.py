@@ -19,6 +19,16 @@ def add_map_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_label_map_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--label-map",
+        type=Path,
+        metavar="FILE",
+        help="CSV mapping the police's 警情类别/警情类型 (police_class, police_type) onto "
+        "category, disposition, divert_to; extends the shipped national map",
+    )
+
+
 def parse_map(values: list[str] | None) -> dict[str, str]:
     """``["received_at=time_local"]`` → ``{"received_at": "time_local"}``."""
     mapping: dict[str, str] = {}

@@ -108,11 +108,16 @@ def register_and_promote(
     higher_is_better: bool,
     allow_tie: bool,
     tags: dict[str, str] | None = None,
+    champion_value: float | None = None,
+    rescored: bool = False,
 ) -> Promotion:
     """Register ``model_uri`` as a new version of ``name`` and move an alias.
 
     The metric is stored as a version tag, so the comparison always uses the value the
-    champion earned when it was promoted on the same fixed yardstick. The new version
+    champion earned when it was promoted on the same fixed yardstick — unless the caller
+    re-scored the champion on the challenger's own yardstick (``rescored=True``,
+    ``champion_value``; None when it could not be scored, which counts as no champion), so
+    scores from different data are never compared. The new version
     becomes ``champion`` when it beats (or, with ``allow_tie``, equals) the champion;
     otherwise it becomes ``challenger``.
     """
@@ -122,7 +127,9 @@ def register_and_promote(
     client = MlflowClient()
     current = champion_version(name)
     prev_value: float | None = None
-    if current is not None:
+    if rescored:
+        prev_value = None if champion_value is None else float(champion_value)
+    elif current is not None:
         raw = current.tags.get(metric)
         prev_value = float(raw) if raw is not None else None
 

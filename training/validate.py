@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from training.cliutil import add_map_argument, parse_map
+from training.cliutil import add_label_map_argument, add_map_argument, parse_map
 
 
 def register(verbs) -> None:
@@ -21,6 +21,7 @@ def register(verbs) -> None:
     )
     p.add_argument("file", metavar="FILE", help="calls file: .csv, .csv.gz or .parquet")
     add_map_argument(p)
+    add_label_map_argument(p)
     p.add_argument(
         "--require",
         default="received_at",
@@ -52,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         timezone=args.tz,
         grids=args.grids,
         cell_size_m=args.cell_size,
+        label_map=args.label_map,
     )
     for line in report.warnings:
         print(f"warning: {line}", file=sys.stderr)
@@ -62,4 +64,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     assert report.frame is not None
     print(f"{args.file}: {summarise(report.frame, report.warnings)}")
+    if "police_classes" in report.frame.attrs:
+        print("police classes (警情类别 / 类型) and the labels they map to:")
+        print(report.frame.attrs["police_classes"])
     return 0

@@ -104,3 +104,54 @@ def test_apply_counts_unmapped_values_with_first_row(national):
     assert "治安警情 / 治安纠纷" in table and "(unmapped)" in table
     counts = mapped.table.groupby("category")["rows"].sum()
     assert counts["public_order"] == 1 and counts[""] == 4 and counts.sum() == len(classes)
+
+
+def _raw(**cols):
+    n = len(next(iter(cols.values())))
+    base = {
+        "call_id": [f"c{i}" for i in range(n)],
+        "received_at": ["2025-05-01 10:00:00"] * n,
+        "text": ["XX路，被他人殴打，不需要120。"] * n,
+    }
+    return pd.DataFrame({**base, **cols})
+
+
+def test_validation_derives_labels_from_police_codes(tmp_path):
+    from features.schema import validate_calls
+
+    raw = _raw(警情类别=["治安警情", "20", "交通警情"], 警情类型=["打架斗殴", "治安纠纷", ""])
+    mapping = {"police_class": "警情类别", "police_type": "警情类型"}
+    report = validate_calls(raw, mapping=mapping, require="triage")
+    assert report.ok, report.problems
+    frame = report.frame
+    assert frame["category"].tolist() == ["public_order", "dispute", "non_police"]
+    assert frame["divert_to"].tolist() == ["", "", "122"]
+    assert frame["police_class"].tolist() == ["治安警情", "20", "交通警情"]
+    assert "治安警情 / 治安纠纷" in frame.attrs["police_classes"]
+
+
+def test_unmapped_class_is_one_line_with_count_and_first_row(tmp_path):
+    from features.schema import validate_calls
+
+    raw = _raw(police_class=["刑事案件", "经侦", "经侦", "经侦"])
+    report = validate_calls(raw, require="triage")
+    assert not report.ok
+    assert report.problems == [
+        "row 2, column police_class: unmapped value '经侦' in 3 rows; add it to a --label-map "
+        "file (columns: police_class,police_type,category,disposition,divert_to)"
+    ]
+    # A city's map that knows the class makes the same file usable.
+    city = tmp_path / "city.csv"
+    city.write_text(
+        "police_class,category,disposition,divert_to\n经侦,criminal,transfer,\n", encoding="utf-8"
+    )
+    report = validate_calls(raw, require="triage", label_map=city)
+    assert report.ok and report.frame["category"].tolist() == ["criminal"] * 4
+
+
+def test_own_category_column_wins_over_the_codes():
+    from features.schema import validate_calls
+
+    raw = _raw(police_class=["交通警情"], category=["dispute"], disposition=["on_scene"])
+    report = validate_calls(raw, require="triage")
+    assert report.ok and report.frame["category"].tolist() == ["dispute"]

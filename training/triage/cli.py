@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from training.cliutil import add_map_argument, output_file, parse_map
+from training.cliutil import add_label_map_argument, add_map_argument, output_file, parse_map
 from training.distributed import add_scheduler_argument, with_scheduler
 
 
@@ -23,6 +23,7 @@ def register(verbs) -> None:
     )
     train.add_argument("--calls", required=True, type=Path, help="calls table (CSV or Parquet)")
     add_map_argument(train)
+    add_label_map_argument(train)
     train.add_argument(
         "--feedback",
         type=Path,
@@ -50,7 +51,11 @@ def _train(args: argparse.Namespace) -> int:
 
     cfg = TriageConfig.load(args.config)
     result = run_train_triage(
-        args.calls, mapping=parse_map(args.map), feedback=args.feedback, config=cfg
+        args.calls,
+        mapping=parse_map(args.map),
+        feedback=args.feedback,
+        config=cfg,
+        label_map=args.label_map,
     )
     print()
     print(summary_table(result))

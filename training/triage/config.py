@@ -85,6 +85,23 @@ class TriageConfig(BaseModel):
     review_below: float = Field(0.8, ge=0.0, le=1.0)
     keywords: int = Field(5, ge=0, le=20)
     calibration_bins: int = Field(10, ge=5, le=30)
+    # A city's own records (a calls file the simulator did not write): the latest share by
+    # time is the yardstick (promotion, calibration); a category with fewer training records
+    # than this is refused (too few records in all: training.gates.MIN_TRIAGE_CALLS).
+    own_holdout_fraction: float = Field(0.2, gt=0.0, lt=0.5)
+    own_min_per_class: int = Field(5, ge=2)
+    # The synthetic city as a prior: this many simulated calls, weighted in total as
+    # ``ratio`` × the own records; the ratio is chosen by time-ordered CV from this grid
+    # (0 = "none"). "none" switches the prior off without CV.
+    prior: Literal["cv", "none"] = "cv"
+    prior_rows: int = Field(2_000, ge=100)
+    prior_ratios: tuple[float, ...] = (0.0, 1.0, 4.0, 16.0)
+    own_cv_folds: int = Field(3, ge=2, le=10)
+    own_candidate: Candidate = "logreg"
+    # Honest confidence: conformal candidate sets hold the true label this often; a text
+    # whose share of unseen character n-grams reaches ``shift_review`` is sent to review.
+    candidates_coverage: float = Field(0.9, gt=0.5, lt=1.0)
+    shift_review: float = Field(0.5, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _check_ranges(self) -> TriageConfig:

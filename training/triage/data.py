@@ -21,11 +21,20 @@ LABEL_COLUMNS = ("category", "disposition", "divert_to", "urgent")
 FEEDBACK_COLUMNS = FEEDBACK_TRAINING_FIELDS
 
 
-def load_training_calls(path: str | Path, mapping: dict[str, str] | None = None) -> pd.DataFrame:
-    """The calls table with what triage needs (raises ``DataProblems`` on a bad file)."""
+def load_training_calls(
+    path: str | Path,
+    mapping: dict[str, str] | None = None,
+    *,
+    label_map: str | Path | None = None,
+) -> pd.DataFrame:
+    """The calls table with what triage needs (raises ``DataProblems`` on a bad file).
+
+    ``label_map``: a city's label-map file for ``police_class``/``police_type``.
+    """
     from features.schema import load_calls
 
-    frame = load_calls(path, mapping=mapping, require="triage")
+    extra = {"label_map": label_map} if label_map is not None else {}
+    frame = load_calls(path, mapping=mapping, require="triage", **extra)
     return frame.reset_index(drop=True)
 
 

@@ -97,6 +97,15 @@ def evaluate_frame(
         m[f"{name}_f1_{label}"] = float(fi)
     ece, table = expected_calibration_error(scored["proba"], y, classes, bins)
     m[f"{name}_ece"] = ece
+    m[f"{name}_mean_confidence"] = float(np.mean(scored["confidence"]))
+    if "candidates" in scored:
+        sets = scored["candidates"]
+        truth = np.array([classes.index(v) if v in classes else -1 for v in y])
+        hit = np.where(truth >= 0, sets[np.arange(len(y)), np.maximum(truth, 0)], False)
+        m[f"{name}_candidates_coverage"] = float(hit.mean())
+        m[f"{name}_candidates_mean_size"] = float(sets.sum(axis=1).mean())
+    if "shift" in scored:
+        m[f"{name}_mean_shift"] = float(np.mean(scored["shift"]))
 
     wrong = pred != y
     review = scored["review"]

@@ -78,14 +78,23 @@ def _align(proba: np.ndarray, have: np.ndarray, want: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fit_head(X, y: np.ndarray, c: float) -> Head:  # noqa: N803
+def _fit_head(X, y: np.ndarray, c: float, weight: np.ndarray | None = None) -> Head:  # noqa: N803
     """A logistic-regression head, or a constant when the target never varies."""
     values = pd.unique(y)
     if len(values) == 1:
         return Head(constant=str(values[0]))
     model = LogisticRegression(C=c, max_iter=400, tol=1e-3)
-    model.fit(X, y)
+    model.fit(X, y, sample_weight=weight)
     return Head(model=model)
+
+
+def _fit_weighted(clf, X, y: np.ndarray, weight: np.ndarray | None):  # noqa: N803
+    """``clf.fit`` with per-row weights (a pipeline passes them to its last step)."""
+    if weight is None:
+        return clf.fit(X, y)
+    if isinstance(clf, Pipeline):
+        return clf.fit(X, y, **{f"{clf.steps[-1][0]}__sample_weight": weight})
+    return clf.fit(X, y, sample_weight=weight)
 
 
 def _feature_names(featurizer: Pipeline) -> tuple[np.ndarray, np.ndarray]:
@@ -102,6 +111,10 @@ def _feature_names(featurizer: Pipeline) -> tuple[np.ndarray, np.ndarray]:
             useless = "<" in text or ">" in text or not text.strip(" ,.;:!?、")
             kinds.append(2 if useless else kind)
     return np.asarray(names, dtype=object), np.asarray(kinds, dtype=np.int8)
+
+
+def _rows(weight: np.ndarray | None, mask: np.ndarray) -> np.ndarray | None:
+    return None if weight is None else weight[mask]
 
 
 def _cv_note(kind: str, column: str) -> str:
@@ -212,13 +225,16 @@ def fit_triage(
     cfg: TriageConfig,
     *,
     evalset: pd.DataFrame | None = None,
+    weights: np.ndarray | None = None,
     progress: Progress = print,
     on_candidate: Callable[[str, dict[str, float]], None] | None = None,
 ) -> FitOutcome:
     """Fit features, pick the classifier by CV macro-F1, fit routing/urgency heads.
 
     ``evalset`` is used for one thing only: choosing the urgent threshold that keeps the
-    configured recall (the issue's rule); nothing is fitted on it.
+    configured recall (the issue's rule); nothing is fitted on it. ``weights`` (one per
+    training row; e.g. a down-weighted synthetic prior) weight the final classifier and the
+    heads; candidate CV is unweighted.
     """
     seconds: dict[str, float] = {}
     warnings: list[str] = []
@@ -227,7 +243,7 @@ def fit_triage(
     rng = np.random.default_rng(cfg.seed)
 
     t0 = time.perf_counter()
-    extra, y_extra, _ = augment(
+    extra, y_extra, source = augment(
         texts,
         y,
         np.random.default_rng([cfg.seed, 1]),
@@ -244,6 +260,8 @@ def fit_triage(
     slim_vectorizers(featurizer)
     X = X_all[: len(texts)]  # noqa: N806 - the clean rows (heads, CV sample)
     y_all = np.concatenate([y, y_extra]) if extra else y
+    w = None if weights is None else np.asarray(weights, dtype=float)
+    w_all = None if w is None else (np.concatenate([w, w[source]]) if extra else w)
     seconds["features"] = time.perf_counter() - t0
     progress(f"features: {X.shape[1]:,} columns in {seconds['features']:.1f}s")
 
@@ -271,7 +289,7 @@ def fit_triage(
 
     t = time.perf_counter()
     progress(f"fit: {chosen} on {X_all.shape[0]:,} texts")
-    clf = build_candidate(chosen, cfg).fit(X_all, y_all)
+    clf = _fit_weighted(build_candidate(chosen, cfg), X_all, y_all, w_all)
     category = Pipeline(
         [
             ("prep", featurizer.named_steps["prep"]),
@@ -285,18 +303,23 @@ def fit_triage(
     P = _align(oof[chosen], labels, classes) if chosen in oof else clf.predict_proba(Xs)  # noqa: N806
     H = sp.hstack([Xs, sp.csr_matrix(P * cfg.probability_weight)], format="csr")  # noqa: N806
     head_rows = train.iloc[idx]
+    w_head = None if w is None else w[idx]
 
     disposition = divert_to = None
     if has_routing(head_rows):
         progress(f"fit: routing heads on {len(idx):,} calls")
         d = head_rows["disposition"].fillna("").astype(str).to_numpy(dtype=object)
         known = d != ""
-        disposition = _fit_head(H[known], d[known], cfg.router_c)
+        disposition = _fit_head(H[known], d[known], cfg.router_c, _rows(w_head, known))
         diverted = d == "divert"
         if diverted.any():
             to = head_rows["divert_to"].fillna("").astype(str).to_numpy(dtype=object)
             rows = diverted & (to != "")
-            divert_to = _fit_head(H[rows], to[rows], cfg.router_c) if rows.any() else None
+            divert_to = (
+                _fit_head(H[rows], to[rows], cfg.router_c, _rows(w_head, rows))
+                if rows.any()
+                else None
+            )
     else:
         warnings.append(
             "training data has no disposition column: routing (disposition, divert_to) is "
@@ -306,7 +329,7 @@ def fit_triage(
     if has_urgent(head_rows):
         progress("fit: urgency head")
         u = head_rows["urgent"].astype(bool).to_numpy()
-        urgent = _fit_head(H, u, cfg.urgent_c)
+        urgent = _fit_head(H, u, cfg.urgent_c, w_head)
     else:
         warnings.append(
             "training data has no usable urgent labels: urgency comes from the cue guard only"
@@ -341,7 +364,7 @@ def fit_triage(
             f"urgent: threshold {model.urgent_threshold:.4f} keeps recall ≥ "
             f"{cfg.urgent_recall:.2f} on the evaluation set"
         )
-    else:
+    elif evalset is not None:
         warnings.append("no urgent labels in the evaluation set: urgent threshold left at 0.5")
     seconds["fit"] = time.perf_counter() - t
     for w in warnings:

@@ -1,8 +1,13 @@
-"""``jingqing train triage``: load, fit, evaluate, track in MLflow, register, maybe promote.
+"""``jingqing train triage``: load, fit, calibrate, evaluate, track, register, maybe promote.
 
 :func:`run_train_triage` is the one function behind the command (tests call it directly).
-Every stage reports progress; the evaluation set is used only as the fixed yardstick for
-promotion, reporting and the urgent threshold — nothing is fitted on it.
+Two paths, told apart by the file: the synthetic city (it carries the simulator's
+``phrasing`` column) or a city's own records (any other labelled export). Own records are
+the product's main path: the latest 20 % by time are held out as the yardstick, the
+synthetic city joins as a prior weighted by time-ordered CV, and calibration is fitted on
+the held-out records. For the synthetic city the hand-written sets play that part. Either
+way every calibration figure is cross-fitted, and promotion compares the challenger with
+the champion re-scored on the same yardstick.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import pandas as pd
 
 from features.errors import UserError
 from training import gates
+from training.triage import own as own_records
+from training.triage import yardstick
 from training.triage.config import TriageConfig
 from training.triage.data import (
     fingerprint,
@@ -31,7 +38,8 @@ log = logging.getLogger(__name__)
 
 EXPERIMENT = "triage"
 MODEL_NAME = "triage"
-PROMOTION_METRIC = "evalset_macro_f1"
+PROMOTION_METRIC = "evalset_macro_f1"  # synthetic city: the hand-written set
+OWN_PROMOTION_METRIC = "holdout_macro_f1"  # own records: their latest 20 %
 CANDIDATE_PARAMS = {"logreg": "logreg_", "linear_svm": "svm_", "lightgbm": "lgbm_"}
 
 
@@ -75,28 +83,35 @@ def run_train_triage(
     mapping: dict[str, str] | None = None,
     feedback: str | Path | None = None,
     config: TriageConfig | None = None,
+    label_map: str | Path | None = None,
     progress: Callable[[str], None] = print,
 ) -> TrainResult:
-    """Train, evaluate, log and register the triage model from a calls file.
+    """Train, calibrate, evaluate, log and register the triage model from a calls file.
 
     Raises:
-        UserError / DataProblems: bad calls file, feedback store or configuration.
+        UserError / DataProblems: bad calls file, feedback store or configuration, or too
+            few own records to learn from (nothing is logged or registered then).
     """
     import mlflow
 
     from training import tracking
-    from training.triage.evaluate import evaluate_frame
     from training.triage.fit import fit_triage
+    from training.triage.honest import attach_novelty, calibrate
     from training.triage.pyfunc import log_triage_model
 
     cfg = config or TriageConfig()
     started = time.perf_counter()
     say = _stage(progress, "load")
     say(f"reading calls from {calls}")
-    frame = load_training_calls(calls, mapping)
-    gates.require_rows(len(frame), gates.MIN_TRIAGE_CALLS, "labelled calls", str(calls))
-    train, holdout = split_by_time(frame, cfg.holdout_fraction)
-    say(f"{len(frame):,} labelled calls: {len(train):,} to train on, {len(holdout):,} held out")
+    frame = load_training_calls(calls, mapping, label_map=label_map)
+    own = not own_records.is_simulated(frame)
+    kind = "own records" if own else "simulated calls"
+    gates.require_rows(len(frame), gates.MIN_TRIAGE_CALLS, f"labelled {kind}", str(calls))
+    fraction = cfg.own_holdout_fraction if own else cfg.holdout_fraction
+    train, holdout = split_by_time(frame, fraction)
+    if own:
+        own_records.check_enough(train, cfg)
+    say(f"{len(frame):,} labelled {kind}: {len(train):,} to train on, {len(holdout):,} held out")
     if feedback is not None:
         fb = load_feedback(feedback)
         say(
@@ -108,16 +123,32 @@ def run_train_triage(
         say(f"sampled {len(train):,} calls to train on (max_train_rows)")
     if train["category"].nunique() < 2:
         raise UserError("training calls hold only one category: nothing to learn")
-    evalset = load_evalset()
-    say(f"evaluation set: {len(evalset):,} hand-written calls")
+    handwritten = yardstick.load_handwritten()
+    say(
+        "hand-written sets: "
+        + ", ".join(f"{name} {len(part):,}" for name, part in handwritten.items())
+    )
     warnings: list[str] = []
     if not has_routing(train):
         warnings.append("no disposition column in the calls: routing will not be learnt")
         progress(f"warning: {warnings[-1]}")
 
+    weights = None
+    prior_note = "none (synthetic city trained on directly)"
+    prior_metrics: dict[str, float] = {}
+    fit_cfg = cfg
+    if own:
+        fit_cfg = cfg.model_copy(update={"candidates": (cfg.own_candidate,), "group_column": ""})
+        prior_note, weights, train, prior_metrics = own_records.with_prior(
+            train, cfg, _stage(progress, "prior")
+        )
+
     tracking.configure()
     exp = tracking.experiment_id(EXPERIMENT)
-    params = {k: (",".join(v) if isinstance(v, tuple) else v) for k, v in cfg.model_dump().items()}
+    params = {
+        k: (",".join(map(str, v)) if isinstance(v, tuple) else v)
+        for k, v in cfg.model_dump().items()
+    }
     data_hash = fingerprint(train)
     with (
         tempfile.TemporaryDirectory(prefix="triage-") as tmp,
@@ -131,10 +162,13 @@ def run_train_triage(
                 "data_fingerprint_sha256": data_hash,
                 "calls_file": str(calls),
                 "feedback_file": str(feedback or ""),
+                "training_data": kind,
+                "prior": prior_note,
             }
         )
         mlflow.log_metrics(
-            {"n_train": len(train), "n_holdout": len(holdout), "n_evalset": len(evalset)}
+            {"n_train": len(train), "n_holdout": len(holdout), **prior_metrics}
+            | {f"n_{name}": len(part) for name, part in handwritten.items()}
         )
 
         def log_candidate(name: str, result: dict[str, float]) -> None:
@@ -146,33 +180,51 @@ def run_train_triage(
 
         outcome = fit_triage(
             train,
-            cfg,
-            evalset=evalset,
+            fit_cfg,
+            weights=weights,
             progress=_stage(progress, "fit"),
             on_candidate=log_candidate,
         )
         warnings.extend(w for w in outcome.warnings if w not in warnings)
         model = outcome.model
+        attach_novelty(model, train["text"].astype(str).tolist())
+        model.shift_review = cfg.shift_review
 
-        say = _stage(progress, "evaluate")
-        metrics: dict[str, float] = {}
+        say = _stage(progress, "calibrate")
+        if own:
+            calibration, cal_name = holdout, "holdout"
+        else:
+            calibration = pd.concat(
+                [part.assign(yardstick=name) for name, part in handwritten.items()],
+                ignore_index=True,
+            )
+            cal_name = "handwritten"
+        say(f"calibrating on {len(calibration):,} {cal_name} texts (cross-fitted in two halves)")
+        metrics = calibrate(model, calibration, cfg, name=cal_name, seed=cfg.seed)
+        say(
+            f"{cal_name}: ECE {metrics[f'{cal_name}_xfit_ece_raw']:.4f} raw → "
+            f"{metrics[f'{cal_name}_xfit_ece']:.4f} calibrated; candidates cover "
+            f"{metrics[f'{cal_name}_xfit_candidates_coverage']:.3f} with "
+            f"{metrics[f'{cal_name}_xfit_candidates_mean_size']:.2f} labels on average"
+        )
         report: dict = {"chosen": outcome.chosen, "candidates": outcome.candidates}
-        plots_dir = workdir / "plots"
-        for name, part in (("evalset", evalset), ("holdout", holdout)):
-            if part.empty:
-                continue
-            say(f"{name}: scoring {len(part):,} calls")
-            m, plots, confusion = evaluate_frame(
-                model, part, bins=cfg.calibration_bins, outdir=plots_dir, name=name
-            )
-            metrics.update(m)
-            report[f"{name}_confusion"] = confusion
-            for path in plots.values():
-                mlflow.log_artifact(str(path), "plots")
-            say(
-                f"{name}: macro-F1 {m[f'{name}_macro_f1']:.4f}, accuracy "
-                f"{m[f'{name}_accuracy']:.4f}, ECE {m[f'{name}_ece']:.4f}"
-            )
+        report["prior"] = prior_note
+        say = _stage(progress, "evaluate")
+        metrics |= _evaluate(model, {**handwritten, "holdout": holdout}, cfg, workdir, report, say)
+        # Calibration items: their reported ECE, coverage and urgent figures are the
+        # cross-fitted ones (in-sample figures are kept under *_in_sample).
+        for name in [cal_name, *(handwritten if not own else ())]:
+            for key in (
+                "ece",
+                "urgent_recall",
+                "urgent_precision",
+                "candidates_coverage",
+                "candidates_mean_size",
+                "mean_confidence",
+            ):
+                if f"{name}_xfit_{key}" in metrics and f"{name}_{key}" in metrics:
+                    metrics[f"{name}_{key}_in_sample"] = metrics[f"{name}_{key}"]
+                    metrics[f"{name}_{key}"] = metrics[f"{name}_xfit_{key}"]
         metrics["urgent_threshold"] = model.urgent_threshold
         metrics["train_seconds"] = time.perf_counter() - started
         mlflow.log_metrics({k: v for k, v in metrics.items() if v == v})  # drop NaN
@@ -190,18 +242,28 @@ def run_train_triage(
         info = log_triage_model(model, workdir / "model")
         run_id = run.info.run_id
 
-    urgent = evalset["urgent"] if "urgent" in evalset.columns else pd.Series(dtype=float)
-    base_rate = float(urgent.astype(bool).mean()) if len(urgent) and urgent.notna().all() else None
+    urgent = handwritten["evalset"]["urgent"]
+    base_rate = float(urgent.astype(bool).mean()) if urgent.notna().all() else None
     gates.require_quality(gates.triage_quality_problems(metrics, base_rate), MODEL_NAME, run_id)
-    _stage(progress, "register")(f"registering model {MODEL_NAME!r}")
+    metric = OWN_PROMOTION_METRIC if own else PROMOTION_METRIC
+    judged_on = holdout if own else handwritten["evalset"]
+    say = _stage(progress, "register")
+    champion_value, note = yardstick.rescore_champion(MODEL_NAME, judged_on)
+    say(f"{note}" + (f": {metric} {champion_value:.4f}" if champion_value is not None else ""))
     promotion = tracking.register_and_promote(
         info.model_uri,
         MODEL_NAME,
-        PROMOTION_METRIC,
-        metrics["evalset_macro_f1"],
+        metric,
+        metrics[metric],
         higher_is_better=True,
         allow_tie=True,
-        tags={"run_id": run_id, "chosen_model": outcome.chosen},
+        champion_value=champion_value,
+        rescored=True,
+        tags={
+            "run_id": run_id,
+            "chosen_model": outcome.chosen,
+            "yardstick_sha256": yardstick.fingerprint(judged_on),
+        },
     )
     return TrainResult(
         run_id=run_id,
@@ -214,6 +276,31 @@ def run_train_triage(
         seconds=time.perf_counter() - started,
         report=report,
     )
+
+
+def _evaluate(model, parts: dict[str, pd.DataFrame], cfg, workdir: Path, report: dict, say):
+    """Score every yardstick; log plots; return metrics ``{name}_...``."""
+    import mlflow
+
+    from training.triage.evaluate import evaluate_frame
+
+    metrics: dict[str, float] = {}
+    for name, part in parts.items():
+        if part.empty:
+            continue
+        say(f"{name}: scoring {len(part):,} calls")
+        m, plots, confusion = evaluate_frame(
+            model, part, bins=cfg.calibration_bins, outdir=workdir / "plots", name=name
+        )
+        metrics.update(m)
+        report[f"{name}_confusion"] = confusion
+        for path in plots.values():
+            mlflow.log_artifact(str(path), "plots")
+        say(
+            f"{name}: macro-F1 {m[f'{name}_macro_f1']:.4f}, accuracy "
+            f"{m[f'{name}_accuracy']:.4f}, ECE {m[f'{name}_ece']:.4f}"
+        )
+    return metrics
 
 
 def summary_table(result: TrainResult) -> str:
@@ -230,6 +317,9 @@ def summary_table(result: TrainResult) -> str:
         ("macro-F1", "macro_f1"),
         ("accuracy", "accuracy"),
         ("ECE", "ece"),
+        ("mean confidence", "mean_confidence"),
+        ("candidates coverage", "candidates_coverage"),
+        ("candidates mean size", "candidates_mean_size"),
         ("urgent recall", "urgent_recall"),
         ("urgent precision", "urgent_precision"),
         ("disposition accuracy", "disposition_accuracy"),
@@ -237,14 +327,19 @@ def summary_table(result: TrainResult) -> str:
         ("reviewed share", "review_share"),
         ("errors in reviewed", "review_error_capture"),
     ]
+    parts = [p for p in ("evalset", "records", "holdout") if f"{p}_macro_f1" in m]
     lines.append("")
-    lines.append(f"{'metric':<22} {'evalset':>9} {'holdout':>9}")
+    lines.append(f"{'metric':<22} " + " ".join(f"{p:>9}" for p in parts))
     for label, key in rows:
         cells = []
-        for part in ("evalset", "holdout"):
+        for part in parts:
             v = m.get(f"{part}_{key}")
             cells.append(f"{v:>9.4f}" if v is not None and v == v else f"{'-':>9}")
-        lines.append(f"{label:<22} {cells[0]} {cells[1]}")
+        lines.append(f"{label:<22} " + " ".join(cells))
+    lines.append(
+        "(ECE, candidates and urgent figures of calibration items are cross-fitted: "
+        "judged with choices made on the other half)"
+    )
     lines.append(
         f"urgent threshold {m.get('urgent_threshold', float('nan')):.4f}; "
         f"trained in {result.seconds:.0f}s; run {result.run_id}"

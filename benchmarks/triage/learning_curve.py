@@ -1,0 +1,194 @@
+"""Benchmark: how fast triage learns from a city's own records, and how honest it stays.
+
+The hand-written records set (``training/evalset/records_v1.jsonl``) has a "city" half —
+a city's export to train on — and a "holdout" half that nothing trains or tunes on. For
+the earliest 50, 100, 200 and all records of the city half, with and without the
+synthetic prior (its weight chosen by time-ordered CV, as ``jingqing train triage``
+does), plus the simulated-only model, this fits the model, calibrates it on the holdout
+half cross-fitted in two (no item both calibrated on and reported) and reports macro-F1,
+ECE, candidates' coverage and size and urgent recall/precision on the holdout half. The
+simulated-only model is also calibrated on both hand-written sets, cross-fitted, and
+judged on each (the issue's first target).
+
+Writes ``benchmarks/results/triage_learning_curve.json`` and a plot, logs both to MLflow
+(experiment ``triage-learning-curve`` in the project home) and prints a table.
+
+Run: ``.venv/bin/python benchmarks/triage/learning_curve.py [--sim-rows 20000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "benchmarks" / "results" / "triage_learning_curve.json"
+PLOT = ROOT / "benchmarks" / "results" / "triage_learning_curve.png"
+SIZES = (50, 100, 200, None)  # None: all records of the city half
+KEYS = (
+    "macro_f1",
+    "ece",
+    "ece_raw",
+    "mean_confidence",
+    "candidates_coverage",
+    "candidates_mean_size",
+    "urgent_recall",
+    "urgent_precision",
+    "mean_shift",
+)
+
+
+def _fit(rows: pd.DataFrame, cfg, weights=None):
+    from training.triage.fit import fit_triage
+    from training.triage.honest import attach_novelty
+
+    outcome = fit_triage(rows, cfg, weights=weights, progress=lambda _: None)
+    attach_novelty(outcome.model, rows["text"].astype(str).tolist())
+    outcome.model.shift_review = cfg.shift_review
+    return outcome.model
+
+
+def _judge(model, frame: pd.DataFrame, cfg, name: str) -> dict[str, float]:
+    from training.triage.honest import calibrate
+
+    m = calibrate(model, frame, cfg, name=name, seed=cfg.seed)
+    out = {k[len(name) + 6 :]: float(v) for k, v in m.items() if k.startswith(f"{name}_xfit_")}
+    for prefix in {k.split("_xfit_")[0] for k in m if "_xfit_" in k} - {name}:
+        out[prefix] = {
+            k.split("_xfit_")[1]: float(v) for k, v in m.items() if k.startswith(prefix + "_xfit_")
+        }
+    return out
+
+
+def run(sim_rows: int, seed: int, say=print) -> dict:
+    from training.evalset import load_evalset, load_records
+    from training.triage.config import TriageConfig
+    from training.triage.own import synthetic_prior, with_prior
+
+    cfg = TriageConfig(seed=seed)
+    city = load_records(split="city").sort_values("received_at", kind="stable")
+    holdout = load_records(split="holdout")
+    own_cfg = cfg.model_copy(update={"candidates": (cfg.own_candidate,), "group_column": ""})
+    prior = synthetic_prior(cfg.prior_rows, seed)
+    results: dict = {"points": []}
+
+    t = time.perf_counter()
+    say(f"simulated-only: {sim_rows:,} simulated calls")
+    simulated = synthetic_prior(sim_rows, seed + 1)
+    sim_model = _fit(simulated, cfg.model_copy(update={"group_column": ""}))
+    both = pd.concat(
+        [load_evalset().assign(yardstick="handwritten_v1"), holdout.assign(yardstick="records")],
+        ignore_index=True,
+    )
+    results["simulated_only_handwritten"] = _judge(sim_model, both, cfg, "handwritten")
+    point = _judge(sim_model, holdout, cfg, "holdout")
+    results["points"].append({"records": 0, "prior": "simulated only", **point})
+    say(f"simulated-only done in {time.perf_counter() - t:.0f}s")
+
+    for size in SIZES:
+        own = city if size is None else city.head(size)
+        for use_prior in (False, True):
+            t = time.perf_counter()
+            c = cfg.model_copy(update={"prior": "cv" if use_prior else "none"})
+            label, weights, rows, pm = with_prior(
+                own.reset_index(drop=True), c, lambda _: None, prior
+            )
+            model = _fit(rows, own_cfg, weights)
+            point = _judge(model, holdout, cfg, "holdout")
+            results["points"].append(
+                {"records": len(own), "prior": label, "prior_ratio": pm["prior_ratio"], **point}
+            )
+            say(
+                f"{len(own):>4} records, prior {label:<28} macro-F1 {point['macro_f1']:.3f} "
+                f"ECE {point['ece']:.3f} coverage {point['candidates_coverage']:.3f} "
+                f"({time.perf_counter() - t:.0f}s)"
+            )
+    results["n_city"] = len(city)
+    results["n_holdout"] = len(holdout)
+    return results
+
+
+def plot(results: dict, path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    pts = [p for p in results["points"] if p["records"] > 0]
+    for with_prior, style in ((False, "o-"), (True, "s--")):
+        sel = [p for p in pts if (p["prior"] != "none (config)") == with_prior]
+        n = [p["records"] for p in sel]
+        label = "with prior (CV weight)" if with_prior else "own records only"
+        axes[0].plot(n, [p["macro_f1"] for p in sel], style, label=label)
+        axes[1].plot(n, [p["ece"] for p in sel], style, label=label)
+    sim = results["points"][0]
+    for ax, key in ((axes[0], "macro_f1"), (axes[1], "ece")):
+        ax.axhline(sim[key], color="grey", ls=":", label="simulated only")
+        ax.set_xscale("log")
+        ax.set_xlabel("own records trained on")
+    axes[0].set_ylabel("macro-F1 on the held-out records")
+    axes[1].set_ylabel("ECE on the held-out records (cross-fitted)")
+    axes[0].legend(fontsize=8)
+    fig.suptitle("triage learning curve on hand-written records")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sim-rows", type=int, default=20_000, help="simulated-only model")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    load = os.getloadavg()[0]
+    results = run(args.sim_rows, args.seed)
+    results["seconds"] = time.perf_counter() - started
+    results["load_average_1min_before"] = load
+    results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count()}
+    results["command"] = "python benchmarks/triage/learning_curve.py " + " ".join(argv or [])
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    plot(results, PLOT)
+
+    import mlflow
+
+    from training import tracking
+
+    tracking.configure()
+    with mlflow.start_run(experiment_id=tracking.experiment_id("triage-learning-curve")):
+        for p in results["points"]:
+            tag = f"n{p['records']}_{'prior' if p['prior'] not in ('none (config)',) else 'own'}"
+            mlflow.log_metrics({f"{tag}_{k}": p[k] for k in KEYS if p.get(k) == p.get(k)})
+        mlflow.log_artifact(str(RESULTS))
+        mlflow.log_artifact(str(PLOT))
+
+    print(f"\n{'records':>7}  {'prior':<30} {'macro-F1':>8} {'ECE':>6} {'cover':>6} {'size':>5}")
+    for p in results["points"]:
+        print(
+            f"{p['records']:>7}  {p['prior']:<30} {p['macro_f1']:>8.3f} {p['ece']:>6.3f} "
+            f"{p['candidates_coverage']:>6.3f} {p['candidates_mean_size']:>5.2f}"
+        )
+    hand = results["simulated_only_handwritten"]
+    for name in ("handwritten_v1", "records"):
+        h = hand[name]
+        print(
+            f"simulated-only on {name}: macro-F1 {h['macro_f1']:.3f}, ECE {h['ece']:.3f}, "
+            f"coverage {h['candidates_coverage']:.3f} (size {h['candidates_mean_size']:.2f}), "
+            f"urgent recall {h.get('urgent_recall', float('nan')):.3f} / precision "
+            f"{h.get('urgent_precision', float('nan')):.3f}"
+        )
+    print(f"wrote {RESULTS} in {results['seconds']:.0f}s (load average {load:.1f} before)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
