@@ -86,6 +86,24 @@ def shown_confidence(calibrated: np.ndarray) -> np.ndarray:
     return np.minimum(calibrated.max(axis=1), MAX_CONFIDENCE)
 
 
+def cap_probabilities(proba: np.ndarray) -> np.ndarray:
+    """Probabilities whose top is at most ``MAX_CONFIDENCE``; the excess is shared by the
+    other labels in proportion (uniformly when they are all 0), so rows still sum to 1."""
+    out = np.array(proba, dtype=float, copy=True)
+    if out.shape[1] < 2:
+        return out
+    rows = np.arange(len(out))
+    top = out.argmax(axis=1)
+    excess = np.maximum(out[rows, top] - MAX_CONFIDENCE, 0.0)
+    out[rows, top] -= excess
+    rest = out.sum(axis=1) - out[rows, top]
+    share = np.where(rest[:, None] > 0, out / np.where(rest > 0, rest, 1.0)[:, None], 1.0)
+    share[rows, top] = 0.0
+    share /= share.sum(axis=1, keepdims=True)
+    out += share * excess[:, None]
+    return out
+
+
 @dataclass
 class CrossFit:
     """Out-of-fold calibrated probabilities and candidate sets, and the calibrator fitted on

@@ -70,6 +70,16 @@ class Suggestion(BaseModel):
         default_factory=list, description="pieces of the text that drove the category"
     )
     review: bool = Field(description="true when the model is unsure: a human should look")
+    candidates: list[str] = Field(
+        default_factory=list,
+        description="the smallest set of labels that holds the true one 90 % of the time "
+        "(split conformal on text the simulator did not write), most probable first",
+    )
+    shift: float | None = Field(
+        None,
+        description="share of the text's character n-grams no training text holds "
+        "(0 familiar, 1 unlike anything seen); a high shift lowers confidence and sets review",
+    )
 
     @classmethod
     def coerce(cls, value: Suggestion | Mapping[str, Any]) -> Suggestion:

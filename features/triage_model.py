@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
-from features.confidence import MAX_CONFIDENCE
+from features.confidence import cap_probabilities
 from features.contract import Suggestion
 from features.contributions import top_contributions
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
@@ -97,7 +97,8 @@ class TriageModel:
         novelty = getattr(self, "novelty", None)  # absent in models saved before it
         shift = novelty.score(prepared) if novelty is not None else np.zeros(n)
         calibrator = getattr(self, "calibrator", None)
-        proba = calibrator.apply(raw, shift) if calibrator is not None else raw
+        # Shown probabilities never reach 1 (a call taker reads "100 %" literally).
+        proba = cap_probabilities(calibrator.apply(raw, shift) if calibrator else raw)
         classes = np.asarray(self.classes, dtype=object)
         top = proba.argmax(axis=1)
         H = self.head_input(X, raw)  # noqa: N806 - the heads learnt on raw probabilities
@@ -107,7 +108,7 @@ class TriageModel:
             "proba_raw": raw,
             "shift": shift,
             "category": classes[top],
-            "confidence": np.minimum(proba[np.arange(n), top], MAX_CONFIDENCE),
+            "confidence": proba[np.arange(n), top],
         }
         if calibrator is not None:
             out["candidates"] = calibrator.candidates(proba)
@@ -167,6 +168,12 @@ class TriageModel:
                 urgent_score=float(min(s["urgent_score"][i], 1.0)),
                 keywords=[str(k) for k in s["keywords"][i]],
                 review=bool(s["review"][i]),
+                candidates=[
+                    classes[j]
+                    for j in np.argsort(-s["proba"][i], kind="stable")
+                    if s["candidates"][i, j]
+                ],
+                shift=float(s["shift"][i]),
             )
             for i in range(len(texts))
         ]

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from features.confidence import MAX_CONFIDENCE, Calibrator, crossfit, shown_confidence
+from features.confidence import (
+    MAX_CONFIDENCE,
+    Calibrator,
+    cap_probabilities,
+    crossfit,
+    shown_confidence,
+)
 from features.shift import NgramNovelty
 
 
@@ -65,3 +71,10 @@ def test_conformal_sets_cover_at_the_requested_rate_on_new_items():
 
 def test_shown_confidence_is_never_one():
     assert shown_confidence(np.array([[1.0, 0.0], [0.4, 0.6]])).tolist() == [MAX_CONFIDENCE, 0.6]
+
+
+def test_capped_probabilities_still_sum_to_one():
+    out = cap_probabilities(np.array([[1.0, 0.0, 0.0], [0.995, 0.004, 0.001], [0.5, 0.3, 0.2]]))
+    assert np.allclose(out.sum(axis=1), 1.0)
+    assert out.max(axis=1).tolist() == pytest.approx([MAX_CONFIDENCE, MAX_CONFIDENCE, 0.5])
+    assert out[1, 1] > out[1, 2]  # the excess goes in proportion

@@ -166,6 +166,7 @@ def test_suggestions_follow_the_serving_contract(fitted_triage) -> None:
         assert s.confidence == pytest.approx(max(s.probabilities.values()))
         assert s.category == max(s.probabilities, key=s.probabilities.get)
         assert s.review == (s.confidence < model.review_below)
+        assert s.confidence < 1.0 and s.candidates[0] == s.category and s.shift == 0.0
         assert 0.0 <= s.urgent_score <= 1.0
         assert all(k in text for k in s.keywords) and len(s.keywords) <= model.n_keywords
         assert (s.divert_to != "") == (s.disposition == "divert")
