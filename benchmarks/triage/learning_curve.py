@@ -66,12 +66,12 @@ def _judge(model, frame: pd.DataFrame, cfg, name: str) -> dict[str, float]:
     return out
 
 
-def run(sim_rows: int, seed: int, say=print) -> dict:
+def run(sim_rows: int, seed: int, cv_folds: int = 3, say=print) -> dict:
     from training.evalset import load_evalset, load_records
     from training.triage.config import TriageConfig
     from training.triage.own import synthetic_prior, with_prior
 
-    cfg = TriageConfig(seed=seed)
+    cfg = TriageConfig(seed=seed, cv_folds=cv_folds)
     city = load_records(split="city").sort_values("received_at", kind="stable")
     holdout = load_records(split="holdout")
     own_cfg = cfg.model_copy(update={"candidates": (cfg.own_candidate,), "group_column": ""})
@@ -147,10 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sim-rows", type=int, default=20_000, help="simulated-only model")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--cv-folds", type=int, default=3, help="candidate CV folds inside each fit (time)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     load = os.getloadavg()[0]
-    results = run(args.sim_rows, args.seed)
+    results = run(args.sim_rows, args.seed, args.cv_folds)
     results["seconds"] = time.perf_counter() - started
     results["load_average_1min_before"] = load
     results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count()}

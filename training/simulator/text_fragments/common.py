@@ -2,7 +2,7 @@
 
 Slot syntax is ``{name}``; a slot is filled by picking one entry of the list of that name
 (entries may hold further slots). Names of dynamic slots (phones, amounts, clock times...)
-are generated in code, see ``texts._SPECIALS``.
+are generated in code, see ``slots._SPECIALS``.
 """
 
 from __future__ import annotations

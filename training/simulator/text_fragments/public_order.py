@@ -13,7 +13,7 @@ SLOTS: dict[str, list[str]] = {
         "放低音炮",
         "吹拉弹唱",
     ],
-    # "late" (how late it is now) is generated to match the call hour, see texts._late
+    # "late" (how late it is now) is generated to match the call hour, see slots._late
     "thing_broken": [
         "车窗",
         "玻璃门",
