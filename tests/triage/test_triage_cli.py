@@ -111,9 +111,15 @@ def test_train_register_promote_and_predict(
         "evalset_urgent_recall",
         "holdout_disposition_accuracy",
         "urgent_threshold",
+        "evalset_candidates_coverage",
+        "handwritten_xfit_ece",
+        "handwritten_xfit_urgent_recall",
     ):
         assert key in run.data.metrics
-    assert run.data.metrics["evalset_urgent_recall"] >= 0.95
+    # The urgent threshold is chosen on the hand-written sets; the recall reported for them
+    # is cross-fitted (each half judged with the threshold chosen on the other half).
+    assert run.data.metrics["evalset_urgent_recall"] >= 0.85
+    assert len(champion.tags["yardstick_sha256"]) == 64
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
     assert (
         "plots/evalset_confusion.png" in artifacts and "plots/holdout_reliability.png" in artifacts
