@@ -99,9 +99,20 @@ def psi(reference: Sequence[float], current: Sequence[float]) -> float:
 
 
 def compare_mix(
-    field: str, reference: Mapping[str, float], labels: Sequence[str], th: MixThresholds
+    field: str,
+    reference: Mapping[str, float],
+    labels: Sequence[str],
+    th: MixThresholds,
+    *,
+    ref_n: int | None = None,
+    p_value: float | None = None,
 ):
-    """Figures of one mix (shares now vs training, PSI, JS distance, chi-square p) + alerts."""
+    """Figures of one mix (shares now vs training, PSI, JS distance, chi-square p) + alerts.
+
+    With ``ref_n`` (the reference's call count) the test is a two-sample chi-square of the
+    reference counts against the window's, so the reference's own sampling noise is counted;
+    ``p_value`` overrides the threshold (a per-day test divides it by the number of days).
+    """
     now = shares(labels)
     keys = sorted(set(reference) | set(now))
     r = np.array([reference.get(k, 0.0) for k in keys])
@@ -119,13 +130,19 @@ def compare_mix(
     }
     if n == 0:
         return out
-    expected = np.maximum(r, EPS) / np.maximum(r, EPS).sum() * n
-    out["p_value"] = float(stats.chisquare(c * n, expected).pvalue)
+    seen = (r > 0) | (c > 0)
+    if ref_n:
+        table = np.vstack([r[seen] * ref_n, c[seen] * n])
+        out["p_value"] = float(stats.chi2_contingency(table, correction=False).pvalue)
+    else:
+        expected = np.maximum(r, EPS) / np.maximum(r, EPS).sum() * n
+        out["p_value"] = float(stats.chisquare(c * n, expected).pvalue)
     for k, rv, cv in zip(keys, r, c, strict=True):
         if abs(cv - rv) >= th.min_share_change:
             out["moved"].append(f"{label_name(field, k)} share {pct(cv)} vs {pct(rv)} in training")
     large = out["psi"] >= th.psi_alert or np.max(np.abs(c - r)) >= th.alert_share_change
-    out["alert"] = bool(n >= th.min_calls and large and out["p_value"] < th.p_value)
+    limit = th.p_value if p_value is None else p_value
+    out["alert"] = bool(n >= th.min_calls and large and out["p_value"] < limit)
     return out
 
 

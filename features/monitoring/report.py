@@ -37,12 +37,13 @@ def triage_drift(
     days = local_days(received_at, timezone) if len(received_at) else []
     out: dict = {"n": int(len(scores["category"])), "mix": {}, "daily": [], "text": {}}
     alerts: list[str] = []
+    ref_n = int(reference.get("n") or 0) or None
     for field in MIX_FIELDS:
         ref = reference.get("mix", {}).get(field)
         if ref is None or scores.get(field) is None:
             continue
         labels = as_labels(field, scores[field])
-        fig = compare_mix(field, ref, labels, th.mix)
+        fig = compare_mix(field, ref, labels, th.mix, ref_n=ref_n)
         out["mix"][field] = fig
         if fig["alert"]:
             moved = "; ".join(fig["moved"]) or "many small moves"
@@ -52,12 +53,14 @@ def triage_drift(
             )
     if len(days):
         labels_by = {f: np.asarray(as_labels(f, scores[f])) for f in out["mix"]}
+        per_day = th.mix.p_value / max(len(set(days)), 1)  # Bonferroni over the days
         for day in sorted(set(days)):
             mine = np.asarray(days == day)
             row = {"day": str(day.date()), "n": int(mine.sum())}
             for field in out["mix"]:
                 ref = reference["mix"][field]
-                fig = compare_mix(field, ref, labels_by[field][mine].tolist(), th.mix)
+                day_labels = labels_by[field][mine].tolist()
+                fig = compare_mix(field, ref, day_labels, th.mix, ref_n=ref_n, p_value=per_day)
                 row[field] = {k: fig[k] for k in ("psi", "js_distance", "p_value", "alert")}
                 row[field]["shares"] = fig["shares"]
                 if fig["alert"] and not out["mix"][field]["alert"]:

@@ -86,3 +86,30 @@ def test_daily_figures_cover_each_day(monitored_model, thresholds):
     days = pd.DatetimeIndex(week["received_at"]).tz_localize(None).normalize()  # local times
     assert [d["n"] for d in report["daily"]] == days.value_counts().sort_index().tolist()
     assert all(d["category"]["psi"] > 0.1 for d in report["daily"])
+
+
+def test_a_shift_score_rise_alerts_in_words(thresholds):
+    # Given a reference whose texts were familiar (mean unseen n-gram share 0.02)
+    from features.monitoring.drift import histogram
+    from features.monitoring.report import triage_drift
+
+    rng = np.random.default_rng(0)
+    ref = {"n": 1000, "mix": {}, "hist": {"shift": histogram(rng.uniform(0, 0.04, 1000), "shift")}}
+    # When a week's texts hold many n-grams no training text had (a new district's names)
+    scores = {"category": np.array(["dispute"] * 400), "shift": rng.uniform(0.1, 0.2, 400)}
+    when = pd.Series(pd.date_range("2026-06-01", periods=400, freq="25min", tz="Asia/Shanghai"))
+    report = triage_drift(ref, scores, when, thresholds)
+    # Then the text section alerts and says what moved
+    assert report["text"]["shift"]["alert"]
+    assert any("share of unseen character n-grams 0.15 vs 0.02" in a for a in report["alerts"])
+    assert report["text"]["confidence"] == {"available": False}
+
+
+def test_the_reference_sample_size_widens_the_test(thresholds):
+    # The same 6-point move is significant against an exact reference, not against one
+    # measured on only 300 calls.
+    ref = {"non_police": 0.28, "assistance": 0.72}
+    labels = ["non_police"] * 340 + ["assistance"] * 660
+    exact = compare_mix("category", ref, labels, thresholds.mix)
+    noisy = compare_mix("category", ref, labels, thresholds.mix, ref_n=300)
+    assert exact["p_value"] < 0.001 < noisy["p_value"]
