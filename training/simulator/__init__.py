@@ -28,14 +28,22 @@ MAX_DAYS = 3650
 # held in memory until the CSV is written); 51 grids x 10 years fits.
 MAX_GRID_DAYS = 200_000
 # The calls schema, then simulator-only columns that help analysis and grouped validation.
-CALL_COLUMNS = (
-    *SCHEMA_COLUMNS,
-    *(c for c in ("police_class", "police_type") if c not in SCHEMA_COLUMNS),
-    "subtype",
-    "voice",
-    "phrasing",
-    # response times from the simulator's own dispatch (optional schema columns)
-    *(c for c in ("dispatched_at", "arrived_at", "cleared_at") if c not in SCHEMA_COLUMNS),
+CALL_COLUMNS = tuple(
+    dict.fromkeys(
+        (
+            *SCHEMA_COLUMNS,
+            "police_class",
+            "police_type",
+            "incident_id",
+            "subtype",
+            "voice",
+            "phrasing",
+            # response times from the simulator's own dispatch (optional schema columns)
+            "dispatched_at",
+            "arrived_at",
+            "cleared_at",
+        )
+    )
 )
 
 
@@ -161,6 +169,7 @@ def run_simulate(
 
     from training.simulator.city import KINDS, build_city
     from training.simulator.dispatch import RESPONSE_COLUMNS, iso_or_blank, simulate_dispatch
+    from training.simulator.incidents import add_incidents, expected_follow_ups, incident_ids
     from training.simulator.intensity import PATROL_SHARE, build_intensity, excite
     from training.simulator.sample import (
         call_ids,
@@ -204,6 +213,10 @@ def run_simulate(
         return tqdm(rows, total=len(calls), desc="texts", unit="call", mininterval=0.5)
 
     calls = write_texts(calls, city, rng_text, progress=bar if progress else None)
+    rng_inc = np.random.default_rng(np.random.SeedSequence([int(seed), 3]))
+    end = intensity.hours[-1] + pd.Timedelta(hours=1)
+    calls = add_incidents(calls, city, rng_inc, end)
+    say(f"{calls['incident'].nunique():,} incidents; {len(calls) - total:,} calls by more callers")
     say("dispatching units to the calls (response times)")
     response = simulate_dispatch(city, calls, int(seed))
 
@@ -211,9 +224,10 @@ def run_simulate(
     path.mkdir(parents=True, exist_ok=True)
     grid_ids = np.array(city.grid_ids, dtype=object)
     stamps = iso_seconds(calls["received_at"])
+    ids = call_ids(stamps)
     table = pd.DataFrame(
         {
-            "call_id": call_ids(stamps),
+            "call_id": ids,
             "received_at": stamps,
             "grid_id": grid_ids[calls["grid"].to_numpy()],
             "lat": calls["lat"].to_numpy(),
@@ -230,17 +244,21 @@ def run_simulate(
             "police_class": calls["police_class"].to_numpy(),
             "police_type": calls["police_type"].to_numpy(),
             **{col: iso_or_blank(response[col]) for col in RESPONSE_COLUMNS},
+            "incident_id": incident_ids(ids, calls["incident"].to_numpy()),
         },
         columns=list(CALL_COLUMNS),
     )
     _write_atomic(path / "calls.csv", lambda p: table.to_csv(p, index=False, encoding="utf-8"))
     _write_atomic(path / "grids.geojson", city.write_geojson)
+    first_calls = expected
+    expected = expected + expected_follow_ups(city, intensity.hours, expected, mix)
     n_hours, n_grids = expected.shape
     frame = pd.DataFrame(
         {
             "grid_id": np.repeat(grid_ids, n_hours),
             "hour": intensity.hours[np.tile(np.arange(n_hours), n_grids)],
             "expected": expected.T.reshape(-1),
+            "expected_incidents": first_calls.T.reshape(-1),
         }
     )
     _write_atomic(path / "intensity.parquet", lambda p: frame.to_parquet(p, index=False))
@@ -254,7 +272,7 @@ def run_simulate(
         start=start_date,
         seed=int(seed),
         n_calls=n,
-        n_citizen=int(citizen.sum()),
+        n_citizen=int((table["source"] == "citizen").sum()),
         n_patrol=int(patrol.sum()),
         expected_citizen=float(expected.sum()),
         category_shares={c: float(shares.get(c, 0.0)) for c in _categories()},

@@ -218,6 +218,7 @@ def write_texts(
     voice = np.empty(n, dtype=object)
     phrasing = np.empty(n, dtype=object)
     codes = np.empty((n, 2), dtype=object)
+    named = np.empty(n, dtype=object)
     rows = zip(
         calls["category"].to_numpy(),
         calls["grid"].to_numpy(),
@@ -231,7 +232,7 @@ def write_texts(
     place_u = rng.random(n)
     for i, (category, grid, kind, hour, source, minute) in enumerate(iterator):
         options = places[grid]
-        place = options[int(place_u[i] * len(options))]
+        place = named[i] = options[int(place_u[i] * len(options))]
         kw = {"hour": int(hour), "grid_kind": kind, "place": place, "minute": int(minute)}
         call = generator.sample(category, rng, **kw)
         if source == "patrol":
@@ -260,6 +261,7 @@ def write_texts(
     out["phrasing"] = phrasing  # event clause the text came from (grouped validation)
     out["police_class"] = codes[:, 0]  # the police's own coding, as a real export has it
     out["police_type"] = codes[:, 1]
+    out["place"] = named  # the grid's place name the text uses (other callers may repeat it)
     return out
 
 

@@ -281,6 +281,11 @@ class TextGenerator:
         """Sub-type names of a category, in a fixed order."""
         return [st.name for st in self._subtypes[category]]
 
+    def subtype_mix(self, category: str, grid_kind: str, hour: int) -> dict[str, float]:
+        """``p(sub-type | category, grid kind, hour)`` as ``sample`` draws it."""
+        subs, cum = self._weights_for(category, grid_kind, int(hour) % 24)
+        return {st.name: c - p for st, c, p in zip(subs, cum, [0.0, *cum[:-1]], strict=True)}
+
     def event_phrasings(self, category: str) -> dict[str, tuple[int, int]]:
         """Distinct hand-written event clauses per sub-type: (records/notes, speech).
 
@@ -301,8 +306,11 @@ class TextGenerator:
         grid_kind: str = "residential",
         place: str | None = None,
         minute: int | None = None,
+        subtype: str | None = None,
     ) -> CallText:
         """Write one call of ``category``; ``hour`` and ``grid_kind`` shift the sub-type mix.
+
+        ``subtype`` fixes the sub-type (another caller reporting the same incident).
 
         ``place`` is the grid's place name (a generated one when None); the event appends a
         spot that fits it. ``minute`` (of the call's receipt) keeps every clock time in the
@@ -318,6 +326,8 @@ class TextGenerator:
         voice = "record" if u < 0.45 else "note" if u < 0.75 else "speech"
         subs, cum = self._weights_for(category, grid_kind, hour)
         st = subs[min(bisect_right(cum, nx()), len(subs) - 1)]
+        if subtype is not None:
+            st = next(s for s in subs if s.name == subtype)
         urgent = nx() < st.urgent
         if urgent:
             d, t, _ = st.safe_route[min(bisect_right(st.safe_cum, nx()), len(st.safe_cum) - 1)]
