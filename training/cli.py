@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "training.forecast.cli",
     "training.plan.cli",
     "training.monitor.cli",
+    "training.link.cli",
     "serving.cli",
     "serving.bento",
 )

@@ -8,8 +8,8 @@ people and injuries sometimes; thefts, frauds and disputes rarely. Such an incid
 median ~3 min, at most 15 min), from a point near it (about 120 m per axis, at most 500 m,
 so a call may fall in the neighbouring grid), written independently by the same text
 generator with the same category and sub-type: another voice, wording and often another
-place name of its grid. Every call carries an ``incident_id`` (the first call's id with
-``I`` for ``C``); a single-call incident has its own.
+place name of its grid. Every call carries an ``incident_id``: the ``call_id`` of its
+incident's first call (a single-call incident has its own).
 
 The oracle (``intensity.parquet``) adds the expected follow-up calls of each grid-hour, so
 forecasts are still scored against the true mean of what is counted.
@@ -209,7 +209,7 @@ def _write_follow_up_texts(follow, calls, city, parent, rng, generator) -> None:
 
 
 def incident_ids(call_ids: np.ndarray, incident: np.ndarray) -> np.ndarray:
-    """``incident_id`` of every call: its incident's first call id, ``C`` → ``I``.
+    """``incident_id`` of every call: the ``call_id`` of its incident's first call.
 
     Args:
         call_ids: ids of the calls in time order.
@@ -217,4 +217,4 @@ def incident_ids(call_ids: np.ndarray, incident: np.ndarray) -> np.ndarray:
             each label in time order is the incident's first call.
     """
     firsts = pd.Series(call_ids).groupby(np.asarray(incident), sort=False).transform("first")
-    return np.array(["I" + c[1:] for c in firsts], dtype=object)
+    return firsts.to_numpy(dtype=object)
