@@ -77,13 +77,14 @@ def run_link(
 
     grid_set = GridSet.from_geojson(grids) if grids else None
     link_params = _params(params) if params else LinkParams.from_json()
-    frame = load_calls(
-        calls,
-        mapping=mapping,
-        require=("received_at", "text"),
-        timezone=timezone,
-        grids=grid_set,
-    )
+    frame = load_calls(calls, mapping=mapping, require=("received_at", "text"), timezone=timezone)
+    if grid_set is not None and {"lat", "lon"} <= set(frame.columns):
+        found = grid_set.assign(frame["lat"].to_numpy(float), frame["lon"].to_numpy(float))
+        old = frame["grid_id"] if "grid_id" in frame.columns else None
+        frame["grid_id"] = [
+            g if g is not None else (old.iat[k] if old is not None else "")
+            for k, g in enumerate(found)
+        ]
     print(f"[link] {len(frame):,} calls read in {time.perf_counter() - began:.1f} s", flush=True)
     if "incident_id" in frame.columns:
         print("warning: the file's incident_id column is replaced", file=sys.stderr)
