@@ -169,7 +169,12 @@ def run_simulate(
 
     from training.simulator.city import KINDS, build_city
     from training.simulator.dispatch import RESPONSE_COLUMNS, iso_or_blank, simulate_dispatch
-    from training.simulator.incidents import add_incidents, expected_follow_ups, incident_ids
+    from training.simulator.incidents import (
+        add_incidents,
+        expected_follow_ups,
+        follow_up_rates,
+        incident_ids,
+    )
     from training.simulator.intensity import PATROL_SHARE, build_intensity, excite
     from training.simulator.sample import (
         call_ids,
@@ -203,7 +208,8 @@ def run_simulate(
     hour_of_day = intensity.hours.hour.to_numpy()
     weight = np.zeros((len(KINDS), 24))
     np.add.at(weight, (kind_of_grid[None, :], hour_of_day[:, None]), expected)
-    mix = category_mix(weight, PATROL_SHARE)
+    rates = follow_up_rates()
+    mix = category_mix(weight, PATROL_SHARE, rates)
 
     total = int(citizen.sum() + patrol.sum())
     say(f"placing {total:,} calls and writing their texts")
@@ -251,7 +257,7 @@ def run_simulate(
     _write_atomic(path / "calls.csv", lambda p: table.to_csv(p, index=False, encoding="utf-8"))
     _write_atomic(path / "grids.geojson", city.write_geojson)
     first_calls = expected
-    expected = expected + expected_follow_ups(city, intensity.hours, expected, mix)
+    expected = expected + expected_follow_ups(city, intensity.hours, expected, mix, rates)
     n_hours, n_grids = expected.shape
     frame = pd.DataFrame(
         {

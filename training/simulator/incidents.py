@@ -25,7 +25,13 @@ import pandas as pd
 from features.labels import CATEGORIES
 from training.simulator.city import KINDS, City
 
-__all__ = ["add_incidents", "expected_follow_ups", "incident_ids", "multi_caller_share"]
+__all__ = [
+    "add_incidents",
+    "expected_follow_ups",
+    "follow_up_rates",
+    "incident_ids",
+    "multi_caller_share",
+]
 
 # Sub-type name patterns and the chance that such an incident is reported by several people.
 _SHARES: tuple[tuple[re.Pattern[str], float], ...] = (
@@ -63,8 +69,27 @@ def _mean_extra() -> float:
     return float(sum((1 - _EXTRA_P) ** j for j in range(MAX_EXTRA)))
 
 
+def follow_up_rates() -> np.ndarray:
+    """Expected further calls per first call, per (kind, hour of day, category).
+
+    From the text generator's sub-type mix, each sub-type's multi-caller share and the mean
+    number of extra calls; the category mix is fitted with it so that the shares of *all*
+    calls match the reference figures.
+    """
+    from training.simulator.texts import TextGenerator
+
+    generator = TextGenerator()
+    rates = np.zeros((len(KINDS), 24, len(CATEGORIES)))
+    for k, kind in enumerate(KINDS):
+        for h in range(24):
+            for c, category in enumerate(CATEGORIES):
+                sub = generator.subtype_mix(category, kind, h)
+                rates[k, h, c] = sum(p * multi_caller_share(name) for name, p in sub.items())
+    return rates * _mean_extra()
+
+
 def expected_follow_ups(
-    city: City, hours: pd.DatetimeIndex, expected: np.ndarray, mix: np.ndarray
+    city: City, hours: pd.DatetimeIndex, expected: np.ndarray, mix: np.ndarray, rates: np.ndarray
 ) -> np.ndarray:
     """Expected follow-up calls per hour × grid, given ``expected`` first calls.
 
@@ -73,21 +98,12 @@ def expected_follow_ups(
         hours: the simulated hours.
         expected: expected citizen calls, shape (hours, grids).
         mix: ``p[kind, hour, category]`` of citizen calls (``category_mix``).
+        rates: ``follow_up_rates()``.
 
     Why: without it the oracle would miss the calls incidents add. Follow-ups that cross
     into the next hour or a neighbouring grid are counted where the incident began.
     """
-    from training.simulator.texts import TextGenerator
-
-    generator = TextGenerator()
-    per_call = np.zeros((len(KINDS), 24))
-    for k, kind in enumerate(KINDS):
-        for h in range(24):
-            for c, category in enumerate(CATEGORIES):
-                sub = generator.subtype_mix(category, kind, h)
-                share = sum(p * multi_caller_share(name) for name, p in sub.items())
-                per_call[k, h] += mix[k, h, c] * share
-    per_call *= _mean_extra()
+    per_call = (mix * rates).sum(axis=2)
     kind_of_grid = np.array([KINDS.index(k) for k in city.kinds])
     return expected * per_call[kind_of_grid[None, :], hours.hour.to_numpy()[:, None]]
 

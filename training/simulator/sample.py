@@ -81,7 +81,9 @@ _NIGHT = np.array([1.4, 1.9, 0.85, 0.95, 0.6])
 _FIREWORK = np.array([1.0, 2.0, 1.0, 1.2, 1.0])
 
 
-def category_mix(kind_hour_weight: np.ndarray, patrol_share: float) -> np.ndarray:
+def category_mix(
+    kind_hour_weight: np.ndarray, patrol_share: float, follow_ups: np.ndarray | None = None
+) -> np.ndarray:
     """``p[kind, hour, category]`` for citizen calls, fitted to the Simao shares.
 
     Args:
@@ -89,6 +91,8 @@ def category_mix(kind_hour_weight: np.ndarray, patrol_share: float) -> np.ndarra
             ``KINDS`` order; the fit weights each cell by how many calls it really has.
         patrol_share: share of all records that are patrol records (their fixed mix is
             taken out of the targets so the whole table matches Simao).
+        follow_ups: expected further calls per first call of an incident, per (kind, hour,
+            category) (``incidents.follow_up_rates``), so the shares of all calls match.
     """
     target = np.array([CITY_SHARES[c] for c in CATEGORIES])
     patrol = np.array([PATROL_MIX[c] for c in CATEGORIES])
@@ -99,11 +103,12 @@ def category_mix(kind_hour_weight: np.ndarray, patrol_share: float) -> np.ndarra
     hourly = _DAY + (_NIGHT - _DAY) * NIGHT_WEIGHT[:, None]  # (24, 5)
     raw = affinity[:, None, :] * hourly[None, :, :]  # (6, 24, 5)
     w = np.ones(len(CATEGORIES))
-    total = kind_hour_weight.sum()
+    grow = 1.0 if follow_ups is None else 1.0 + follow_ups
     for _ in range(50):
         p = raw * w
         p /= p.sum(axis=2, keepdims=True)
-        share = (p * kind_hour_weight[:, :, None]).sum(axis=(0, 1)) / total
+        calls = p * kind_hour_weight[:, :, None] * grow
+        share = calls.sum(axis=(0, 1)) / calls.sum()
         w *= citizen_target / share
     p = raw * w
     return p / p.sum(axis=2, keepdims=True)
