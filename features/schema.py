@@ -89,6 +89,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("cleared_at", "time", "when the unit was free again"),
     Column("police_class", "string", "警情类别, name or two-digit code (features.label_map)"),
     Column("police_type", "string", "警情类型 under the class"),
+    Column("incident_id", "string", "calls of one incident share it: its first call's call_id"),
 )
 SCHEMA_COLUMNS: tuple[str, ...] = tuple(col.name for col in COLUMNS)
 SHORTCUTS: dict[str, tuple[str, ...]] = {
