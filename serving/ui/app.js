@@ -188,8 +188,33 @@ function renderSuggestion(s, text) {
   }
   highlight(text, s.keywords);
   $('model-version').textContent = s.model_version ? `模型 model: ${s.model_version}` : '';
+  renderSameIncident(s.same_incident);
   $('suggestion').hidden = false;
   renderDecision(s, probs.map(([label]) => label));
+}
+
+function newCallId() {
+  return `ui-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+// Earlier calls that probably report the same incident (from the service's recent calls).
+function renderSameIncident(matches) {
+  const box = $('same-incident');
+  box.replaceChildren();
+  for (const m of matches || []) {
+    const mins = Math.round(m.minutes_ago);
+    const agoZh = mins < 1 ? '刚刚' : `${mins}分钟前`;
+    const agoEn = mins < 1 ? 'just now' : `${mins} min ago`;
+    const whereZh = m.same_grid ? '同一网格' : '附近';
+    const whereEn = m.same_grid ? 'same grid' : 'nearby';
+    box.append(el('div', { class: 'match', 'data-call-id': m.call_id },
+      `可能与警情 ${m.call_id} 为同一事件（${agoZh}，${whereZh}）`,
+      el('small', {
+        text: ` probably the same as call ${m.call_id} (${agoEn}, ${whereEn}) · ` +
+          `${Math.round(100 * m.score)}%`,
+      })));
+  }
+  box.hidden = !box.childElementCount;
 }
 
 function renderDecision(s, labels) {
@@ -290,7 +315,11 @@ async function classify() {
   btn.disabled = true;
   setStatus('classify-status', '研判中… Classifying…');
   try {
-    const [s] = await api('/classify', { texts: [text] });
+    const call = { call_id: newCallId(), text, received_at: new Date().toISOString() };
+    const grid = $('call-grid').value.trim();
+    if (grid) call.grid_id = grid;
+    const [s] = await api('/classify', { calls: [call] });
+    state.callId = call.call_id;
     state.suggestion = s;
     state.text = text;
     renderSuggestion(s, text);
@@ -307,7 +336,7 @@ async function sendFeedback() {
   if (!s) return;
   const { divertTo } = decision();
   const body = {
-    call_id: `ui-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    call_id: state.callId || newCallId(),
     text: state.text,
     suggested_category: s.category,
     final_category: state.finalCategory,
