@@ -46,6 +46,15 @@ class _NotAudited:
 NOT_AUDITED = _NotAudited()
 
 
+class SameIncident(BaseModel):
+    """An earlier call that probably reports the same incident (``/classify`` with calls)."""
+
+    call_id: str
+    score: float = Field(description="linker score in [0, 1], at or above its threshold")
+    minutes_ago: float = Field(description="how long before this call it came")
+    same_grid: bool = Field(description="whether it came from the same grid")
+
+
 class Suggestion(BaseModel):
     """One triage suggestion; labels and probabilities are exactly what the model returned.
 
@@ -79,6 +88,9 @@ class Suggestion(BaseModel):
         None,
         description="share of the text's character n-grams no training text holds "
         "(0 familiar, 1 unlike anything seen); a high shift lowers confidence and sets review",
+    )
+    same_incident: list[SameIncident] | None = Field(
+        None, description="with calls: earlier calls of the same incident, best first"
     )
 
     @classmethod

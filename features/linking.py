@@ -4,9 +4,9 @@ A pair of calls (earlier ``a``, later ``b``) is a candidate when ``b`` came at m
 ``window_s`` after ``a`` and from nearby: within ``max_km`` when both have coordinates, else
 the same or a neighbouring grid. Its score is a logistic model of five signals: the time
 gap, the distance (or same/neighbour grid), whether the categories agree (unknown when
-either is missing), and the similarity of the two texts (cosine of hashed character
-n-gram counts; chosen over the Jaccard similarity that MinHash estimates by
-``benchmarks/linking/similarity.py``). Coefficients and the threshold are learned on the
+either is missing), and the similarity of the two texts (cosine of character 1–3-gram
+counts; chosen over the Jaccard similarity of bigram sets, which MinHash estimates, by
+``benchmarks/linking/run.py``). Coefficients and the threshold are learned on the
 simulator's incidents (``training/link/fit.py``) and shipped in ``linking_params.json``.
 
 One scorer serves both uses: ``link_calls`` gives every call of a table an
@@ -16,16 +16,16 @@ the service scores a new call against its store of recent calls (``score_against
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
+import unicodedata
+from collections import Counter
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from features.pii import mask_pii
-from features.text import normalize
 
 __all__ = [
     "FEATURES",
@@ -79,35 +79,51 @@ class LinkParams:
         return cls(**data)
 
 
-@lru_cache(maxsize=4)
-def _vectorizer(ngram: tuple[int, int]):
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    return HashingVectorizer(
-        analyzer="char",
-        ngram_range=ngram,
-        n_features=2**18,
-        alternate_sign=False,
-        norm="l2",
-        lowercase=False,
-    )
-
-
 def clean_text(text: str) -> str:
-    """The form texts are compared in: masked, normalised, no punctuation or spaces."""
-    return normalize(mask_pii(text or "")).translate(_PUNCT)
+    """The form texts are compared in: width and case folded, no punctuation or spaces.
+
+    Texts arrive masked (the calls loader and the recent-calls store mask them), so a
+    phone number never becomes a shared n-gram.
+    """
+    return unicodedata.normalize("NFKC", text or "").lower().translate(_PUNCT)
 
 
-def text_vectors(texts, ngram: tuple[int, int] = (1, 3)):
-    """Unit-length hashed character n-gram counts (sparse, one row per text)."""
-    return _vectorizer(tuple(ngram)).transform([clean_text(t) for t in texts])
+def _profile(calls: Calls, k: int) -> tuple[Counter, float]:
+    """Character n-gram counts of ``calls.texts[k]`` and their norm, computed once."""
+    got = calls.profiles.get(k)
+    if got is None:
+        s = clean_text(calls.texts[k])
+        lo, hi = calls.ngram
+        grams = Counter(s[p : p + n] for n in range(lo, hi + 1) for p in range(len(s) - n + 1))
+        got = (grams, math.sqrt(sum(v * v for v in grams.values())))
+        calls.profiles[k] = got
+    return got
 
 
-def row_cosine(x, i: np.ndarray, y, j: np.ndarray) -> np.ndarray:
-    """Cosine of rows ``x[i]`` and ``y[j]`` pairwise (both unit length)."""
-    if len(i) == 0:
-        return np.zeros(0)
-    return np.asarray(x[i].multiply(y[j]).sum(axis=1)).ravel()
+def text_cosine(a: Calls, i: np.ndarray, b: Calls, j: np.ndarray) -> np.ndarray:
+    """Cosine similarity of the character n-gram counts of texts ``a[i]`` and ``b[j]``.
+
+    Exact counts in dictionaries: the few pairs that are candidates cost microseconds each,
+    which is cheaper than vectorising every text of a table, and a single call needs no
+    vectoriser at all. Pairs go in order of the later call so a table's profiles can be
+    dropped once no later pair needs them.
+    """
+    out = np.zeros(len(i))
+    order = np.argsort(j, kind="stable")
+    for start in range(0, len(order), 4096):
+        block = order[start : start + 4096]
+        if a is b and a.profiles:
+            low = int(i[block].min())
+            for key in [key for key in a.profiles if key < low]:
+                del a.profiles[key]
+        for r in block:
+            ga, na = _profile(a, int(i[r]))
+            gb, nb = _profile(b, int(j[r]))
+            if len(ga) > len(gb):
+                ga, gb = gb, ga
+            dot = sum(v * gb.get(g, 0) for g, v in ga.items())
+            out[r] = dot / (na * nb) if na and nb else 0.0
+    return out
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -134,39 +150,63 @@ def neighbour_map(grids) -> dict[str, frozenset[str]]:
 def _as_float(values, n: int) -> np.ndarray:
     if values is None:
         return np.full(n, np.nan)
-    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    if isinstance(values, (pd.Series, np.ndarray)):
+        return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    return np.array([_float(v) for v in values], dtype=float)
+
+
+def _float(value) -> float:
+    try:
+        return float(value) if value is not None else math.nan
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _as_str(values, n: int) -> np.ndarray:
     if values is None:
         return np.full(n, "", dtype=object)
-    return pd.Series(values, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
+    if isinstance(values, (pd.Series, np.ndarray)):
+        return pd.Series(values, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
+    return np.array(["" if v is None else str(v) for v in values], dtype=object)
+
+
+def _seconds(values) -> np.ndarray:
+    """Seconds since the epoch; tz-aware times in a list skip pandas (one call: microseconds)."""
+    if isinstance(values, (list, tuple)) and all(
+        isinstance(v, dt.datetime) and v.tzinfo is not None for v in values
+    ):
+        return np.array([v.timestamp() for v in values], dtype=float)
+    times = pd.to_datetime(pd.Series(values), utc=True)
+    return ((times - _EPOCH) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
 
 
 @dataclass
 class Calls:
-    """Columns of calls as arrays: seconds since epoch, text vectors, places, categories."""
+    """Columns of calls as arrays: seconds since epoch, texts, places, categories."""
 
     t: np.ndarray
-    vectors: object
+    texts: list[str] | None
     lat: np.ndarray
     lon: np.ndarray
     grid: np.ndarray
     category: np.ndarray
+    ngram: tuple[int, int] = (1, 3)
+    profiles: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
         cls, received_at, texts, grid_id=None, lat=None, lon=None, category=None, *, ngram=(1, 3)
     ) -> Calls:
-        times = pd.to_datetime(pd.Series(received_at), utc=True)
-        n = len(times)
+        t = _seconds(received_at)
+        n = len(t)
         return cls(
-            t=((times - _EPOCH) / pd.Timedelta(seconds=1)).to_numpy(dtype=float),
-            vectors=None if texts is None else text_vectors(list(texts), ngram),
+            t=t,
+            texts=None if texts is None else [str(x) for x in texts],
             lat=_as_float(lat, n),
             lon=_as_float(lon, n),
             grid=_as_str(grid_id, n),
             category=_as_str(category, n),
+            ngram=tuple(ngram),
         )
 
 
@@ -198,7 +238,7 @@ def pair_features(
         )
     ca, cb = a.category[i], b.category[j]
     category = np.where((ca == "") | (cb == ""), 0.0, np.where(ca == cb, 1.0, -1.0))
-    text = row_cosine(a.vectors, i, b.vectors, j)
+    text = text_cosine(a, i, b, j)
     grid_only = (~has).astype(float)
     return np.column_stack(
         [
@@ -273,13 +313,13 @@ class Linker:
     def nearby(self, new: Calls, earlier: Calls) -> np.ndarray:
         """Which ``earlier`` calls are candidates for the one call in ``new``.
 
-        Needs no text vectors, so a caller can vectorise only the candidates.
+        Needs no texts, so a caller can fetch only the candidates' texts.
         """
         m = len(earlier.t)
         gap = new.t[0] - earlier.t
         both = Calls(
             t=np.concatenate([earlier.t, new.t]),
-            vectors=None,
+            texts=None,
             lat=np.concatenate([earlier.lat, new.lat]),
             lon=np.concatenate([earlier.lon, new.lon]),
             grid=np.concatenate([earlier.grid, new.grid]),

@@ -16,6 +16,8 @@ linking may add). Personal data is masked before the text reaches the file.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import sqlite3
 import threading
 from pathlib import Path
@@ -43,6 +45,7 @@ CREATE TABLE IF NOT EXISTS recent_calls (
     "CREATE INDEX IF NOT EXISTS recent_calls_time ON recent_calls (received_at)",
 )
 MAX_MATCHES = 5
+log = logging.getLogger(__name__)
 
 
 def default_path() -> Path:
@@ -55,8 +58,16 @@ class RecentCalls:
     """One connection shared by the service's threads, serialised by a lock."""
 
     def __init__(
-        self, path: Path | None = None, *, window_s: float = 1800.0, max_rows: int = 50_000
+        self,
+        path: Path | None = None,
+        *,
+        window_s: float | None = None,
+        max_rows: int = 50_000,
+        linker: Linker | None = None,
     ) -> None:
+        self.linker = linker or Linker()
+        if window_s is None:
+            window_s = self.linker.params.window_s
         self.path = Path(path) if path is not None else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.window_s = float(window_s)
@@ -70,7 +81,32 @@ class RecentCalls:
         for statement in SCHEMA:
             self._conn.execute(statement)
 
-    def link(self, call: dict[str, Any], category: str | None, linker: Linker) -> list[dict]:
+    def warm(self) -> None:
+        """Run the scorer once before the first request (imports, first allocations)."""
+        now = [dt.datetime.now(dt.UTC)]
+        one = Calls.build(now, ["预热"], ["G"], [0.0], [0.0], [""])
+        self.linker.score_against(one, Calls.build(now, ["预热"], ["G"], [0.0], [0.0], [""]))
+
+    def same_incident(self, text: str, category: str) -> list[dict] | None:
+        """``same_incident`` of a suggestion: None unless the text came as a call.
+
+        A failing store never fails the classification: the error is logged and the
+        suggestion goes out without links.
+        """
+        call = getattr(text, "call", None)
+        if call is None:
+            return None
+        try:
+            return self.link(call, category)
+        except (sqlite3.Error, OSError, ValueError):
+            log.exception(
+                "linking call %s failed; answered without same_incident", call["call_id"]
+            )
+            return []
+
+    def link(
+        self, call: dict[str, Any], category: str | None, linker: Linker | None = None
+    ) -> list[dict]:
         """Earlier calls of the same incident (best first), then remember ``call``.
 
         Args:
@@ -83,6 +119,7 @@ class RecentCalls:
             ``[{"call_id", "score", "received_at", "minutes_ago", "same_grid"}]`` for the
             stored calls in the window scoring at or above the threshold.
         """
+        linker = linker or self.linker
         text = mask_pii(str(call["text"]))
         t = float(call["received_at"].timestamp())
         grid = str(call.get("grid_id") or "")
@@ -162,14 +199,13 @@ def _db(value: float) -> float | None:
 
 
 def _calls(rows: list[tuple], texts: list[str] | None, linker: Linker) -> Calls:
-    import pandas as pd
-
-    return Calls.build(
-        pd.to_datetime([r[1] for r in rows], unit="s", utc=True),
-        texts,
-        [r[2] for r in rows],
-        [np.nan if r[3] is None else r[3] for r in rows],
-        [np.nan if r[4] is None else r[4] for r in rows],
-        [r[5] for r in rows],
-        ngram=linker.params.ngram,
+    """Stored rows as ``Calls`` (no pandas: this runs on every ``/classify`` with calls)."""
+    return Calls(
+        t=np.array([r[1] for r in rows], dtype=float),
+        texts=texts,
+        lat=np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=float),
+        lon=np.array([np.nan if r[4] is None else r[4] for r in rows], dtype=float),
+        grid=np.array([r[2] for r in rows], dtype=object),
+        category=np.array([r[5] for r in rows], dtype=object),
+        ngram=tuple(linker.params.ngram),
     )

@@ -21,6 +21,7 @@ from serving.audit import AuditLog
 from serving.feedback import FeedbackStore
 from serving.logs import enable_logging, quiet_bad_requests
 from serving.models import LoadedModel, ModelUnavailable, load_champion
+from serving.recent_calls import RecentCalls
 from serving.schemas import new_request_id
 from serving.settings import Settings
 
@@ -75,6 +76,7 @@ class Runtime:
         self.labels: list[str] = []
         self.feedback = FeedbackStore(self.settings.home / "feedback" / "feedback.db")
         self.audit = AuditLog(self.settings.home / "logs" / "audit.jsonl")
+        self.recent = RecentCalls(self.settings.home / "linking" / "recent_calls.db")
 
     # -- start-up ---------------------------------------------------------------------
     def start(self) -> Runtime:
@@ -83,6 +85,7 @@ class Runtime:
         enable_logging()
         quiet_bad_requests()
         warm_jieba()
+        self.recent.warm()
         for name in MODEL_NAMES:
             try:
                 loaded = load_champion(name, self.settings.model_source)
@@ -135,6 +138,7 @@ class Runtime:
 
     def close(self) -> None:
         self.feedback.close()
+        self.recent.close()
         self.audit.close()
 
     # -- health -----------------------------------------------------------------------
@@ -180,6 +184,7 @@ class Runtime:
             answer = Suggestion.coerce(s).model_dump()
             answer["model_version"] = triage.label
             answer["request_id"] = request_id
+            answer["same_incident"] = self.recent.same_incident(text, answer["category"])
             answers.append(answer)
             metrics.count_suggestion(answer)
             audit.append(

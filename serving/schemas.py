@@ -14,7 +14,14 @@ import time
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from features.contract import (
     MAX_BATCH,
@@ -25,6 +32,7 @@ from features.contract import (
     ShiftForecastRow,
     Suggestion,
 )
+from serving.call_requests import calls_as_texts
 
 __all__ = [
     "ClassifyRequest",
@@ -60,19 +68,34 @@ class ReceivedText(str):
 
     request_id: str
     received: float
+    call: dict | None
 
     @classmethod
     def stamp(cls, text: str, request_id: str, received: float) -> ReceivedText:
         out = cls(text)
         out.request_id = request_id
         out.received = received
+        out.call = None  # the call, when the request sent calls
         return out
 
 
 class ClassifyRequest(BaseModel):
-    """``POST /classify``: 1–256 call descriptions, each 1–2,000 characters."""
+    """``POST /classify``: 1–256 call descriptions, each 1–2,000 characters.
+
+    Or ``{"calls": [{"call_id", "text", "received_at", "grid_id"?, "lat"?, "lon"?}]}``:
+    then each suggestion also lists the earlier calls of the same incident.
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _calls(cls, data: object, handler) -> ClassifyRequest:
+        data, calls = calls_as_texts(data)
+        request = handler(data)
+        for text, call in zip(request.texts, calls or (), strict=False):
+            text.call = call
+        return request
 
     texts: list[CallText] = Field(
         min_length=1,

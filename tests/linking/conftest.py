@@ -10,11 +10,11 @@ import pytest
 
 @pytest.fixture(scope="session")
 def link_city(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """20 grids x 14 days, a seed the shipped linker was not fitted on."""
+    """20 grids x 21 days, a seed the shipped linker was not fitted on."""
     from training.simulator import run_simulate
 
     out = tmp_path_factory.mktemp("link-city")
-    run_simulate(out, grids=20, days=14, start="2025-07-01", seed=11, progress=False)
+    run_simulate(out, grids=20, days=21, start="2025-07-01", seed=11, progress=False)
     return out
 
 

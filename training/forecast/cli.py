@@ -34,6 +34,13 @@ def _data_arguments(p: argparse.ArgumentParser) -> None:
         help="also count patrol-initiated calls (default: citizen calls only)",
     )
     p.add_argument("--holiday-country", help="holiday calendar (default CN; US for America/*)")
+    p.add_argument(
+        "--count",
+        choices=("calls", "incidents"),
+        default="calls",
+        help="what to forecast: calls, or incidents (the calls of one incident count once: "
+        "by incident_id, else linked by text, time and place)",
+    )
 
 
 def register(verbs) -> None:
@@ -111,6 +118,7 @@ def train_handler(args: argparse.Namespace) -> int:
         timezone=args.timezone,
         holiday_country=args.holiday_country,
         include_patrol=args.include_patrol or None,
+        count=args.count,
         folds=args.folds,
     )
     result = run_train_forecast(
@@ -154,6 +162,7 @@ def backtest_handler(args: argparse.Namespace) -> int:
         grids_geojson=args.grids_geojson,
         cell_size_m=args.cell_size,
         include_patrol=args.include_patrol,
+        count=args.count,
     )
     panel = data.panel
     first = None
@@ -166,7 +175,8 @@ def backtest_handler(args: argparse.Namespace) -> int:
     intensity_path = args.intensity or (Path(args.calls).parent / "intensity.parquet")
     intensity = None
     if args.intensity or Path(intensity_path).exists():
-        intensity = load_intensity(intensity_path, panel)
+        column = "expected_incidents" if args.count == "incidents" else "expected"
+        intensity = load_intensity(intensity_path, panel, column)
     runs = list(models) + (["oracle"] if intensity is not None else [])
     country = args.holiday_country or default_holiday_country(args.timezone or DEFAULT_TIMEZONE)
     results = run_backtest(

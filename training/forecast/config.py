@@ -63,6 +63,7 @@ class ForecastConfig(BaseModel):
     timezone: str = DEFAULT_TIMEZONE
     holiday_country: str | None = None  # None: from the time zone (US for America/*)
     include_patrol: bool = False
+    count: Literal["calls", "incidents"] = "calls"  # incidents: one per linked group of calls
     folds: int = Field(4, ge=1, le=52)
     horizon: int = Field(168, ge=1, le=168)
     lightgbm: LightGBMParams = Field(default_factory=LightGBMParams)

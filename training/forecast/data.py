@@ -56,6 +56,7 @@ def load_forecast_data(
     grids_geojson: str | Path | None = None,
     cell_size_m: float | None = None,
     include_patrol: bool = False,
+    count: str = "calls",
 ) -> ForecastData:
     """Load calls and count them per grid per local hour (zeros where no calls came)."""
     path = Path(path)
@@ -83,6 +84,10 @@ def load_forecast_data(
         log.info(
             "using %d citizen calls (%d patrol calls left out)", len(calls), before - len(calls)
         )
+    if count == "incidents":  # several callers, one incident: count it once
+        from features.linking_counts import first_calls
+
+        calls = first_calls(calls)
     calls = calls[calls["grid_id"].notna() & (calls["grid_id"].astype(str) != "")]
     if calls.empty:
         raise UserError(f"{path}: no calls with a grid_id to forecast from")
@@ -138,8 +143,8 @@ def _lattice_calls(
     return calls, lattice, text
 
 
-def load_intensity(path: str | Path, panel: Panel) -> Panel:
-    """The simulator's true expected calls, aligned to ``panel``'s grids and hours."""
+def load_intensity(path: str | Path, panel: Panel, column: str = "expected") -> Panel:
+    """The simulator's true expected calls (or ``expected_incidents``), aligned to ``panel``."""
     if not Path(path).is_file():
         raise UserError(f"--intensity {path}: file not found")
     try:
@@ -147,7 +152,7 @@ def load_intensity(path: str | Path, panel: Panel) -> Panel:
     except Exception as exc:  # pyarrow raises many types for a file that is not Parquet
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise UserError(f"--intensity {path}: not a readable Parquet file ({first})") from None
-    missing = {"grid_id", "hour", "expected"} - set(frame.columns)
+    missing = {"grid_id", "hour", column} - set(frame.columns)
     if missing:
         raise UserError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
     hours = pd.to_datetime(frame["hour"])
@@ -157,7 +162,7 @@ def load_intensity(path: str | Path, panel: Panel) -> Panel:
     g = pd.Categorical(frame["grid_id"].astype(str), categories=panel.grid_ids).codes
     keep = (g >= 0) & (t >= 0) & (t < panel.n_hours)
     expected = np.full(panel.counts.shape, np.nan, dtype=np.float64)
-    expected[g[keep], t[keep].astype(np.int64)] = frame["expected"].to_numpy(np.float64)[keep]
+    expected[g[keep], t[keep].astype(np.int64)] = frame[column].to_numpy(np.float64)[keep]
     return Panel(list(panel.grid_ids), panel.start, expected, list(panel.kinds))
 
 

@@ -73,6 +73,7 @@ def run_train_forecast(
         grids_geojson=grids_geojson,
         cell_size_m=cell_size_m,
         include_patrol=cfg.include_patrol,
+        count=cfg.count,
     )
     panel = data.panel
     gates.require_rows(int(panel.counts.sum()), gates.MIN_FORECAST_CALLS, "calls", str(calls))
