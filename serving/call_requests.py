@@ -27,6 +27,7 @@ from pydantic import (
 
 from features.contract import MAX_BATCH, CallText
 from features.labels import DEFAULT_TIMEZONE
+from features.pii import mask_pii
 
 __all__ = ["CallIn", "calls_as_texts"]
 
@@ -79,18 +80,18 @@ def calls_as_texts(data: Any) -> tuple[Any, list[dict[str, Any]] | None]:
         raise ValueError('give "texts" or "calls", not both')
     rest = set(data) - {"calls"}
     if rest:
-        raise ValueError(f"unexpected field {sorted(rest)[0]!r} next to calls")
+        raise ValueError(f"{mask_pii(str(sorted(rest)[0]))}: unexpected field next to calls")
     try:
         calls = _CALLS.validate_python(data["calls"])
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = ".".join(str(p) for p in ("calls", *err["loc"]))
+        loc = mask_pii(".".join(str(p) for p in ("calls", *err["loc"])))  # keys come from clients
         raise ValueError(f"{loc}: {str(err['msg']).removeprefix('Value error, ')}") from None
     seen: set[str] = set()
     out = []
     for k, call in enumerate(calls):
         if call.call_id in seen:
-            raise ValueError(f"calls.{k}.call_id: {call.call_id!r} appears twice in the request")
+            raise ValueError(f"calls.{k}.call_id: the same call_id appears twice in the request")
         seen.add(call.call_id)
         at = pd.Timestamp(call.received_at)
         at = at.tz_localize(DEFAULT_TIMEZONE) if at.tzinfo is None else at

@@ -87,6 +87,7 @@ def test_the_store_keeps_calls_masked_and_survives_a_restart(fresh_home_factory,
         ({"calls": [_call("X", 1), _call("Y", 1) | {"lat": 123.0}]}, "calls.1.lat"),
         ({"calls": [_call("X", 1) | {"lon": "east"}]}, "calls.0.lon"),
         ({"calls": [_call("X", 1) | {"colour": "red"}]}, "calls.0.colour"),
+        ({"calls": [_call("X", 1) | {PHONE: 1}]}, "calls.0.<MOBILE>"),  # keys are masked too
         ({"calls": [_call("X", 1), _call("X", 2)]}, "calls.1.call_id"),
         ({"calls": [_call("X", 1)], "texts": [FIGHT]}, "not both"),
         ({"calls": "X"}, "calls"),
@@ -96,5 +97,5 @@ def test_bad_calls_get_a_4xx_naming_the_field(client, body, field) -> None:
     got = client.post("/classify", json=body)
     assert 400 <= got.status_code < 500
     assert field in got.text
-    assert "Traceback" not in got.text
+    assert "Traceback" not in got.text and PHONE not in got.text
     assert client.get("/livez").status_code == 200

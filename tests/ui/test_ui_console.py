@@ -310,6 +310,31 @@ def test_call_taker_sees_the_suggestion_and_accepts_it(
     browser.save_screenshot(str(ARTIFACTS / "call-taker-accepted.png"))
 
 
+def test_call_taker_sees_an_earlier_call_of_the_same_incident(browser, service_url: str) -> None:
+    # Given a first caller, three minutes ago, reporting a fight in grid G-UI
+    import datetime as dt
+
+    earlier = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)
+    first = {
+        "call_id": "UI-FIRST",
+        "text": "万达广场东门两伙人打起来了，有人拿酒瓶砸人",
+        "received_at": earlier.isoformat(),
+        "grid_id": "G-UI",
+    }
+    assert _api(service_url, "/classify", {"calls": [first]})[0]["same_incident"] == []
+    _open_console(browser, service_url, token=TOKEN)
+    # When the call taker types a second caller's words for the same grid
+    _by_id(browser, "call-grid").send_keys("G-UI")
+    _by_id(browser, "call-text").send_keys("万达广场东门有一群人在打架，还有人拿瓶子砸")
+    _by_id(browser, "classify-btn").click()
+    _wait(browser, lambda d: _by_id(d, "same-incident").is_displayed(), message="no link shown")
+    # Then the suggestion says which call it probably repeats, how long ago and where
+    text = _by_id(browser, "same-incident").text
+    assert "UI-FIRST" in text and "same grid" in text and "3 min ago" in text
+    assert "可能与警情 UI-FIRST 为同一事件" in text
+    browser.save_screenshot(str(ARTIFACTS / "call-taker-same-incident.png"))
+
+
 def test_call_taker_corrects_the_category(browser, service_url: str, trained_home: Path) -> None:
     # Given a suggestion on screen
     _open_console(browser, service_url, token=TOKEN)
