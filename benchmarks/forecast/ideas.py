@@ -148,9 +148,13 @@ def near_repeat(days: int, prior: float) -> MeanFn:
 
 
 def score_mean(panel: Panel, fn: MeanFn) -> dict[str, float]:
-    """Deviance, shift deviance and PEI/PAI over the folds for a plain mean function."""
+    """Deviance, shift deviance and PEI/PAI over the selection folds for a mean function."""
+    return score_mean_on(panel, fn, cutoffs(panel))
+
+
+def score_mean_on(panel: Panel, fn: MeanFn, cuts: list[int]) -> dict[str, float]:
     rows = []
-    for cut in cutoffs(panel):
+    for cut in cuts:
         hist = panel.truncate(cut)
         mu = np.maximum(fn(hist, cut, HORIZON), mean_floor(hist, cut)[:, None])
         y = panel.counts[:, cut : cut + HORIZON]
@@ -161,6 +165,30 @@ def score_mean(panel: Panel, fn: MeanFn) -> dict[str, float]:
             }
         )
     return {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
+
+
+def noise_floor(panel: Panel, draws: int = 20, seed: int = 0) -> dict[str, float]:
+    """If level-shape were the truth: its expected deviance and PEI (10 %) on Poisson draws
+    around it, on the folds the benchmark reports (how low a smooth model can go)."""
+    rng = np.random.default_rng(seed)
+    dev, pei = [], []
+    for cut in fold_cutoffs(panel.n_hours, FOLDS, HORIZON):
+        hist = panel.truncate(cut)
+        mu = np.maximum(LevelShape().predict_mean(hist, cut, cut, HORIZON), 1e-3)
+        hours = panel.hours(cut, cut + HORIZON)
+        for _ in range(draws):
+            y = rng.poisson(mu).astype(np.float64)
+            dev.append(poisson_deviance(y, mu))
+            pei.append(shift_scores(y, mu, 0.0, hours)["pei_10"])
+    measured = score_mean_on(
+        panel, model_fn(LevelShape()), fold_cutoffs(panel.n_hours, FOLDS, HORIZON)
+    )
+    return {
+        "expected_deviance_if_true": float(np.mean(dev)),
+        "expected_pei_10_if_true": float(np.mean(pei)),
+        "measured_deviance": measured["poisson_deviance"],
+        "measured_pei_10": measured["pei_10"],
+    }
 
 
 def score_lightgbm(panel: Panel, params: dict) -> dict[str, float]:
@@ -231,11 +259,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default="beats,lattice")
     parser.add_argument("--no-lightgbm", action="store_true")
     parser.add_argument("--no-mlflow", action="store_true")
+    parser.add_argument(
+        "--noise-floor", action="store_true", help="only the level-shape noise floor"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     for noisy in ("features.schema", "training.forecast"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     report: dict = {"folds": FOLDS, "horizon": HORIZON, "keep_gain": KEEP_GAIN, "data": {}}
+    if args.noise_floor:
+        floors = {kind: noise_floor(load(kind).panel) for kind in args.data.split(",")}
+        print(json.dumps(floors, indent=2))
+        (RESULTS / "forecast_noise_floor.json").write_text(json.dumps(floors, indent=2))
+        return 0
     for kind in args.data.split(","):
         data = load(kind)
         results = {}
