@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
 from features.confidence import cap_probabilities
+from features.content import lacks_chinese
 from features.contract import Suggestion
 from features.contributions import top_contributions
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
@@ -99,6 +100,10 @@ class TriageModel:
         calibrator = getattr(self, "calibrator", None)
         # Shown probabilities never reach 1 (a call taker reads "100 %" literally).
         proba = cap_probabilities(calibrator.apply(raw, shift) if calibrator else raw)
+        unreadable = lacks_chinese(texts)
+        if unreadable.any():  # no call content: halfway to uniform, and always reviewed
+            proba = proba.copy()
+            proba[unreadable] = (proba[unreadable] + 1.0 / proba.shape[1]) / 2
         classes = np.asarray(self.classes, dtype=object)
         top = proba.argmax(axis=1)
         H = self.head_input(X, raw)  # noqa: N806 - the heads learnt on raw probabilities
@@ -145,8 +150,10 @@ class TriageModel:
             out["disposition"] = np.full(n, None, dtype=object)
             out["divert_to"] = np.full(n, None, dtype=object)
             out["divert_to_any"] = np.full(n, None, dtype=object)
-        out["review"] = (out["confidence"] < self.review_below) | (
-            shift >= getattr(self, "shift_review", 1.0)
+        out["review"] = (
+            (out["confidence"] < self.review_below)
+            | unreadable
+            | (shift >= getattr(self, "shift_review", 1.0))
         )
         out["keywords"] = np.asarray(self.keywords(prepared, X, top), dtype=object)
         return out

@@ -1,14 +1,19 @@
 """Audit trail of suggestions: one JSON line per suggestion, never the text itself.
 
-Each line carries the request id, time, model version, SHA-256 of the *masked* text (so a
-disputed suggestion can be matched to a stored record without keeping what was said), the
-suggestion without its keywords (keywords are words of the call and may name people) and
-the latency the request saw.
+Each line carries the request id, time, model version, an HMAC-SHA256 of the *masked*
+text (so a disputed suggestion can be matched to a stored record without keeping what was
+said), the suggestion without its keywords (keywords are words of the call and may name
+people) and the latency the request saw.
+
+The hash is keyed with a per-installation secret (``$JINGQING_HOME/secrets/audit-salt``,
+created on first use, readable only by its owner): a plain SHA-256 of a short masked text
+("<MOBILE>打架") can be reversed by hashing guesses, and would be the same in every city.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import threading
@@ -27,8 +32,31 @@ def default_path() -> Path:
     return home() / "logs" / "audit.jsonl"
 
 
-def text_hash(masked_text: str) -> str:
-    return hashlib.sha256(masked_text.encode("utf-8")).hexdigest()
+def default_secret_path() -> Path:
+    from training.tracking import home
+
+    return home() / "secrets" / "audit-salt"
+
+
+def installation_secret(path: Path) -> bytes:
+    """The installation's audit key: read, or created once (32 random bytes, mode 0600)."""
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    secret = os.urandom(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker created it first: use theirs
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secret.hex())
+    return secret
+
+
+def text_hash(masked_text: str, secret: bytes) -> str:
+    return hmac.new(secret, masked_text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 class AuditLog:
@@ -38,8 +66,9 @@ class AuditLog:
     worker's lines from landing in the middle of another's.
     """
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, secret_path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
+        self._secret = installation_secret(Path(secret_path or default_secret_path()))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
@@ -55,7 +84,7 @@ class AuditLog:
                 "request_id": entry["request_id"],
                 "time": now,
                 "model_version": entry["model_version"],
-                "text_sha256": text_hash(entry["masked_text"]),
+                "text_hmac_sha256": text_hash(entry["masked_text"], self._secret),
                 "suggestion": {k: suggestion.get(k) for k in AUDITED_FIELDS},
                 "latency_ms": round(float(entry["latency_ms"]), 3),
             }

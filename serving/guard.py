@@ -83,6 +83,9 @@ class Guard:
             ready, body = runtime.readiness() if runtime else (False, {"error": "starting"})
             await _send_json(send, 200 if ready else 503, body)
             return
+        if path == "/docs.json" and method == "GET":
+            await self.app(scope, receive, _CompletedDocs(send))
+            return
         if method != "POST":
             await self.app(scope, receive, send)
             return
@@ -213,27 +216,23 @@ def _replay(body: bytes) -> Any:
     return receive
 
 
-def _without_input(err: dict[str, Any]) -> dict[str, Any]:
-    """A pydantic error entry with only what names the problem (never the client's data)."""
-    loc = [mask_pii(p) if isinstance(p, str) else p for p in err.get("loc", ())]
-    return {"loc": loc, "msg": str(err.get("msg", "invalid")), "type": str(err.get("type", ""))}
-
-
-class _ClearErrors:
-    """Rewrites BentoML's 400 validation answers so ``error`` names the fields."""
+class _BodyRewriter:
+    """Buffers one answer whose start ``wants`` picks, and sends ``rewrite`` of its body."""
 
     def __init__(self, send: Any) -> None:
         self.send = send
         self.start: Message | None = None
         self.chunks: list[bytes] = []
 
+    def wants(self, start: Message) -> bool:
+        """Whether to rewrite the answer that begins with ``start`` (subclasses choose)."""
+        return False
+
+    def rewrite(self, body: bytes) -> bytes:
+        return body
+
     async def __call__(self, message: Message) -> None:
-        if message["type"] == "http.response.start" and message["status"] == 503:
-            headers = list(message.get("headers", []))
-            if not any(k.lower() == b"retry-after" for k, _ in headers):
-                headers.append((b"retry-after", str(RETRY_AFTER_S).encode()))
-            message = {**message, "headers": headers}
-        if message["type"] == "http.response.start" and message["status"] == 400:
+        if message["type"] == "http.response.start" and self.wants(message):
             self.start = message
             return
         if self.start is None or message["type"] != "http.response.body":
@@ -242,16 +241,53 @@ class _ClearErrors:
         self.chunks.append(message.get("body", b""))
         if message.get("more_body", False):
             return
-        body = b"".join(self.chunks)
-        try:
-            data = json.loads(body)
-            if isinstance(data, dict) and isinstance(data.get("detail"), list):
-                detail = [_without_input(err) for err in data["detail"] if isinstance(err, dict)]
-                data = {"error": field_message(detail), "detail": detail}
-                body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-        except ValueError:
-            pass
+        body = self.rewrite(b"".join(self.chunks))
         headers = [(k, v) for k, v in self.start["headers"] if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(body)).encode()))
         await self.send({**self.start, "headers": headers})
         await self.send({"type": "http.response.body", "body": body})
+
+
+class _CompletedDocs(_BodyRewriter):
+    """Rewrites BentoML's OpenAPI answer into the document the guard makes true."""
+
+    def wants(self, start: Message) -> bool:
+        return start["status"] == 200
+
+    def rewrite(self, body: bytes) -> bytes:
+        from serving.openapi import complete
+
+        return json.dumps(complete(json.loads(body)), ensure_ascii=False).encode("utf-8")
+
+
+def _without_input(err: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic error entry with only what names the problem (never the client's data)."""
+    loc = [mask_pii(p) if isinstance(p, str) else p for p in err.get("loc", ())]
+    return {"loc": loc, "msg": str(err.get("msg", "invalid")), "type": str(err.get("type", ""))}
+
+
+class _ClearErrors(_BodyRewriter):
+    """Rewrites BentoML's 400 validation answers so ``error`` names the fields, and gives
+    every 503 a ``Retry-After``."""
+
+    def wants(self, start: Message) -> bool:
+        return start["status"] == 400
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start" and message["status"] == 503:
+            headers = list(message.get("headers", []))
+            if not any(k.lower() == b"retry-after" for k, _ in headers):
+                headers.append((b"retry-after", str(RETRY_AFTER_S).encode()))
+            message = {**message, "headers": headers}
+        await super().__call__(message)
+
+    def rewrite(self, body: bytes) -> bytes:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return body
+        if isinstance(data, dict) and isinstance(data.get("detail"), list):
+            detail = [_without_input(err) for err in data["detail"] if isinstance(err, dict)]
+            data = {"error": field_message(detail), "detail": detail}
+            body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return body

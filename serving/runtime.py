@@ -240,12 +240,13 @@ class Runtime:
         hours_iso = [_local_hour(h, model.timezone).isoformat() for h in frame["hour"]]
         return ForecastRow.records(frame.assign(hour=hours_iso))
 
-    def add_feedback(self, fields: dict[str, Any]) -> int:
+    def add_feedback(self, fields: dict[str, Any]) -> Any:
+        """Store one correction; returns the stored row (``id``, ``replaces``)."""
         record = dict(fields)
         record["text"] = _mask(record["text"])
-        row_id = self.feedback.add(record)
+        stored = self.feedback.store(record)
         metrics.count_feedback(record["suggested_category"], record["final_category"])
-        return row_id
+        return stored
 
 
 def _note_http_stack() -> None:

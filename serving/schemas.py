@@ -152,3 +152,8 @@ FeedbackRequest = Feedback  # ``POST /feedback`` takes the contract's decision r
 
 class FeedbackAck(BaseModel):
     id: int = Field(description="row id, returned only after the row is committed to disk")
+    replaces: int | None = Field(
+        None,
+        description="id of the earlier correction of the same call_id, which this one "
+        "supersedes for retraining (the earlier row is kept as history); null for the first",
+    )

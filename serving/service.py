@@ -94,8 +94,8 @@ class Jingqing:
     @bentoml.api(route="/feedback", input_spec=schemas.FeedbackRequest)
     async def feedback(self, **fields: object) -> schemas.FeedbackAck:
         """Store the call taker's final decision; answers only once it is on disk."""
-        row_id = await anyio.to_thread.run_sync(self.runtime.add_feedback, fields)
-        return schemas.FeedbackAck(id=row_id)
+        stored = await anyio.to_thread.run_sync(self.runtime.add_feedback, fields)
+        return schemas.FeedbackAck(id=stored.id, replaces=stored.replaces)
 
 
 # BentoML derives the media type of a list answer from its JSON schema on *every* response

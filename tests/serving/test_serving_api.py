@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import sqlite3
 import threading
@@ -81,7 +82,12 @@ def test_serving_classify_answers_each_text_in_order(client):
     assert len(lines) == 3
     raw = (client.home / "logs" / "audit.jsonl").read_text(encoding="utf-8")
     assert PHONE not in raw and "邻居" not in raw
-    assert lines[1]["text_sha256"] == hashlib.sha256(mask_pii(texts[1]).encode()).hexdigest()
+    # keyed with the installation's own secret: a plain SHA-256 of the masked text is not it
+    secret = bytes.fromhex((client.home / "secrets" / "audit-salt").read_text())
+    masked = mask_pii(texts[1]).encode()
+    assert lines[1]["text_hmac_sha256"] == hmac.new(secret, masked, hashlib.sha256).hexdigest()
+    assert lines[1]["text_hmac_sha256"] != hashlib.sha256(masked).hexdigest()
+    assert (client.home / "secrets" / "audit-salt").stat().st_mode & 0o077 == 0
     assert lines[1]["request_id"] == answers[1]["request_id"]
     assert lines[1]["suggestion"]["category"] == "dispute"
     assert lines[1]["latency_ms"] >= 0 and lines[1]["model_version"] == "triage/1"

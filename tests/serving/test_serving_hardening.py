@@ -98,3 +98,43 @@ def test_forecast_starts_at_the_ends_of_the_calendar_get_4xx(client, start: str)
     resp = client.post("/forecast", json={"start": start, "hours": 168})
     assert 400 <= resp.status_code < 500, resp.text
     assert "start" in json.dumps(resp.json())
+
+
+def test_a_second_correction_of_a_call_says_what_it_replaces(client) -> None:
+    body = {**ROUTES["/feedback"], "call_id": "H-twice"}
+    first = client.post("/feedback", json=body).json()
+    second = client.post("/feedback", json={**body, "final_category": "public_order"}).json()
+    assert first["replaces"] is None and second["replaces"] == first["id"]
+
+
+def test_a_locked_feedback_store_is_503_with_retry_after(client) -> None:
+    import sqlite3
+
+    store = client.runtime.feedback
+    store._conn.execute("PRAGMA busy_timeout = 200")  # the production wait is 10 s
+    outside = sqlite3.connect(store.path, isolation_level=None)
+    outside.execute("BEGIN IMMEDIATE")
+    try:
+        resp = client.post("/feedback", json=ROUTES["/feedback"])
+    finally:
+        outside.execute("ROLLBACK")
+        outside.close()
+        store._conn.execute("PRAGMA busy_timeout = 10000")
+    assert resp.status_code == 503, resp.text
+    assert "feedback store feedback.db is locked" in resp.json()["error"]
+    assert int(resp.headers["retry-after"]) > 0
+    assert client.post("/feedback", json=ROUTES["/feedback"]).status_code == 200
+
+
+SPELLINGS = ["一三八一二三四五六七八", "138 1234 5678", "138\u200b1234\u200b5678", "①③⑧①②③④⑤⑥⑦⑧"]
+
+
+def test_feedback_in_any_spelling_is_stored_masked(client) -> None:
+    import sqlite3
+
+    for i, spelling in enumerate(SPELLINGS):
+        body = {**ROUTES["/feedback"], "call_id": f"S-{i}", "text": f"邻居吵架，电话{spelling}"}
+        assert client.post("/feedback", json=body).status_code == 200
+    with sqlite3.connect(client.runtime.feedback.path) as con:
+        stored = [r[0] for r in con.execute("SELECT text FROM feedback WHERE call_id LIKE 'S-%'")]
+    assert stored == ["邻居吵架，电话<MOBILE>"] * len(SPELLINGS)

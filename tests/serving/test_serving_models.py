@@ -142,4 +142,4 @@ def test_serving_audit_line_has_hash_not_text(tmp_path):
     line = json.loads(text)
     assert "张三" not in text
     assert line["request_id"] == "r1" and line["latency_ms"] == 1.235
-    assert len(line["text_sha256"]) == 64 and line["suggestion"]["category"] == "dispute"
+    assert len(line["text_hmac_sha256"]) == 64 and line["suggestion"]["category"] == "dispute"

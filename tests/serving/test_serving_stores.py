@@ -1,8 +1,10 @@
-"""The feedback store on its own: corrections keep their history and the latest wins, a
-locked store is a clear "busy", and control characters never reach the disk."""
+"""The feedback store and the audit log on their own: corrections keep their history and
+the latest wins, a locked store is a clear "busy", control characters never reach the
+disk, and the audit hash is keyed per installation."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -81,3 +83,20 @@ def test_a_lock_held_by_another_writer_is_a_clear_busy_error(tmp_path: Path) -> 
         outside.close()
     assert store.add(ROW) > 0  # the store works again once the lock is released
     store.close()
+
+
+def test_the_audit_key_is_per_installation(tmp_path: Path) -> None:
+    from serving.audit import AuditLog, text_hash
+
+    entry = {"request_id": "r", "model_version": "triage/1", "masked_text": "<MOBILE>打架"}
+    entry |= {"suggestion": {"category": "dispute"}, "latency_ms": 1.0}
+    hashes = []
+    for city in ("a", "b", "a"):  # two installations; the first one reopened
+        log = AuditLog(tmp_path / city / "audit.jsonl", tmp_path / city / "secrets" / "salt")
+        log.write([entry])
+        log.close()
+        last = (tmp_path / city / "audit.jsonl").read_text(encoding="utf-8").splitlines()[-1]
+        hashes.append(json.loads(last)["text_hmac_sha256"])
+    assert hashes[0] == hashes[2] != hashes[1]
+    secret = bytes.fromhex((tmp_path / "a" / "secrets" / "salt").read_text())
+    assert hashes[0] == text_hash("<MOBILE>打架", secret)
