@@ -14,6 +14,7 @@ import urllib.request
 from typing import Any
 
 from features.errors import UserError
+from serving.auth import exposure_warning
 from serving.settings import Settings
 
 SERVICE = "serving.service:Jingqing"
@@ -46,11 +47,18 @@ def serve_command(host: str, port: int) -> list[str]:
     ]
 
 
-def serve_env() -> dict[str, str]:
-    """Environment for the server: offline-safe (no usage tracking) whatever the caller set."""
+def serve_env(port: int = 3000) -> dict[str, str]:
+    """Environment for the server: offline-safe (no usage tracking) whatever the caller set.
+
+    BentoML keeps its Prometheus multi-process directory under ``BENTOML_HOME`` and wipes it
+    when any service starts; a home of this service's own (per installation and port) keeps
+    another BentoML service on the host from zeroing ``/metrics`` for good.
+    """
     env = dict(os.environ)
     env["BENTOML_DO_NOT_TRACK"] = "true"
     env.setdefault("JINGQING_HOME", os.path.abspath(os.environ.get("JINGQING_HOME", ".")))
+    env["BENTOML_HOME"] = os.path.join(env["JINGQING_HOME"], "run", f"bentoml-{port}")
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # BentoML derives it from BENTOML_HOME
     return env
 
 
@@ -104,12 +112,15 @@ def run_serve(args: Any) -> int:
     settings = Settings.from_env()  # a bad JINGQING_* value is one line here, not a traceback
     if not 0 < port < 65536:
         raise UserError(f"--port must be between 1 and 65535, got {port}")
+    warning = exposure_warning(host, settings.api_token)
+    if warning:
+        print(warning, file=sys.stderr)
     if not _port_free(host, port):
         raise UserError(f"port {port} on {host} is already in use; choose another with --port")
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
     print(f"starting the jingqing service on {base} (loading triage@champion, forecast@champion)")
     sys.stdout.flush()
-    proc = subprocess.Popen(serve_command(host, port), env=serve_env())
+    proc = subprocess.Popen(serve_command(host, port), env=serve_env(port))
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
         _announce(proc, base, settings)

@@ -21,8 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bentoml.exceptions import ServiceUnavailable
-
 from features.contract import FEEDBACK_FIELDS
 from features.control import strip_control
 
@@ -53,7 +51,7 @@ LOCK_TIMEOUT_S = 10.0
 RETRY_AFTER_S = 5
 
 
-class FeedbackStoreBusy(ServiceUnavailable):
+class FeedbackStoreBusy(Exception):
     """Another writer holds the store's lock: the client should retry (503 + Retry-After)."""
 
 

@@ -11,7 +11,10 @@ cache share one code path. When the registry cannot be reached (store missing, s
 down, artifacts unreadable) the service logs a loud ERROR line and serves the copy named in
 ``current.json`` — the last champion it successfully loaded — instead of staying down.
 When the registry is reachable but has no champion, the cache is *not* used: someone
-removed the champion on purpose, so the model stays missing and ``/readyz`` says so.
+removed the champion on purpose, so the model stays missing and ``/readyz`` says so. A
+missing registry database file counts as unreachable (MLflow would otherwise create an
+empty one and report "no champion"), and a downloaded champion becomes the cached copy
+only after it has been loaded once, so unreadable artifacts never replace a good copy.
 """
 
 from __future__ import annotations
@@ -81,8 +84,12 @@ def _resolve_champion(name: str) -> tuple[str, str, str]:
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    from training.tracking import CHAMPION, configure
+    from training.tracking import CHAMPION, configure, tracking_uri
 
+    store = tracking_uri().removeprefix("sqlite:///")
+    if tracking_uri().startswith("sqlite:///") and not Path(store).is_file():
+        # MLflow would silently create an empty store and report "no champion".
+        raise RegistryUnreachable(f"the registry database {store} is missing")
     try:
         uri = configure()
         found = MlflowClient().get_model_version_by_alias(name, CHAMPION)
@@ -116,6 +123,14 @@ def _refresh_cache(name: str, version: str, source: str, run_id: str) -> Path:
         except Exception as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise RegistryUnreachable(f"cannot download {name} v{version}: {exc}") from exc
+        try:  # a copy becomes the last-known-good one only once it is known to load
+            _load_local(tmp)
+        except Exception as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise RegistryUnreachable(
+                f"{name} v{version} from the registry does not load "
+                f"({type(exc).__name__}: {exc}); the cached copy was kept"
+            ) from exc
         try:
             os.replace(tmp, target)  # atomic: a copy is either complete or absent
         except OSError:

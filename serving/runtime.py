@@ -22,6 +22,7 @@ from serving.feedback import FeedbackStore
 from serving.logs import enable_logging, quiet_bad_requests
 from serving.models import LoadedModel, ModelUnavailable, load_champion
 from serving.recent_calls import RecentCalls
+from serving.reload import Reloader
 from serving.schemas import new_request_id
 from serving.settings import Settings
 
@@ -77,6 +78,7 @@ class Runtime:
         self.feedback = FeedbackStore(self.settings.home / "feedback" / "feedback.db")
         self.audit = AuditLog(self.settings.home / "logs" / "audit.jsonl")
         self.recent = RecentCalls(self.settings.home / "linking" / "recent_calls.db")
+        self.reloader: Reloader | None = None
 
     # -- start-up ---------------------------------------------------------------------
     def start(self) -> Runtime:
@@ -87,18 +89,11 @@ class Runtime:
         warm_jieba()
         self.recent.warm()
         for name in MODEL_NAMES:
-            try:
-                loaded = load_champion(name, self.settings.model_source)
-                getattr(self, f"_warm_{name}")(loaded)
-            except ModelUnavailable as exc:
-                self.missing[name] = str(exc)
-            except Exception as exc:  # a broken artifact must not take the service down
-                log.exception("loading %s@champion failed", name)
-                self.missing[name] = f"loading failed: {type(exc).__name__}: {exc}"
-            else:
-                self.models[name] = loaded
+            self.load(name)
         for name, reason in self.missing.items():
             log.error("NOT READY: %s model missing: %s", name, reason)
+        if self.missing:  # retried in the background until both are served
+            self.reloader = Reloader(lambda: list(self.missing), self.load).start()
         # A full garbage collection scans every object the models own (~0.2 s for the
         # triage vocabularies), stalling whichever requests are in flight: collect once
         # now, then move everything alive to the permanent generation so later
@@ -116,6 +111,22 @@ class Runtime:
             self.audit.path,
         )
         return self
+
+    def load(self, name: str) -> bool:
+        """Load and warm one champion; on failure record why (for ``/readyz``)."""
+        try:
+            loaded = load_champion(name, self.settings.model_source)
+            getattr(self, f"_warm_{name}")(loaded)
+        except ModelUnavailable as exc:
+            self.missing[name] = str(exc)
+        except Exception as exc:  # a broken artifact must not take the service down
+            log.exception("loading %s@champion failed", name)
+            self.missing[name] = f"loading failed: {type(exc).__name__}: {exc}"
+        else:
+            self.models[name] = loaded
+            self.missing.pop(name, None)
+            return True
+        return False
 
     def _warm_triage(self, loaded: LoadedModel) -> None:
         first = loaded.model.suggest([_mask(WARM_TEXT)])
@@ -137,6 +148,8 @@ class Runtime:
         )
 
     def close(self) -> None:
+        if self.reloader is not None:
+            self.reloader.stop()
         self.feedback.close()
         self.recent.close()
         self.audit.close()

@@ -18,6 +18,7 @@ import bentoml
 from starlette.responses import JSONResponse
 
 from serving import schemas
+from serving.feedback import RETRY_AFTER_S, FeedbackStoreBusy
 from serving.guard import Guard
 from serving.plan import PlanRequest, PlanRow
 from serving.plan import answer as plan_answer
@@ -94,7 +95,11 @@ class Jingqing:
     @bentoml.api(route="/feedback", input_spec=schemas.FeedbackRequest)
     async def feedback(self, **fields: object) -> schemas.FeedbackAck:
         """Store the call taker's final decision; answers only once it is on disk."""
-        stored = await anyio.to_thread.run_sync(self.runtime.add_feedback, fields)
+        try:
+            stored = await anyio.to_thread.run_sync(self.runtime.add_feedback, fields)
+        except FeedbackStoreBusy as exc:
+            headers = {"Retry-After": str(RETRY_AFTER_S)}
+            return JSONResponse({"error": str(exc)}, status_code=503, headers=headers)
         return schemas.FeedbackAck(id=stored.id, replaces=stored.replaces)
 
 
