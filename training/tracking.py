@@ -74,6 +74,7 @@ class Promotion:
     value: float
     previous_version: str | None
     previous_value: float | None
+    blocked: str | None = None  # why the comparison was not made (another data set)
 
     def summary(self) -> str:
         prev = (
@@ -82,6 +83,8 @@ class Promotion:
             else "no champion yet"
         )
         verdict = "promoted to @champion" if self.alias == CHAMPION else "kept as @challenger"
+        if self.blocked:
+            verdict += f" ({self.blocked})"
         return (
             f"model {self.name} v{self.version} {self.metric}={self.value:.4f} ({prev}): {verdict}"
         )
@@ -110,6 +113,7 @@ def register_and_promote(
     tags: dict[str, str] | None = None,
     champion_value: float | None = None,
     rescored: bool = False,
+    dataset: str | None = None,
 ) -> Promotion:
     """Register ``model_uri`` as a new version of ``name`` and move an alias.
 
@@ -119,10 +123,13 @@ def register_and_promote(
     ``champion_value``; None when it could not be scored, which counts as no champion), so
     scores from different data are never compared. The new version
     becomes ``champion`` when it beats (or, with ``allow_tie``, equals) the champion;
-    otherwise it becomes ``challenger``.
+    otherwise it becomes ``challenger``. With ``dataset`` (``training.datasets``), a
+    champion of another data set is never challenged.
     """
     import mlflow
     from mlflow import MlflowClient
+
+    from training.datasets import DATASET_TAG, other_dataset_reason
 
     client = MlflowClient()
     current = champion_version(name)
@@ -133,6 +140,9 @@ def register_and_promote(
         raw = current.tags.get(metric)
         prev_value = float(raw) if raw is not None else None
 
+    blocked = other_dataset_reason(current.tags.get(DATASET_TAG) if current else None, dataset)
+    if dataset is not None:
+        tags = {**(tags or {}), DATASET_TAG: dataset}
     version = mlflow.register_model(
         model_uri, name, tags={metric: repr(float(value)), **(tags or {})}
     )
@@ -142,7 +152,7 @@ def register_and_promote(
         better = value > prev_value or (allow_tie and value == prev_value)
     else:
         better = value < prev_value or (allow_tie and value == prev_value)
-    alias = CHAMPION if better else CHALLENGER
+    alias = CHAMPION if better and not blocked else CHALLENGER
     client.set_registered_model_alias(name, alias, version.version)
     promotion = Promotion(
         name=name,
@@ -152,6 +162,7 @@ def register_and_promote(
         value=float(value),
         previous_version=str(current.version) if current is not None else None,
         previous_value=prev_value,
+        blocked=blocked,
     )
     log.info(promotion.summary())
     return promotion

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from training import gates
+from training.datasets import forecast_dataset
 from training.forecast.config import ForecastConfig
 
 __all__ = ["ForecastConfig", "TrainResult", "run_train_forecast"]
@@ -149,5 +150,6 @@ def run_train_forecast(
             higher_is_better=False,
             allow_tie=False,
             tags={"model": cfg.model, "run_id": run.info.run_id},
+            dataset=forecast_dataset(list(panel.grid_ids), cfg.timezone),
         )
     return TrainResult(run.info.run_id, model_uri, promotion, summary, fit_seconds)
