@@ -32,12 +32,6 @@ def default_path() -> Path:
     return home() / "logs" / "audit.jsonl"
 
 
-def default_secret_path() -> Path:
-    from training.tracking import home
-
-    return home() / "secrets" / "audit-salt"
-
-
 def installation_secret(path: Path) -> bytes:
     """The installation's audit key: read, or created once (32 random bytes, mode 0600)."""
     try:
@@ -68,7 +62,9 @@ class AuditLog:
 
     def __init__(self, path: Path | None = None, secret_path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
-        self._secret = installation_secret(Path(secret_path or default_secret_path()))
+        # $JINGQING_HOME/logs/audit.jsonl -> $JINGQING_HOME/secrets/audit-salt
+        default_secret = self.path.parent.parent / "secrets" / "audit-salt"
+        self._secret = installation_secret(Path(secret_path or default_secret))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
