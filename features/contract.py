@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -182,7 +183,7 @@ class Feedback(BaseModel):
     final_divert_to: DivertTo = Field(
         default="", description='required when final_disposition is "divert"; else ""'
     )
-    final_urgent: bool | None = None
+    final_urgent: StrictBool | None = None  # true/false as documented, not 0 or "yes"
     model_version: ShortStr | None = None
     operator: ShortStr | None = None
 

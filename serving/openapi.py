@@ -114,6 +114,9 @@ def _tighten(schema: dict[str, Any]) -> None:
         properties["text"]["pattern"] = _NOT_BLANK
     if "replaces" in properties:  # null for the first correction of a call
         properties["replaces"]["nullable"] = True
+    for prop in properties.values():  # optional fields whose default is null accept null
+        if isinstance(prop, dict) and "default" in prop and prop["default"] is None:
+            prop["nullable"] = True
     items = properties.get("texts", {}).get("items")
     if isinstance(items, dict):
         items["pattern"] = _NOT_BLANK
