@@ -112,7 +112,7 @@ def test_train_triage_with_a_binary_config(calls_csv: Path, tmp_path: Path, caps
 
 def test_train_forecast_with_zero_folds(calls_csv: Path, capsys) -> None:
     argv = ["train", "forecast", "--calls", str(calls_csv), "--folds", "0"]
-    _fails_with_one_line(argv, capsys, "--folds")
+    _fails_with_one_line(argv, capsys, "folds", "greater than or equal to 1")
 
 
 # ---- predict --------------------------------------------------------------------------

@@ -64,13 +64,6 @@ def os_error_line(exc: OSError) -> str:
     return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
-def option_error(exc) -> UserError:
-    """A pydantic ``ValidationError`` on options built from flags, as ``--folds: …``."""
-    first = exc.errors()[0]
-    name = ".".join(str(part) for part in first.get("loc", ())) or "options"
-    return UserError(f"--{name.replace('_', '-')}: {first.get('msg', 'invalid value')}")
-
-
 def read_yaml_options(path: str | Path) -> dict:
     """The mapping of options in a ``--config`` YAML file, or one clear error."""
     import yaml
