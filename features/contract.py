@@ -23,20 +23,11 @@ from pydantic import (
 )
 
 from features.labels import CATEGORIES, DISPOSITIONS, DIVERT_TO
-
-MAX_TEXT_CHARS = 2000  # the longest call description the service accepts (and training cuts to)
-MAX_BATCH = 256  # texts per /classify request
-MAX_HOURS = 168  # the longest forecast: one week of hours
-# the forecast mean models by their command-line names (``features.forecaster.make_model``)
-FORECAST_MODELS = (
-    "lightgbm",
-    "prophet",
-    "seasonal-naive",
-    "how-mean",
-    "level-shape",
-    "grid-rhythm",
-    "mstl",
-    "ets",
+from features.limits import (  # noqa: F401  (re-exported: part of the contract)
+    FORECAST_MODELS,
+    MAX_BATCH,
+    MAX_HOURS,
+    MAX_TEXT_CHARS,
 )
 
 

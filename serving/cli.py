@@ -11,11 +11,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from features.errors import UserError
 from serving.auth import exposure_warning
-from serving.settings import Settings
+
+if TYPE_CHECKING:
+    from serving.settings import Settings
 
 SERVICE = "serving.service:Jingqing"
 READY_TIMEOUT_S = 180
@@ -109,6 +111,8 @@ def how_to_call(base: str, token: bool, ready: dict[str, Any] | None = None) -> 
 
 def run_serve(args: Any) -> int:
     host, port = args.host, int(args.port)
+    from serving.settings import Settings
+
     settings = Settings.from_env()  # a bad JINGQING_* value is one line here, not a traceback
     if not 0 < port < 65536:
         raise UserError(f"--port must be between 1 and 65535, got {port}")

@@ -50,12 +50,29 @@ class Verbs:
         return group
 
 
+def package_version() -> str:
+    """The installed package's version (``pyproject.toml``), or ``unknown`` when run from a
+    source tree that was never installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jingqing")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jingqing",
         description="Triage and forecasting of 110 calls for grid-based police dispatch.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"jingqing {package_version()}",
+        help="print the installed version and exit",
+    )
     verbs = Verbs(parser)
     for name in COMMAND_MODULES:
         try:

@@ -6,9 +6,9 @@ import argparse
 import logging
 from pathlib import Path
 
-from features.contract import FORECAST_MODELS, MAX_HOURS
 from features.errors import UserError
 from features.labels import DEFAULT_TIMEZONE
+from features.limits import FORECAST_MODELS, MAX_HOURS
 from training.cliutil import add_map_argument, output_file, parse_map
 from training.distributed import add_scheduler_argument, with_scheduler
 
@@ -44,10 +44,19 @@ def _data_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def register(verbs) -> None:
-    p = verbs.train.add_parser("forecast", help="train the calls-per-grid-hour forecaster")
+    p = verbs.train.add_parser(
+        "forecast",
+        help="train the calls-per-grid-hour forecaster",
+        description="Train the calls-per-grid-hour forecaster on a calls file, backtest it "
+        "(rolling origin), log it to MLflow (experiment 'forecast'), register model "
+        "'forecast' and move alias 'champion' only if it beats the current champion.",
+    )
     _data_arguments(p)
     p.add_argument(
-        "--model", choices=MODEL_CHOICES, help="the mean model to train (default lightgbm)"
+        "--model",
+        choices=MODEL_CHOICES,
+        metavar="MODEL",
+        help=f"the mean model to train: {', '.join(MODEL_CHOICES)} (default lightgbm)",
     )
     p.add_argument("--folds", type=int, help="backtest folds for promotion (default 4)")
     p.add_argument(
@@ -58,7 +67,13 @@ def register(verbs) -> None:
     add_scheduler_argument(p)
     p.set_defaults(func=with_scheduler(train_handler))
 
-    p = verbs.backtest.add_parser("forecast", help="rolling-origin backtest of the forecaster")
+    p = verbs.backtest.add_parser(
+        "forecast",
+        help="rolling-origin backtest of the forecaster",
+        description="Rolling-origin backtest: fit each model on the calls before each cutoff, "
+        "forecast the next --horizon hours, write every prediction to --output (CSV) and "
+        "print Poisson deviance, MAE, skill and interval coverage per model.",
+    )
     _data_arguments(p)
     p.add_argument("--cutoff", help="first forecast hour (default: folds × horizon before end)")
     p.add_argument(
@@ -85,7 +100,13 @@ def register(verbs) -> None:
     add_scheduler_argument(p)
     p.set_defaults(func=with_scheduler(backtest_handler))
 
-    p = verbs.top.add_parser("forecast", help="planners' forecast from forecast@champion")
+    p = verbs.top.add_parser(
+        "forecast",
+        help="planners' forecast from forecast@champion",
+        description="Forecast calls per grid and hour (or 8-hour shift) from the registered "
+        "champion forecaster; write a CSV for Excel (UTF-8 with BOM, grid names, local "
+        "times), a heat-map PNG and a GeoJSON map beside it.",
+    )
     p.add_argument("--start", help="first hour (default: the model's history end)")
     p.add_argument("--hours", type=int, required=True, help=f"hours to forecast (1-{MAX_HOURS})")
     p.add_argument("--output", required=True, help="CSV grid_id,hour,mean,p10,p50,p90")

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from features.errors import UserError
-from features.schema import SCHEMA_COLUMNS
 
 __all__ = ["MAX_GRID_DAYS", "SimulationResult", "run_simulate"]
 
@@ -27,24 +26,36 @@ MAX_DAYS = 3650
 # Beyond this a run makes more than ~1.3 million calls and needs several GB of memory (texts are
 # held in memory until the CSV is written); 51 grids x 10 years fits.
 MAX_GRID_DAYS = 200_000
-# The calls schema, then simulator-only columns that help analysis and grouped validation.
-CALL_COLUMNS = tuple(
-    dict.fromkeys(
-        (
-            *SCHEMA_COLUMNS,
-            "police_class",
-            "police_type",
-            "incident_id",
-            "subtype",
-            "voice",
-            "phrasing",
-            # response times from the simulator's own dispatch (optional schema columns)
-            "dispatched_at",
-            "arrived_at",
-            "cleared_at",
+
+
+def call_columns() -> tuple[str, ...]:
+    """The calls schema, then simulator-only columns that help analysis and grouped
+    validation (imported here, not at module level, so ``jingqing --help`` stays fast)."""
+    from features.schema import SCHEMA_COLUMNS
+
+    return tuple(
+        dict.fromkeys(
+            (
+                *SCHEMA_COLUMNS,
+                "police_class",
+                "police_type",
+                "incident_id",
+                "subtype",
+                "voice",
+                "phrasing",
+                # response times from the simulator's own dispatch (optional schema columns)
+                "dispatched_at",
+                "arrived_at",
+                "cleared_at",
+            )
         )
     )
-)
+
+
+def __getattr__(name: str):
+    if name == "CALL_COLUMNS":
+        return call_columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -252,7 +263,7 @@ def run_simulate(
             **{col: iso_or_blank(response[col]) for col in RESPONSE_COLUMNS},
             "incident_id": incident_ids(ids, calls["incident"].to_numpy()),
         },
-        columns=list(CALL_COLUMNS),
+        columns=list(call_columns()),
     )
     _write_atomic(path / "calls.csv", lambda p: table.to_csv(p, index=False, encoding="utf-8"))
     _write_atomic(path / "grids.geojson", city.write_geojson)

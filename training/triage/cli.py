@@ -35,11 +35,15 @@ def register(verbs) -> None:
     predict = verbs.predict.add_parser(
         "triage",
         help="batch suggestions from triage@champion",
-        description="Score a JSONL or CSV file with a 'text' column; write JSONL, one "
-        "suggestion per input row in order (other columns are copied through).",
+        description="Score a JSONL or CSV file with a 'text' column; write one suggestion "
+        "per input row in order (other columns are copied through): JSONL, or a CSV for "
+        "Excel (UTF-8 with BOM) when --output ends in .csv.",
     )
     predict.add_argument("--input", required=True, type=Path, help="JSONL or CSV with 'text'")
-    predict.add_argument("--output", required=True, type=Path, help="JSONL file to write")
+    add_map_argument(predict)
+    predict.add_argument(
+        "--output", required=True, type=Path, help="file to write: .jsonl/.json or .csv"
+    )
     predict.add_argument("--batch-size", type=int, default=1024, help="texts per chunk")
     add_scheduler_argument(predict)
     predict.set_defaults(func=with_scheduler(_predict))
@@ -69,7 +73,9 @@ def _predict(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")
     output = output_file(args.output)
-    summary = run_predict_triage(args.input, output, batch_size=args.batch_size)
+    summary = run_predict_triage(
+        args.input, output, batch_size=args.batch_size, mapping=parse_map(args.map)
+    )
     print(
         f"wrote {summary.rows:,} rows to {summary.output} ({summary.scored:,} scored, "
         f"{summary.errors:,} with an error) using triage v{summary.model_version}"

@@ -1,7 +1,8 @@
 """``jingqing predict triage``: batch suggestions from ``models:/triage@champion``.
 
-Input is JSONL or CSV with a ``text`` column; output is JSONL, one line per input row in
-order, with the other input columns copied through. A bad row (empty text, more than
+Input is JSONL or CSV with a ``text`` column (or the column ``--map text=SRC`` names);
+output is one row per input row in order, with the other input columns copied through:
+JSONL for ``.jsonl``/``.json``, CSV for Excel (UTF-8 with BOM) for ``.csv``. A bad row (empty text, more than
 2,000 characters, a broken JSON line) gets an ``error`` field instead of stopping the
 batch. Scoring runs chunk by chunk through :func:`score_chunk`, a plain function over a
 partition, as Dask tasks when ``--scheduler`` is given (:mod:`training.distributed`).
@@ -33,8 +34,26 @@ class PredictSummary:
     output: Path
 
 
-def read_rows(path: Path) -> tuple[list[dict], list[str | None]]:
-    """Input rows as dicts, and a per-row read error (None when the row is fine)."""
+def read_rows(
+    path: Path, mapping: dict[str, str] | None = None
+) -> tuple[list[dict], list[str | None]]:
+    """Input rows as dicts, and a per-row read error (None when the row is fine);
+    ``mapping`` ({"text": "description"}) renames the file's columns first."""
+    rows, errors = _read_any(path)
+    for col, src in (mapping or {}).items():
+        if col == src:
+            continue
+        if rows and not any(src in r for r in rows):
+            raise UserError(f"--map {col}={src}: no column {src!r} in {path}")
+        rows = [{(col if k == src else k): v for k, v in r.items() if k != col} for r in rows]
+    if rows and not any("text" in r for r in rows):
+        raise UserError(
+            f"--input {path}: no 'text' field in any row (name it with --map text=COL)"
+        )
+    return rows, errors
+
+
+def _read_any(path: Path) -> tuple[list[dict], list[str | None]]:
     if not path.is_file():
         raise UserError(f"--input {path}: file not found")
     suffix = "".join(path.suffixes[-2:]).lower()
@@ -72,8 +91,6 @@ def _read_jsonl(path: Path) -> tuple[list[dict], list[str | None]]:
             continue
         rows.append(obj)
         errors.append(None)
-    if rows and not any("text" in r for r in rows):
-        raise UserError(f"--input {path}: no 'text' field in any row")
     return rows, errors
 
 
@@ -84,9 +101,6 @@ def _read_csv(path: Path) -> tuple[list[dict], list[str | None]]:
     if table.frame is None:
         raise UserError(table.problems[0] if table.problems else f"--input {path}: unreadable")
     frame = table.frame
-    if "text" not in frame.columns:
-        cols = ", ".join(map(str, frame.columns))
-        raise UserError(f"--input {path}: no 'text' column (columns found: {cols})")
     frame = frame.astype(object).where(frame.notna(), None)
     rows = frame.to_dict(orient="records")
     return rows, [None] * len(rows)
@@ -140,15 +154,17 @@ def run_predict_triage(
     output_path: str | Path,
     *,
     batch_size: int = 1024,
+    mapping: dict[str, str] | None = None,
     model=None,
     model_version: str | None = None,
     show_progress: bool = True,
 ) -> PredictSummary:
-    """Score every row of ``input_path`` and write JSONL to ``output_path``, in order."""
+    """Score every row of ``input_path`` and write it to ``output_path`` (JSONL, or CSV when
+    the name ends in ``.csv``), in order."""
     from features.tasks import map_tasks
 
     input_path, output_path = Path(input_path), Path(output_path)
-    rows, errors = read_rows(input_path)
+    rows, errors = read_rows(input_path, mapping)
     if model is None:
         from training.tracking import load_champion
 
@@ -164,15 +180,37 @@ def run_predict_triage(
     for part, results in zip(parts, scored, strict=True):
         suggestions.update(zip(part, results, strict=True))
 
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    with output_path.open("w", encoding="utf-8") as fh:
-        for i, row in enumerate(rows):
-            out = _passthrough(row)
-            if problems[i] is not None:
-                out["error"] = problems[i]
-            else:
-                out.update(suggestions[i])
-                out["model_version"] = model_version
-            fh.write(json.dumps(out, ensure_ascii=False) + "\n")
+    out_rows = []
+    for i, row in enumerate(rows):
+        out = _passthrough(row)
+        if problems[i] is not None:
+            out["error"] = problems[i]
+        else:
+            out.update(suggestions[i])
+            out["model_version"] = model_version
+        out_rows.append(out)
+    write_rows(out_rows, output_path)
     n_err = sum(p is not None for p in problems)
     return PredictSummary(len(rows), len(good), n_err, str(model_version), output_path)
+
+
+def write_rows(rows: list[dict], path: Path) -> None:
+    """JSONL, or for a ``.csv`` name a CSV for Excel: UTF-8 with BOM, one column per key
+    (in first-seen order), lists and mappings as JSON text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.name.lower().endswith(".csv"):
+        with path.open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    from features.excel import write_excel_csv
+
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    cells = [
+        {
+            k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+            for k, v in r.items()
+        }
+        for r in rows
+    ]
+    write_excel_csv(pd.DataFrame(cells, columns=columns), path)
