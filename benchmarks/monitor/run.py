@@ -40,6 +40,7 @@ def triage_part(quiet_weeks: int, per_week: int, drift_weeks: int) -> dict:
     from training.monitor.scenarios import scenario_calls
     from training.triage.config import TriageConfig
     from training.triage.fit import fit_triage
+    from training.triage.honest import attach_novelty
 
     th = load_thresholds()
     t0 = time.perf_counter()
@@ -47,6 +48,7 @@ def triage_part(quiet_weeks: int, per_week: int, drift_weeks: int) -> dict:
     calls["divert_to"] = ""
     cfg = TriageConfig(candidates=("logreg",), cv_sample=2000)
     model = fit_triage(calls.iloc[:6500], cfg, progress=lambda _: None).model
+    attach_novelty(model, calls["text"].iloc[:6500].tolist())  # as `train triage` does
     ref = attach_reference(model, calls.iloc[6500:], calls.iloc[:6500])
     fit_s = time.perf_counter() - t0
     print(f"triage model fitted in {fit_s:.0f} s; reference on {ref['n']} held-out calls")

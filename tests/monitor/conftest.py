@@ -15,6 +15,7 @@ def monitored_model():
     from training.monitor.scenarios import scenario_calls
     from training.triage.config import TriageConfig
     from training.triage.fit import fit_triage
+    from training.triage.honest import attach_novelty
 
     calls = scenario_calls("quiet", n=3000, seed=100, start="2026-01-01")
     calls["divert_to"] = ""
@@ -28,6 +29,7 @@ def monitored_model():
         char_max_features=10000,
     )
     model = fit_triage(train, cfg, progress=lambda _: None).model
+    attach_novelty(model, train["text"].tolist())  # the shift score, as training attaches it
     attach_reference(model, holdout, train)
     return model
 

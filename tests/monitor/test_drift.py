@@ -113,3 +113,21 @@ def test_the_reference_sample_size_widens_the_test(thresholds):
     exact = compare_mix("category", ref, labels, thresholds.mix)
     noisy = compare_mix("category", ref, labels, thresholds.mix, ref_n=300)
     assert exact["p_value"] < 0.001 < noisy["p_value"]
+
+
+@pytest.mark.parametrize("scenario", ["new_district", "new_note_style"])
+def test_unfamiliar_wording_fires_the_shift_score_alert(monitored_model, thresholds, scenario):
+    # Given weeks whose answers' mix hardly moves, but whose wording no training call had
+    week = scenario_calls(scenario, n=700, seed=7)
+    report = _drift(monitored_model, week, thresholds)
+    shift = report["text"]["shift"]
+    # Then the shift score rises above training's and the alert says so in words
+    assert shift["available"] and shift["alert"], shift
+    assert any("unseen character n-grams" in a for a in report["alerts"])
+
+
+def test_quiet_week_shift_score_matches_training(monitored_model, thresholds):
+    report = _drift(monitored_model, scenario_calls("quiet", n=700, seed=8), thresholds)
+    shift = report["text"]["shift"]
+    assert shift["available"] and not shift["alert"]
+    assert abs(shift["mean"] - shift["reference_mean"]) < thresholds.text.shift_mean_rise
