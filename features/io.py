@@ -151,9 +151,8 @@ def _read_parquet(path: Path) -> RawTable:
 def _decode(data: bytes, source: str) -> tuple[str | None, str, list[str], list[str]]:
     """Text, encoding name, problems, warnings. Detects, never silently guesses."""
     warnings: list[str] = []
-    if data.startswith(codecs.BOM_UTF8):
+    if data.startswith(codecs.BOM_UTF8):  # Excel writes one: nothing to warn about
         data = data[len(codecs.BOM_UTF8) :]
-        warnings.append(f"{source}: starts with a UTF-8 byte-order mark (BOM); ignored")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")

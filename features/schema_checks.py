@@ -7,6 +7,8 @@ column) on the shared ``Checker`` and returns the cleaned column. Times live in
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,8 @@ from features.contract import MAX_TEXT_CHARS
 from features.control import clean_column
 from features.io import ProblemLog, row_labels
 from features.pii import SCREEN_PATTERN, mask_pii
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def strings(series: pd.Series) -> pd.Series:
@@ -136,20 +140,34 @@ def check_labels(c: Checker, out: dict, needed: set[str]) -> None:
             values = values.where(~empty, "citizen")
             empty = np.zeros(c.n, dtype=bool)
         unknown = ~empty & ~values.isin(valid).to_numpy()
-        c.bad_values(col, values, unknown, what, valid)
+        if unknown.any():
+            c.bad_values(col, values, unknown, what, _choices(col, valid, df[col]))
         if col in needed:
             c.rows(f"empty {col}", empty, lambda p, col=col: f"column {col}: empty (required)")
         out[col] = values.reset_index(drop=True)
     if "source" not in out:
         out["source"] = pd.Series(["citizen"] * c.n)
     if "disposition" in out or "divert_to" in out:
-        _check_routing_pair(c, out)
+        _check_routing_pair(c, out, "divert_to" in df.columns or "divert_to" in needed)
     if "urgent" in df.columns:
         out["urgent"] = check_urgent(c, "urgent" in needed)
 
 
-def _check_routing_pair(c: Checker, out: dict) -> None:
-    """``divert_to`` is given exactly when the disposition is ``divert``."""
+def _choices(col: str, valid, raw: pd.Series) -> list[str]:
+    """The values a message lists: in Chinese (with the label) when the file writes Chinese."""
+    chinese = [alias for alias in labels.ALIASES.get(col, {}) if _CJK.search(alias)]
+    if not chinese or not raw.astype(str).str.contains(_CJK.pattern, regex=True).any():
+        return list(valid)
+    shown = {
+        label: alias for alias, label in reversed(labels.ALIASES[col].items()) if alias in chinese
+    }
+    return [f"{shown[v]} ({v})" if v in shown else v for v in valid]
+
+
+def _check_routing_pair(c: Checker, out: dict, strict: bool = True) -> None:
+    """``divert_to`` is given exactly when the disposition is ``divert``. Without a
+    ``divert_to`` column that nothing requires (forecasting), a diverted call without its
+    channel is a warning, not a problem."""
     disp = out.get("disposition", pd.Series([""] * c.n))
     to = out.get("divert_to", pd.Series([""] * c.n))
     diverted = (disp == "divert").to_numpy()
@@ -163,7 +181,13 @@ def _check_routing_pair(c: Checker, out: dict) -> None:
             f"{shown_disp[p] or 'empty'!r} (divert_to is only for disposition 'divert')"
         ),
     )
-    if "disposition" in out:
+    missing = diverted & ~target
+    if "disposition" in out and not strict and missing.any():
+        c.warnings.append(
+            f"no divert_to column: {missing.sum():,} diverted calls have no channel "
+            "(needed only to train the router)"
+        )
+    elif "disposition" in out:
         c.rows(
             "divert without divert_to",
             diverted & ~target,

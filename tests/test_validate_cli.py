@@ -64,3 +64,48 @@ def test_houston_with_lattice_reports_far_points(
     n_outside = int(outside[0].split("warning: ")[1].split(" rows")[0].replace(",", ""))
     assert 210 <= n_outside <= 250
     assert "5 rows have neither grid_id nor coordinates" in captured.err
+
+
+def test_excel_bom_is_accepted_without_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_bytes("call_id,received_at\na,2025-03-05 08:00\n".encode("utf-8-sig"))
+    assert main(["validate", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "0 warnings" in captured.out and "warning" not in captured.err
+
+
+def test_chinese_labels_are_listed_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "calls.csv"
+    rows = ["a,2025-03-05 08:00,刑事", "b,2025-03-05 09:00,盗窃"]
+    path.write_text("\n".join(["call_id,received_at,category", *rows]) + "\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    line = next(x for x in capsys.readouterr().err.splitlines() if "'盗窃'" in x)
+    assert "row 2 (line 3), column category" in line
+    assert "刑事 (criminal)" in line and "非警务 (non_police)" in line
+
+
+def test_english_labels_are_listed_in_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text("call_id,received_at,category\na,2025-03-05 08:00,theft\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    line = next(x for x in capsys.readouterr().err.splitlines() if "'theft'" in x)
+    assert "valid: criminal, public_order" in line and "刑事" not in line
+
+
+def test_disposition_without_a_divert_to_column_is_a_warning_unless_routing(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "calls.csv"
+    rows = ["a,2025-03-05 08:00,divert", "b,2025-03-05 09:00,on_scene"]
+    path.write_text("\n".join(["call_id,received_at,disposition", *rows]) + "\n")
+    assert main(["validate", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: no divert_to column: 1 diverted calls have no channel" in captured.err
+    assert main(["validate", str(path), "--require", "received_at,divert_to"]) == 1
+    assert "divert_to" in capsys.readouterr().err
