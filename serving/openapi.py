@@ -122,9 +122,26 @@ def _tighten(schema: dict[str, Any]) -> None:
         items["pattern"] = _NOT_BLANK
 
 
+def _openapi30_bounds(node: Any) -> None:
+    """Pydantic writes JSON Schema 2020 bounds (``exclusiveMaximum: 1``); the document is
+    OpenAPI 3.0, where the bound is ``maximum`` and ``exclusiveMaximum`` a boolean."""
+    if isinstance(node, dict):
+        for key, plain in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
+            value = node.get(key)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                node[plain], node[key] = value, True
+        for child in node.values():
+            _openapi30_bounds(child)
+    elif isinstance(node, list):
+        for child in node:
+            _openapi30_bounds(child)
+
+
 def complete(doc: dict[str, Any]) -> dict[str, Any]:
     """A copy of BentoML's document with the guard's answers, enums and security added."""
     doc = copy.deepcopy(doc)
+    if str(doc.get("openapi", "")).startswith("3.0"):
+        _openapi30_bounds(doc)
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas["Error"] = ERROR

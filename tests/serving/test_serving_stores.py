@@ -100,3 +100,12 @@ def test_the_audit_key_is_per_installation(tmp_path: Path) -> None:
     assert hashes[0] == hashes[2] != hashes[1]
     secret = bytes.fromhex((tmp_path / "a" / "secrets" / "salt").read_text())
     assert hashes[0] == text_hash("<MOBILE>打架", secret)
+
+
+def test_the_openapi_document_uses_openapi_30_bounds() -> None:
+    from serving.openapi import complete
+
+    doc = {"openapi": "3.0.2", "paths": {}, "components": {"schemas": {"Plan": {"properties": {
+        "share": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}}}}}}  # fmt: skip
+    share = complete(doc)["components"]["schemas"]["Plan"]["properties"]["share"]
+    assert share == {"type": "number", "minimum": 0, "maximum": 1, "exclusiveMaximum": True}
