@@ -14,19 +14,16 @@ EXCEL_ENCODING = "utf-8-sig"
 EXCEL_TIME = "%Y-%m-%d %H:%M"
 
 
-def local_time_text(values, timezone: str | None = None) -> list[str]:
-    """Times as local wall-clock text Excel parses as a date; aware times are converted to
-    ``timezone`` first (their own zone when None), blanks stay blank."""
-    stamps = pd.to_datetime(pd.Series(list(values), dtype=object), errors="coerce", utc=False)
-    out: list[str] = []
-    for ts in stamps:
-        if ts is None or pd.isna(ts):
-            out.append("")
-            continue
-        ts = pd.Timestamp(ts)
-        if ts.tzinfo is not None and timezone:
-            ts = ts.tz_convert(timezone)
-        out.append(ts.strftime(EXCEL_TIME))
+def local_time_text(values) -> list[str]:
+    """Times as local wall-clock text Excel parses as a date (aware times in their own
+    zone, ISO 8601 text with its offset as written); blanks stay blank."""
+    series = pd.Series(values)
+    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series):
+        return series.dt.strftime(EXCEL_TIME).fillna("").tolist()
+    out = []
+    for value in series:
+        stamp = pd.Timestamp(value) if isinstance(value, str) and value.strip() else None
+        out.append("" if stamp is None or pd.isna(stamp) else stamp.strftime(EXCEL_TIME))
     return out
 
 
@@ -36,3 +33,38 @@ def write_excel_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, encoding=EXCEL_ENCODING)
     return path
+
+
+def grid_names(geojson: str | None) -> dict[str, str]:
+    """``grid_id -> name`` from grid polygons (GeoJSON text); empty when none are known."""
+    import json
+
+    if not geojson:
+        return {}
+    try:
+        doc = json.loads(geojson)
+    except ValueError:
+        return {}
+    names: dict[str, str] = {}
+    for feature in doc.get("features", []) if isinstance(doc, dict) else []:
+        props = feature.get("properties") or {}
+        gid, name = props.get("grid_id"), props.get("name")
+        if gid is not None and name:
+            names[str(gid)] = str(name)
+    return names
+
+
+def for_people(
+    frame: pd.DataFrame, names: dict[str, str] | None = None, times: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """``frame`` with ``grid_name`` after ``grid_id`` (when names are known) and, for each
+    ``{time column: new column}`` in ``times``, the local wall-clock time Excel reads as a
+    date right after the (unchanged, ISO 8601 with offset) original."""
+    out = frame.copy()
+    if names and "grid_id" in out.columns:
+        at = out.columns.get_loc("grid_id") + 1
+        out.insert(at, "grid_name", out["grid_id"].astype(str).map(names).fillna(""))
+    for col, new in (times or {}).items():
+        if col in out.columns:
+            out.insert(out.columns.get_loc(col) + 1, new, local_time_text(out[col]))
+    return out

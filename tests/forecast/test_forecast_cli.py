@@ -68,7 +68,18 @@ def test_train_promote_and_forecast_writes_csv_and_pictures(small_city, jingqing
     target = jingqing_home / "plan" / "week.csv"
     assert main(["forecast", "--hours", "24", "--output", str(target)]) == 0
     frame = pd.read_csv(target)
-    assert list(frame.columns) == ["grid_id", "hour", "mean", "p10", "p50", "p90"]
+    assert list(frame.columns) == [
+        "grid_id",
+        "grid_name",
+        "hour",
+        "local_time",
+        "mean",
+        "p10",
+        "p50",
+        "p90",
+    ]
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    assert frame["grid_name"].str.len().gt(0).all()
     assert len(frame) == 8 * 24 and frame["grid_id"].nunique() == 8
     for suffix in ("_heatmap.png", "_map.png"):
         png = target.with_name(f"week{suffix}")
@@ -77,7 +88,17 @@ def test_train_promote_and_forecast_writes_csv_and_pictures(small_city, jingqing
     shifts_csv = jingqing_home / "plan" / "shifts.csv"
     assert main(["forecast", "--hours", "24", "--by", "shift", "--output", str(shifts_csv)]) == 0
     shifts = pd.read_csv(shifts_csv)
-    assert list(shifts.columns) == ["grid_id", "shift_start", "hours", "mean", "p10", "p50", "p90"]
+    assert list(shifts.columns) == [
+        "grid_id",
+        "grid_name",
+        "shift_start",
+        "local_time",
+        "hours",
+        "mean",
+        "p10",
+        "p50",
+        "p90",
+    ]
     assert shifts["hours"].sum() == 8 * 24
     totals = frame.groupby("grid_id")["mean"].sum()
     assert (shifts.groupby("grid_id")["mean"].sum() - totals).abs().max() < 1e-3
@@ -139,7 +160,16 @@ def test_backtest_writes_every_grid_hour_with_the_oracle(small_city, tmp_path, c
     )
     assert code == 0
     frame = pd.read_csv(out)
-    assert list(frame.columns) == ["grid_id", "hour", "model", "mean", "p10", "p50", "p90"]
+    assert list(frame.columns) == [
+        "grid_id",
+        "hour",
+        "local_time",
+        "model",
+        "mean",
+        "p10",
+        "p50",
+        "p90",
+    ]
     hours = pd.to_datetime(frame["hour"], utc=True)
     start = pd.Timestamp("2025-10-06 05:00", tz="Asia/Shanghai")
     assert hours.min() == start and hours.max() == start + pd.Timedelta(hours=35)

@@ -28,9 +28,14 @@ def _pyplot():
     return plt
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write the forecast; hours as ISO 8601 with their UTC offset."""
-    out = frame.copy()
+def write_csv(frame: pd.DataFrame, path: Path, geojson: str | None = None) -> None:
+    """Write the forecast for Excel (UTF-8 with BOM): hours as ISO 8601 with their UTC
+    offset plus ``local_time`` (a date to Excel), and ``grid_name`` when ``geojson`` names
+    the grids."""
+    from features.excel import for_people, grid_names, write_excel_csv
+
+    times = {"hour": "local_time", "shift_start": "local_time"}
+    out = for_people(frame, grid_names(geojson), times)
     for col in ("hour", "shift_start"):  # hourly rows, or shift totals (by=shift)
         if col in out.columns:
             out[col] = pd.DatetimeIndex(out[col]).map(lambda ts: ts.isoformat())
@@ -38,8 +43,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
         out[col] = out[col].round(4)
     for col in ("p10", "p50", "p90"):
         out[col] = out[col].astype(int)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False)
+    write_excel_csv(out, path)
 
 
 def heatmap(frame: pd.DataFrame, path: Path, title: str = "expected calls per grid-hour") -> Path:
@@ -165,7 +169,7 @@ def write_planner_outputs(
     """CSV plus ``<stem>_heatmap.png`` and ``<stem>_map.png`` beside it; with ``shifts``
     (totals per grid and shift) the CSV holds those instead of the hourly rows."""
     output = Path(output)
-    write_csv(frame if shifts is None else shifts, output)
+    write_csv(frame if shifts is None else shifts, output, geojson)
     stem = output.with_suffix("")
     heat = heatmap(frame, Path(f"{stem}_heatmap.png"))
     where = shift_map(frame, Path(f"{stem}_map.png"), geojson, centroids)

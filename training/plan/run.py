@@ -20,6 +20,7 @@ from features.deploy.plan import SHIFT_HOURS, PlanResult, make_plan
 from features.deploy.roster import Roster
 from features.deploy.travel import TravelParams
 from features.errors import UserError
+from features.excel import for_people, grid_names, write_excel_csv
 
 __all__ = ["PlanConfig", "PlanRun", "load_travel_params", "run_plan"]
 
@@ -148,8 +149,13 @@ def run_plan(cfg: PlanConfig) -> PlanRun:
         alpha=alpha,
     )
     out = Path(cfg.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    result.table.to_csv(out, index=False)
+    polygons = (
+        Path(cfg.grids_geojson).read_text(encoding="utf-8-sig")
+        if cfg.grids_geojson
+        else getattr(model, "geojson", None)
+    )
+    times = {"shift_start": "local_time"}  # a date to Excel beside the ISO 8601 start
+    write_excel_csv(for_people(result.table, grid_names(polygons), times), out)
     picture = plan_map(result, geometry, Path(f"{out.with_suffix('')}_map.png"))
     paths = [out, picture]
     seconds = time.perf_counter() - began

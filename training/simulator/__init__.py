@@ -265,7 +265,7 @@ def run_simulate(
         },
         columns=list(call_columns()),
     )
-    _write_atomic(path / "calls.csv", lambda p: table.to_csv(p, index=False, encoding="utf-8"))
+    _write_atomic(path / "calls.csv", lambda p: table.to_csv(p, index=False, encoding="utf-8-sig"))
     _write_atomic(path / "grids.geojson", city.write_geojson)
     first_calls = expected
     expected = expected + expected_follow_ups(city, intensity.hours, expected, mix, rates)
