@@ -274,10 +274,8 @@ def test_forecast_with_lattice_assigns_grids_and_reports_outliers(tmp_path: Path
     assert any("1 rows lie outside" in w for w in report.warnings)
 
 
-def test_houston_validates_fast(houston_csv: Path) -> None:
-    import time
-
-    t0 = time.perf_counter()
+def test_houston_validates(houston_csv: Path) -> None:
+    # Its speed is a benchmark figure (benchmarks/features/houston_load.py), not a test.
     df = load_calls(
         houston_csv,
         mapping={"received_at": "time_local", "grid_id": "beat"},
@@ -286,4 +284,3 @@ def test_houston_validates_fast(houston_csv: Path) -> None:
     )
     assert len(df) == 86_314
     assert df["received_at"].min() == pd.Timestamp("2010-01-01", tz="America/Chicago")
-    assert time.perf_counter() - t0 < 15

@@ -35,28 +35,8 @@ from training.simulator.paraphrase import (
     speechify,
 )
 from training.simulator.slots import _PLACE_MARK, _Ctx
-from training.simulator.text_fragments import (
-    assistance,
-    assistance_extra,
-    assistance_more,
-    common,
-    criminal,
-    criminal_extra,
-    criminal_more,
-    criminal_new,
-    dispute,
-    dispute_extra,
-    dispute_more,
-    non_police,
-    non_police_extra,
-    non_police_more,
-    public_order,
-    public_order_extra,
-    public_order_law,
-    public_order_more,
-    records_more,
-    traffic_fire,
-)
+from training.simulator.text_fragments import MODULES as _MODULES
+from training.simulator.text_fragments import common
 from training.simulator.text_fragments.pii import PII_CLAUSES
 from training.simulator.text_fragments.places import LOC, PLACE_TYPES, SPOTS, place_type
 from training.simulator.text_fragments.police_codes import DISPUTE_CODE, POLICE_CODES
@@ -64,27 +44,6 @@ from training.simulator.text_fragments.routes import _DEFAULT_ROUTE
 
 VOICES = ("record", "note", "speech")
 GRID_KINDS = ("commercial", "residential", "nightlife", "industrial", "village", "transport_hub")
-
-# Per category, fragment modules in order; later modules add sub-types or extend earlier ones.
-_MODULES = {
-    "criminal": (criminal, criminal_more, criminal_extra, criminal_new),
-    "public_order": (
-        public_order,
-        public_order_more,
-        public_order_extra,
-        public_order_law,
-        records_more.PUBLIC_ORDER,
-    ),
-    "dispute": (dispute, dispute_more, dispute_extra),
-    "assistance": (assistance, assistance_more, assistance_extra),
-    "non_police": (
-        non_police,
-        non_police_more,
-        non_police_extra,
-        traffic_fire,
-        records_more.NON_POLICE,
-    ),
-}
 
 # Hour profiles: multiplier of a sub-type's weight at each hour of the day.
 _HOURS: dict[str, tuple[float, ...]] = {
