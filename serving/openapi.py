@@ -169,4 +169,7 @@ def complete(doc: dict[str, Any]) -> dict[str, Any]:
                 responses["503"] = _error_response("a model is not loaded (named)", "503")
             for schema in _schemas_of(operation, doc):
                 _tighten(schema)
+    from serving.openapi_info import apply
+
+    apply(doc)  # own title, version, description and working examples
     return doc
