@@ -46,9 +46,18 @@ def write_csv(frame: pd.DataFrame, path: Path, geojson: str | None = None) -> No
     write_excel_csv(out, path)
 
 
-def heatmap(frame: pd.DataFrame, path: Path, title: str = "expected calls per grid-hour") -> Path:
-    """Grids (rows, busiest on top) × hours (columns) coloured by expected calls."""
+def heatmap(
+    frame: pd.DataFrame,
+    path: Path,
+    title: str = "各网格每小时预计警情",
+    names: dict[str, str] | None = None,
+) -> Path:
+    """Grids (rows, busiest on top, by name when known) × hours (columns: date, weekday,
+    hour) coloured by expected calls, in Chinese with the installed CJK font."""
+    from training.cjk import day_hour_label, use_cjk_font
+
     plt = _pyplot()
+    use_cjk_font()
     table = frame.pivot_table(index="grid_id", columns="hour", values="mean", aggfunc="sum")
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
     height = min(max(3.0, 0.12 * len(table) + 1.5), 30.0)
@@ -57,13 +66,16 @@ def heatmap(frame: pd.DataFrame, path: Path, title: str = "expected calls per gr
     hours = pd.DatetimeIndex(table.columns)
     step = max(1, len(hours) // 14)
     ax.set_xticks(range(0, len(hours), step))
-    ax.set_xticklabels([h.strftime("%a %H:%M") for h in hours[::step]], rotation=60, fontsize=7)
+    ax.set_xticklabels([day_hour_label(h) for h in hours[::step]], rotation=60, fontsize=7)
+    zone = str(hours.tz) if hours.tz is not None else "local"
+    ax.set_xlabel(f"时间（{zone}）")
     ystep = max(1, len(table) // 40)
     ax.set_yticks(range(0, len(table), ystep))
-    ax.set_yticklabels(table.index[::ystep], fontsize=6)
-    ax.set_ylabel("grid (busiest first)")
-    ax.set_title(title)
-    fig.colorbar(im, ax=ax, label="expected calls")
+    shown = [(names or {}).get(str(g), str(g)) for g in table.index[::ystep]]
+    ax.set_yticklabels(shown, fontsize=6)
+    ax.set_ylabel("网格（警情多者在上）")
+    ax.set_title(f"{title}（{hours.min():%Y-%m-%d} 起 {len(hours)} 小时）")
+    fig.colorbar(im, ax=ax, label="预计警情（起/小时）")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -171,7 +183,9 @@ def write_planner_outputs(
     output = Path(output)
     write_csv(frame if shifts is None else shifts, output, geojson)
     stem = output.with_suffix("")
-    heat = heatmap(frame, Path(f"{stem}_heatmap.png"))
+    from features.excel import grid_names
+
+    heat = heatmap(frame, Path(f"{stem}_heatmap.png"), names=grid_names(geojson))
     where = shift_map(frame, Path(f"{stem}_map.png"), geojson, centroids)
     log.info("wrote %s, %s, %s", output, heat, where)
     return [output, heat, where]
