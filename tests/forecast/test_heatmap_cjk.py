@@ -11,7 +11,7 @@ import pytest
 
 from features.errors import UserError
 from training import cjk
-from training.forecast.planner import heatmap
+from training.forecast.planner import heatmap, shift_map
 
 
 def _frame() -> pd.DataFrame:
@@ -29,9 +29,11 @@ def test_heatmap_draws_every_chinese_glyph(tmp_path: Path) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         heatmap(_frame(), path, names={"G1": "普洱广场片区"})
+        shift_map(_frame(), tmp_path / "map.png")
     missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
     assert missing == []
     assert path.read_bytes()[:4] == b"\x89PNG" and path.stat().st_size > 5_000
+    assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_day_hour_label_has_date_and_weekday() -> None:

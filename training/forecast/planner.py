@@ -95,8 +95,11 @@ def shift_map(
     geojson: str | None = None,
     centroids: dict[str, tuple[float, float]] | None = None,
 ) -> Path:
-    """Grid polygons coloured by expected calls in the next 8-hour shift."""
+    """Grid polygons coloured by expected calls in the next 8-hour shift (Chinese labels)."""
+    from training.cjk import day_hour_label, use_cjk_font
+
     plt = _pyplot()
+    use_cjk_font()
     from matplotlib.cm import ScalarMappable
     from matplotlib.collections import PatchCollection
     from matplotlib.colors import Normalize
@@ -162,9 +165,10 @@ def shift_map(
         ax.set_xlim(0, side)
         ax.set_ylim(-side, 0)
         ax.set_axis_off()
-    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="expected calls")
+    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="预计警情（起/班次）")
     end = start + pd.Timedelta(hours=SHIFT_HOURS)
-    ax.set_title(f"expected calls, shift {start:%Y-%m-%d %H:%M} – {end:%H:%M}")
+    zone = f"（{start.tz}）" if getattr(start, "tz", None) is not None else ""
+    ax.set_title(f"班次预计警情 {start:%Y-%m-%d} {day_hour_label(start)[6:]} – {end:%H:%M}{zone}")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
