@@ -44,7 +44,10 @@ class PiiSpan(NamedTuple):
     kind: str
 
 
-_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# Simplified, then the traditional spellings of the ones that differ (雲J·34567 is a plate).
+_PROVINCES = (
+    "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼滬雲遼魯蘇贛晉陝閩貴粵寧瓊"
+)
 _PLATE_LETTER = "A-HJ-NP-Z"  # plates never use I or O
 
 # Cheap screen on the raw text: digit-like runs or a province + letter (plates).
