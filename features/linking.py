@@ -209,6 +209,12 @@ class Calls:
             ngram=tuple(ngram),
         )
 
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, *, ngram=(1, 3)) -> Calls:
+        """The calls of a validated frame (``received_at``, ``text``; the rest if present)."""
+        cols = (df.get(c) for c in ("grid_id", "lat", "lon", "category"))
+        return cls.build(df["received_at"], df["text"].fillna(""), *cols, ngram=ngram)
+
 
 def pair_features(
     a: Calls,
@@ -376,15 +382,7 @@ def link_calls(frame: pd.DataFrame, linker: Linker | None = None) -> pd.DataFram
     linker = linker or Linker()
     order = np.argsort(pd.to_datetime(frame["received_at"], utc=True).to_numpy(), kind="stable")
     df = frame.iloc[order]
-    calls = Calls.build(
-        df["received_at"],
-        df["text"].fillna(""),
-        df.get("grid_id"),
-        df.get("lat"),
-        df.get("lon"),
-        df.get("category"),
-        ngram=linker.params.ngram,
-    )
+    calls = Calls.from_frame(df, ngram=linker.params.ngram)
     i, j = candidate_pairs(calls, linker.params, linker.neighbours)
     score = linker.score_pairs(calls, i, calls, j)
     root, parent, best = join_incidents(len(df), i, j, score, linker.params.threshold)

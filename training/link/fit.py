@@ -36,15 +36,7 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 def training_pairs(frame: pd.DataFrame, params: LinkParams, neighbours=None):
     """Features and labels (same ``incident_id``) of the candidate pairs of ``frame``."""
     df = _sorted(frame)
-    calls = Calls.build(
-        df["received_at"],
-        df["text"].fillna(""),
-        df.get("grid_id"),
-        df.get("lat"),
-        df.get("lon"),
-        df.get("category"),
-        ngram=params.ngram,
-    )
+    calls = Calls.from_frame(df, ngram=params.ngram)
     i, j = candidate_pairs(calls, params, neighbours)
     x = pair_features(calls, i, calls, j, params, neighbours)
     inc = df["incident_id"].astype(str).to_numpy()
