@@ -1,4 +1,5 @@
-"""More assistance fragments: extra phrasings and further sub-types (see assistance.py)."""
+"""Assistance phrasings for assistance.py's sub-types, plus found persons, home accidents,
+pregnant or sick callers, vehicle breakdowns, welfare checks and work injuries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""More public-order fragments: extra phrasings and further sub-types (see public_order.py)."""
+"""Public-order phrasings for public_order.py's sub-types, plus touting, road blocking,
+trespass, dangerous dogs walked unleashed, peeping and indecent exposure."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""More non-police fragments: extra phrasings and further sub-types (see non_police.py)."""
+"""Non-police phrasings for non_police.py's sub-types, plus general questions, lost pets,
+stray dogs and broken traffic signals."""
 
 from __future__ import annotations
 

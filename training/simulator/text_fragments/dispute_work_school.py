@@ -1,4 +1,5 @@
-"""More dispute fragments: extra phrasings and further sub-types (see dispute.py)."""
+"""Dispute phrasings for dispute.py's sub-types, plus deliveries, dog-bite compensation,
+medical disputes, renovation contracts, school parents and workplace compensation."""
 
 from __future__ import annotations
 

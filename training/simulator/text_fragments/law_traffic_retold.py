@@ -1,5 +1,5 @@
 """More event clauses for the second-round sub-types (traffic_fire.py, public_order_law.py),
-so each is told in at least 15 ways per voice. Space-separated lists, as in *_more.py."""
+so each is told in at least 15 ways per voice. Space-separated lists, as in the other fragment modules."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""More criminal fragments: extra phrasings for criminal.py sub-types and further sub-types.
+"""Criminal phrasings for criminal.py's sub-types, plus cable, livestock and employee theft,
+scams selling products to the elderly and stabbings.
 
 Lists are space-separated (``words``) to keep the module short; entries hold no spaces.
 """

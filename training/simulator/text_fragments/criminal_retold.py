@@ -2,7 +2,7 @@
 
 Ongoing violence (a robbery in progress, a beating that goes on, a knife still in hand) is
 what makes real criminal calls urgent, so violent sub-types say it more often. New sub-types
-are in ``criminal_new.py``.
+are in ``criminal_robbery_extortion.py``.
 """
 
 from __future__ import annotations
