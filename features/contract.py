@@ -156,6 +156,15 @@ Category = Annotated[str, _one_of(CATEGORIES)]
 Disposition = Annotated[str, _one_of(DISPOSITIONS)]
 DivertTo = Annotated[str, _one_of(("", *DIVERT_TO))]
 ShortStr = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+# Identifiers a call taker types: letters (any script), digits and - _ . / only, no spaces.
+IncidentNo = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[\w./-]+$"),
+]
+OperatorId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[\w./-]+$"),
+]
 
 
 class Feedback(BaseModel):
@@ -176,7 +185,21 @@ class Feedback(BaseModel):
     )
     final_urgent: StrictBool | None = None  # true/false as documented, not 0 or "yes"
     model_version: ShortStr | None = None
-    operator: ShortStr | None = None
+    incident_no: IncidentNo | None = Field(
+        None, description="the incident number (警情编号) of the dispatch system; masked"
+    )
+    operator_id: OperatorId | None = Field(
+        None, description="the call taker's operator id (接警员工号); masked"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _operator_alias(cls, data: Any) -> Any:
+        # ``operator`` was this field's name before ``operator_id``; old clients still send it
+        if isinstance(data, dict) and "operator" in data and "operator_id" not in data:
+            data = {**data, "operator_id": data["operator"]}
+            del data["operator"]
+        return data
 
     @model_validator(mode="after")
     def _routing_consistent(self) -> Feedback:

@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS feedback (
     final_divert_to TEXT NOT NULL DEFAULT '',
     final_urgent INTEGER,
     model_version TEXT,
-    operator TEXT,
+    incident_no TEXT,
+    operator_id TEXT,
     received_at TEXT NOT NULL,
     replaces INTEGER
 )
@@ -46,7 +47,9 @@ _VIEW = f"""
 CREATE VIEW IF NOT EXISTS {LATEST_VIEW} AS
 SELECT * FROM feedback WHERE id IN (SELECT MAX(id) FROM feedback GROUP BY call_id)
 """
-FREE_TEXT = ("call_id", "text", "model_version", "operator")
+FREE_TEXT = ("call_id", "text", "model_version", "incident_no", "operator_id")
+# Columns added after the first stores were created: (name, SQL type).
+_ADDED_COLUMNS = (("replaces", "INTEGER"), ("incident_no", "TEXT"), ("operator_id", "TEXT"))
 LOCK_TIMEOUT_S = 10.0
 RETRY_AFTER_S = 5
 
@@ -88,11 +91,19 @@ class FeedbackStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute(SCHEMA)
-        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(feedback)")}
-        if "replaces" not in columns:  # a store created before corrections were linked
-            self._conn.execute("ALTER TABLE feedback ADD COLUMN replaces INTEGER")
+        self._upgrade()
         self._conn.execute(_VIEW)
         self._conn.execute("CREATE INDEX IF NOT EXISTS feedback_call_id ON feedback(call_id)")
+
+    def _upgrade(self) -> None:
+        """Bring a store created by an older version up to the current columns."""
+        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(feedback)")}
+        for name, kind in _ADDED_COLUMNS:
+            if name not in columns:
+                self._conn.execute(f"ALTER TABLE feedback ADD COLUMN {name} {kind}")
+        if "operator" in columns and "operator_id" not in columns:
+            # the operator's id used to be stored as ``operator``
+            self._conn.execute("UPDATE feedback SET operator_id = operator")
 
     def add(self, record: dict[str, Any]) -> int:
         """Insert one already-masked record; returns its id once it is on disk."""

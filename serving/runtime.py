@@ -256,7 +256,9 @@ class Runtime:
     def add_feedback(self, fields: dict[str, Any]) -> Any:
         """Store one correction; returns the stored row (``id``, ``replaces``)."""
         record = dict(fields)
-        record["text"] = _mask(record["text"])
+        for name in ("text", "incident_no", "operator_id"):
+            if record.get(name):
+                record[name] = _mask(record[name])
         stored = self.feedback.store(record)
         metrics.count_feedback(record["suggested_category"], record["final_category"])
         return stored

@@ -284,7 +284,8 @@ FEEDBACK = {
     "final_divert_to": "property",
     "final_urgent": False,
     "model_version": "triage/1",
-    "operator": "op7",
+    "incident_no": "J3201052026010100043",
+    "operator_id": "op7",
 }
 
 
@@ -302,7 +303,22 @@ def test_serving_feedback_is_stored_masked(client):
     assert row["final_category"] == "dispute"
     assert row["final_disposition"] == "divert" and row["final_divert_to"] == "property"
     assert row["final_urgent"] == 0 and row["model_version"] == "triage/1"
+    assert (row["incident_no"], row["operator_id"]) == ("J3201052026010100043", "op7")
     assert row["received_at"]
+
+
+def test_serving_feedback_masks_personal_data_typed_into_the_identifiers(client):
+    # Given a call taker who typed a phone number where the incident number goes
+    body = {**FEEDBACK, "call_id": "C-ids", "incident_no": PHONE, "operator": " op8 "}
+    del body["operator_id"]
+    resp = client.post("/feedback", json=body)
+    assert resp.status_code == 200, resp.text
+    with sqlite3.connect(client.home / "feedback" / "feedback.db") as conn:
+        row = conn.execute(
+            "SELECT incident_no, operator_id FROM feedback WHERE id = ?", (resp.json()["id"],)
+        ).fetchone()
+    # Then the number is masked, and the old field name still reaches operator_id
+    assert row == ("<MOBILE>", "op8")
 
 
 BAD_FEEDBACK = [
@@ -312,6 +328,10 @@ BAD_FEEDBACK = [
     pytest.param({"text": ""}, "text", id="empty-text"),
     pytest.param({"call_id": None}, "call_id", id="no-call-id"),
     pytest.param({"final_urgent": "maybe"}, "final_urgent", id="urgent-not-bool"),
+    pytest.param({"incident_no": "J" * 41}, "incident_no", id="incident-no-too-long"),
+    pytest.param({"incident_no": "J 0042"}, "incident_no", id="incident-no-with-space"),
+    pytest.param({"operator_id": "<script>"}, "operator_id", id="operator-id-markup"),
+    pytest.param({"operator_id": "x" * 33}, "operator_id", id="operator-id-too-long"),
 ]
 
 

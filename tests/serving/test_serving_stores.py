@@ -50,21 +50,25 @@ def test_a_store_from_before_linked_corrections_is_upgraded(tmp_path: Path) -> N
         )
         con.execute(
             "INSERT INTO feedback (call_id, text, suggested_category, final_category, "
-            "final_disposition, received_at) VALUES ('C-7', 't', 'dispute', 'dispute', "
-            "'on_scene', '2026-01-01')"
+            "final_disposition, operator, received_at) VALUES ('C-7', 't', 'dispute', "
+            "'dispute', 'on_scene', 'op3', '2026-01-01')"
         )
     store = FeedbackStore(db)
-    assert store.store(ROW).replaces == 1
+    assert store.store({**ROW, "incident_no": "J0001", "operator_id": "op4"}).replaces == 1
     store.close()
+    # the old rows keep their operator under the new name; new rows carry the new fields
+    with sqlite3.connect(db) as con:
+        rows = con.execute("SELECT incident_no, operator_id FROM feedback ORDER BY id").fetchall()
+    assert rows == [(None, "op3"), ("J0001", "op4")]
 
 
 def test_control_characters_are_stripped_from_free_text(tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "feedback.db")
-    row_id = store.add({**ROW, "text": "有人\x00打架\x1b[2J\u202e快来", "operator": "op\x07"})
+    row_id = store.add({**ROW, "text": "有人\x00打架\x1b[2J\u202e快来", "operator_id": "op\x07"})
     store.close()
     with sqlite3.connect(tmp_path / "feedback.db") as con:
         text, operator = con.execute(
-            "SELECT text, operator FROM feedback WHERE id = ?", (row_id,)
+            "SELECT text, operator_id FROM feedback WHERE id = ?", (row_id,)
         ).fetchone()
     assert (text, operator) == ("有人打架[2J快来", "op")
 
