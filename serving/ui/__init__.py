@@ -1,8 +1,8 @@
-"""The operators' console: three static files the BentoML service serves under ``/ui``.
+"""The operators' console: static files the BentoML service serves under ``/ui``.
 
 The page talks to the service's own JSON routes, so it needs nothing else: no build step,
 no CDN, no map tiles (the grid polygons come from ``GET /grids``, mounted here too, see
-``serving.ui.grids``). Only the three named
+``serving.ui.grids``). Only the named
 files are served, so this package's Python sources never leak through the static route;
 ``labels.js`` (the labels' display names) is generated from ``features.labels``.
 """
@@ -20,6 +20,11 @@ UI_PATH = "/ui"
 GRIDS_PATH = "/grids"
 _FILES = {
     "index.html": "text/html; charset=utf-8",
+    "messages.js": "text/javascript; charset=utf-8",
+    "api.js": "text/javascript; charset=utf-8",
+    "calltaker.js": "text/javascript; charset=utf-8",
+    "map.js": "text/javascript; charset=utf-8",
+    "planner.js": "text/javascript; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
     "deploy.js": "text/javascript; charset=utf-8",

@@ -15,23 +15,22 @@ function deployCard() {
   card.className = 'card deploy';
   card.id = 'deploy-card';
   card.innerHTML = `
-    <div class="label">勤务部署方案 <small>Patrol plan — units per grid so calls are reached
-      within the target</small></div>
+    <div class="label"><span data-msg="deploy.title"></span>
+      <small data-msg="deploy.subtitle"></small></div>
     <div class="row wrap">
-      <label class="muted" for="dp-units">每班警力 <small>Units per shift</small></label>
+      <label class="muted" for="dp-units" data-msg="deploy.units"></label>
       <input id="dp-units" type="number" min="1" value="120" class="dp-num">
-      <label class="muted" for="dp-shifts">班次 <small>Shifts</small></label>
+      <label class="muted" for="dp-shifts" data-msg="deploy.shifts"></label>
       <input id="dp-shifts" type="number" min="1" max="21" value="3" class="dp-num">
-      <label class="muted" for="dp-target">目标分钟 <small>Target min</small></label>
+      <label class="muted" for="dp-target" data-msg="deploy.target"></label>
       <input id="dp-target" type="number" min="1" max="120" step="0.5" value="5" class="dp-num">
-      <label class="muted" for="dp-standby">备勤比例 <small>Standby %</small></label>
+      <label class="muted" for="dp-standby" data-msg="deploy.standby"></label>
       <input id="dp-standby" type="number" min="0" max="90" value="33" class="dp-num">
-      <button id="dp-run" class="primary">生成方案 <small>Plan</small></button>
+      <button id="dp-run" class="primary" data-msg="deploy.run"></button>
       <span id="dp-status" class="status" role="status"></span>
     </div>
     <details class="dp-roster">
-      <summary class="muted small">按排班表 <small>Use a roster instead (one row per line:
-        shift,units[,kind][,grid_id])</small></summary>
+      <summary class="muted small" data-msg="deploy.roster"></summary>
       <textarea id="dp-roster" rows="4" placeholder="1,120&#10;2,90&#10;3,60,car&#10;1,4,foot,G01"></textarea>
     </details>
     <div id="dp-body" hidden>
@@ -42,10 +41,10 @@ function deployCard() {
           <div id="dp-summary" class="dp-summary"></div>
           <table id="dp-table" class="table">
             <thead><tr>
-              <th>网格 <small>Grid</small></th><th class="num">警力 <small>Units</small></th>
-              <th class="num">预计 <small>Calls</small></th>
-              <th class="num">达标率 <small>Within</small></th>
-              <th class="num">p90 <small>min</small></th></tr></thead>
+              <th data-msg="deploy.col.grid"></th><th class="num" data-msg="deploy.col.units"></th>
+              <th class="num" data-msg="deploy.col.calls"></th>
+              <th class="num" data-msg="deploy.col.within"></th>
+              <th class="num" data-msg="deploy.col.p90"></th></tr></thead>
             <tbody></tbody>
           </table>
         </div>
@@ -63,7 +62,7 @@ function rosterRows(text) {
     if (parts[2]) row.kind = parts[2];
     if (parts[3]) row.grid_id = parts[3];
     if (!Number.isInteger(row.shift) || !Number.isInteger(row.units)) {
-      throw new ApiError(0, `排班表第${i + 1}行 roster line ${i + 1}: shift and units must be whole numbers`);
+      throw new ApiError(0, t('deploy.roster.bad', { line: i + 1 }));
     }
     rows.push(row);
   }
@@ -79,7 +78,7 @@ function shareColour(share) {
 }
 
 async function runPlan() {
-  setStatus('dp-status', '计算中… Planning…');
+  setStatus('dp-status', t('deploy.planning'));
   try {
     const start = $('fc-start').value;
     const body = {
@@ -97,9 +96,9 @@ async function runPlan() {
     await loadGrids();
     drawDeploy();
     $('dp-body').hidden = false;
-    setStatus('dp-status', `${deploy.rows.length} 行 rows`, 'ok');
+    setStatus('dp-status', t('deploy.rows', { n: deploy.rows.length }), 'ok');
   } catch (err) {
-    setStatus('dp-status', `错误 Error (${err.status || '—'}): ${err.message}`, 'error');
+    setStatus('dp-status', errorText(err), 'error');
   }
 }
 
@@ -110,7 +109,7 @@ function drawDeploy() {
     const b = document.createElement('button');
     b.type = 'button';
     b.className = `chip${s === deploy.shift ? ' active' : ''}`;
-    b.textContent = `班次 ${s}`;
+    b.textContent = t('deploy.shift', { n: s });
     b.addEventListener('click', () => { deploy.shift = s; drawDeploy(); });
     return b;
   }));
@@ -121,10 +120,11 @@ function drawDeploy() {
   const units = rows.reduce((t, r) => t + r.units, 0);
   const standby = rows.reduce((t, r) => t + r.standby_units, 0);
   const posts = rows.filter((r) => r.standby).map((r) => r.grid_id);
-  $('dp-summary').textContent = `${rows[0] ? rows[0].shift_start.slice(0, 16).replace('T', ' ') : ''}: `
-    + `${(100 * within / Math.max(calls, 1e-9)).toFixed(1)}% 预计在${deploy.target}分钟内到达 `
-    + `of ${calls.toFixed(0)} expected calls within ${deploy.target} min · 巡逻 ${units} patrol, `
-    + `备勤 ${standby} standby at ${posts.join(', ') || '—'}`;
+  $('dp-summary').textContent = t('deploy.summary', {
+    start: rows[0] ? rows[0].shift_start.slice(0, 16).replace('T', ' ') : '',
+    share: (100 * within / Math.max(calls, 1e-9)).toFixed(1), calls: calls.toFixed(0),
+    target: deploy.target, units, standby, posts: posts.join(', ') || '—',
+  });
   const body = $('dp-table').querySelector('tbody');
   body.replaceChildren(...[...rows].sort((a, b) => a.share_within_target - b.share_within_target)
     .slice(0, 12).map((r) => {
@@ -158,9 +158,11 @@ function drawDeploy() {
         });
         if (r) {
           path.addEventListener('mousemove', (ev) => showTooltip(ev, [
-            `${gid}: ${r.units} 警力 units${r.standby ? `, ★ 备勤 ${r.standby_units} standby` : ''}`,
-            `预计 expected ${r.expected_calls.toFixed(1)} (${r.calls_p10}–${r.calls_p90})`,
-            `${deploy.target}分钟内 within ${(100 * r.share_within_target).toFixed(1)}%, p90 ${r.p90_response_min} min`,
+            t(r.standby ? 'deploy.tip.units.standby' : 'deploy.tip.units',
+              { grid: gid, units: r.units, standby: r.standby_units }),
+            t('deploy.tip.calls', { v: r.expected_calls.toFixed(1), p10: r.calls_p10, p90: r.calls_p90 }),
+            t('deploy.tip.within', { target: deploy.target, share: (100 * r.share_within_target).toFixed(1),
+              p90: r.p90_response_min }),
           ]));
           path.addEventListener('mouseleave', hideTooltip);
         }
@@ -181,6 +183,9 @@ function drawDeploy() {
 document.addEventListener('DOMContentLoaded', () => {
   const panel = document.getElementById('panel-planner');
   if (!panel) return;
-  panel.append(deployCard());
+  const card = deployCard();
+  applyMessages(card);
+  panel.append(card);
   $('dp-run').addEventListener('click', runPlan);
+  languageListeners.push(() => { if (deploy.rows.length) drawDeploy(); });
 });

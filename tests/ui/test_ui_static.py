@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +12,10 @@ from starlette.testclient import TestClient
 from features import labels
 from serving.ui import UI_DIR, ui_app
 from serving.ui.grids import grid_collection, grids_app
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+# The contract's urgency tiers (features.contract): values the console compares, not texts.
+URGENCY_TIERS = ("紧急", "可能紧急", "一般")
 
 SQUARE = [[[116.30, 39.90], [116.31, 39.90], [116.31, 39.91], [116.30, 39.91], [116.30, 39.90]]]
 
@@ -37,7 +42,9 @@ def test_console_files_are_served_and_nothing_else() -> None:
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert page.text == (UI_DIR / "index.html").read_text(encoding="utf-8")
-    assert client.get("/app.js").headers["content-type"].startswith("text/javascript")
+    for script in ("messages.js", "api.js", "calltaker.js", "map.js", "planner.js", "app.js"):
+        assert client.get(f"/{script}").headers["content-type"].startswith("text/javascript")
+        assert f'<script src="{script}"></script>' in page.text
     assert client.get("/app.css").headers["content-type"].startswith("text/css")
     for private in ("__init__.py", "grids.py", "../service.py", "missing.html"):
         assert client.get(f"/{private}").status_code == 404
@@ -54,14 +61,61 @@ def test_console_display_names_are_served_from_the_label_table() -> None:
     assert set(table["disposition"]) == set(labels.DISPOSITIONS)
     assert set(table["divert_to"]) == set(labels.DIVERT_TO)
     assert table["category"]["dispute"] == ["纠纷", "Dispute"]
-    assert "刑事" not in (UI_DIR / "app.js").read_text(encoding="utf-8")
+    for script in UI_DIR.glob("*.js"):
+        assert "刑事" not in script.read_text(encoding="utf-8"), script.name
 
 
-@pytest.mark.parametrize("name", ["index.html", "app.js", "app.css"])
+def _message_tables() -> dict[str, set[str]]:
+    text = (UI_DIR / "messages.js").read_text(encoding="utf-8")
+    zh, en = text.split("\n  zh: {", 1)[1].split("\n  en: {", 1)
+    return {
+        lang: set(re.findall(r"^    '([^']+)':", block, re.M))
+        for lang, block in (("zh", zh), ("en", en))
+    }
+
+
+def test_both_languages_have_every_message_the_console_uses() -> None:
+    tables = _message_tables()
+    assert tables["zh"] == tables["en"], tables["zh"] ^ tables["en"]
+    sources = [
+        p.read_text(encoding="utf-8") for p in (*UI_DIR.glob("*.js"), UI_DIR / "index.html")
+    ]
+    used = {
+        key
+        for src in sources
+        for key in re.findall(r"""data-msg(?:-[a-z-]+)?="([^"]+)"|\bt\('([^']+)'""", src)
+        for key in key
+        if key
+    }
+    used |= {f"urgency.{tier}{hint}" for tier in URGENCY_TIERS for hint in ("", ".hint")}
+    used |= {
+        f"plan.{what}.{mode}" for what in ("unit", "done", "heat") for mode in ("hour", "shift")
+    }
+    assert len(used) > 100
+    assert used <= tables["zh"], used - tables["zh"]
+
+
+def test_console_texts_live_only_in_the_message_table() -> None:
+    # Chinese outside messages.js is a scattered string; the urgency tiers are contract values
+    for path in (*UI_DIR.glob("*.js"), UI_DIR / "index.html"):
+        if path.name == "messages.js":
+            continue
+        text = re.sub(
+            r"/\*.*?\*/|//[^\n]*|<!--.*?-->", "", path.read_text(encoding="utf-8"), flags=re.S
+        )
+        for tier in URGENCY_TIERS:
+            text = text.replace(f"'{tier}'", "")
+        assert not CJK.findall(text), (path.name, CJK.findall(text)[:10])
+
+
+UI_FILES = ["index.html", *sorted(p.name for p in UI_DIR.glob("*.js")), "app.css"]
+
+
+@pytest.mark.parametrize("name", UI_FILES)
 def test_console_loads_nothing_from_the_internet(name: str) -> None:
     text = (UI_DIR / name).read_text(encoding="utf-8")
     for remote in ("http://", "https://", "//cdn", "@import", "fonts.googleapis"):
-        if remote == "http://" and name == "app.js":
+        if remote == "http://" and name == "map.js":
             # the only absolute URL allowed is the SVG namespace, which is never fetched
             text = text.replace("http://www.w3.org/2000/svg", "")
         assert remote not in text, f"{name} references {remote}"
