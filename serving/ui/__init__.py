@@ -25,6 +25,7 @@ _FILES = {
     "calltaker.js": "text/javascript; charset=utf-8",
     "map.js": "text/javascript; charset=utf-8",
     "planner.js": "text/javascript; charset=utf-8",
+    "export.js": "text/javascript; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
     "deploy.js": "text/javascript; charset=utf-8",

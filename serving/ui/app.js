@@ -1,8 +1,8 @@
 /* Jingqing console: the page's wiring (tabs, theme, language) and the model health panel.
  *
  * The views live in their own files, loaded before this one as plain scripts: messages.js
- * (every text), api.js (service and helpers), calltaker.js, map.js and planner.js; deploy.js
- * (the patrol plan card) after it. Category labels shown come from each answer's
+ * (every text), api.js (service and helpers), calltaker.js, map.js, planner.js and export.js;
+ * deploy.js (the patrol plan card) after it. Category labels shown come from each answer's
  * `probabilities`; the display names (served as `labels.js`) only translate labels and fall
  * back to the raw label for anything they do not know.
  */
@@ -77,6 +77,7 @@ document.addEventListener('DOMContentLoaded', () => {
   languageListeners.push(renderHealth);
   initCallTaker();
   initPlanner();
+  initExports();
   $('health-btn').addEventListener('click', loadHealth);
   loadHealth();
 });

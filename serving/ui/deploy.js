@@ -31,7 +31,7 @@ function deployCard() {
     </div>
     <details class="dp-roster">
       <summary class="muted small" data-msg="deploy.roster"></summary>
-      <textarea id="dp-roster" rows="4" placeholder="1,120&#10;2,90&#10;3,60,car&#10;1,4,foot,G01"></textarea>
+      <textarea id="dp-roster" class="data" rows="4" placeholder="1,120&#10;2,90&#10;3,60,car&#10;1,4,foot,G01"></textarea>
     </details>
     <div id="dp-body" hidden>
       <div id="dp-shifts-bar" class="chips" role="tablist"></div>

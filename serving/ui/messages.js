@@ -103,9 +103,6 @@ const MESSAGES = {
     'plan.export.csv': 'CSV 表格',
     'plan.export.heat': '热力图 PNG',
     'plan.export.map': '地图 PNG',
-    'plan.csv.grid_name': '网格名称',
-    'plan.csv.local': '本地时间',
-    'plan.csv.weekday': '星期',
     'weekdays': '周日,周一,周二,周三,周四,周五,周六',
 
     'deploy.title': '勤务部署方案',
@@ -241,9 +238,6 @@ const MESSAGES = {
     'plan.export.csv': 'CSV table',
     'plan.export.heat': 'Heat map PNG',
     'plan.export.map': 'Map PNG',
-    'plan.csv.grid_name': 'grid_name',
-    'plan.csv.local': 'local_time',
-    'plan.csv.weekday': 'weekday',
     'weekdays': 'Sun,Mon,Tue,Wed,Thu,Fri,Sat',
 
     'deploy.title': 'Patrol plan',

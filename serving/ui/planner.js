@@ -4,7 +4,7 @@
  * (`"by": "shift"`, whose interval is that of the shift total, from the count distribution).
  * The heat map, the map and the slider show either; the top-grids table always uses the
  * shift totals. Times are shown as the service wrote them (the city's local time), with
- * the weekday; exports are a CSV (UTF-8 with BOM, for Excel) and PNGs.
+ * the weekday. Exports: export.js.
  */
 'use strict';
 
@@ -126,11 +126,11 @@ function drawHeatmap(canvas = $('heatmap'), width = $('heatmap-wrap').clientWidt
     });
     ctx.fillStyle = css.color;
   });
+  if (canvas.id !== 'heatmap') return; // an export: no selection outline, no handlers
   const sel = Number($('hour-slider').value);
   ctx.strokeStyle = '#ffffff';
   ctx.lineWidth = 1.5;
   ctx.strokeRect(labelW + sel * cellW, headerH, Math.max(cellW, 2), nG * rowH);
-  if (canvas.id !== 'heatmap') return;
 
   const locate = (ev) => {
     const r = canvas.getBoundingClientRect();
@@ -191,7 +191,7 @@ function drawTopGrids() {
     const sw = el('span', { class: 'swatch' });
     sw.style.background = colour(s.c.mean, maxMean);
     body.append(el('tr', { 'data-grid': s.gridId },
-      el('td', {}, sw, gridLabel(s.gridId)),
+      el('td', { class: 'data' }, sw, gridLabel(s.gridId)),
       el('td', { class: 'num', text: fmt(s.c.mean, 1) }),
       el('td', { text: `${fmt(s.c.p10, 0)} – ${fmt(s.c.p90, 0)}` }),
       el('td', { class: 'num', text: s.peak && s.peak.mean > 0 ? `${pad2(hourParts(s.peak.hour).hh)}:00` : '—' }),
@@ -280,57 +280,6 @@ async function loadForecast(hours) {
   }
 }
 
-/* ---------------------------------------------------------------- export */
-
-const exportName = (ext) =>
-  `forecast-${plan.mode}-${(plan.request ? plan.request.start : '').slice(0, 13).replace(':', '')}.${ext}`;
-
-function csvCell(v) {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** The forecast on screen as a CSV a spreadsheet opens (UTF-8 with BOM, local time text). */
-function exportCsv() {
-  const shift = plan.mode === 'shift';
-  const timeKey = shift ? 'shift_start' : 'hour';
-  const head = ['grid_id', t('plan.csv.grid_name'), timeKey, t('plan.csv.local'),
-    t('plan.csv.weekday'), ...(shift ? ['hours'] : []), 'mean', 'p10', 'p50', 'p90'];
-  const rows = (shift ? plan.shiftRows : plan.rows).map((r) => {
-    const p = hourParts(r[timeKey]);
-    const local = r[timeKey].slice(0, 16).replace('T', ' ');
-    return [r.grid_id, gridName(r.grid_id) || '', r[timeKey], local, p.wd,
-      ...(shift ? [r.hours] : []), r.mean, r.p10, r.p50, r.p90];
-  });
-  const text = [head, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n');
-  download(new Blob(['\ufeff', text, '\r\n'], { type: 'text/csv;charset=utf-8' }), exportName('csv'));
-}
-
-const canvasPng = (canvas, suffix) => canvas.toBlob((blob) => download(blob, exportName(suffix)), 'image/png');
-const cardColour = () => getComputedStyle(document.documentElement).getPropertyValue('--card').trim() || '#171e26';
-
-function exportHeatPng() {
-  const canvas = document.createElement('canvas');
-  drawHeatmap(canvas, Math.max(1200, $('heatmap-wrap').clientWidth), cardColour());
-  canvasPng(canvas, 'heat.png');
-}
-
-function exportMapPng() {
-  const xml = new XMLSerializer().serializeToString($('map').querySelector('svg'));
-  const img = new Image();
-  img.onload = () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 1600;
-    canvas.height = 1200;
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = cardColour();
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    canvasPng(canvas, 'map.png');
-  };
-  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`;
-}
-
 function initPlanner() {
   windowReady = initForecastWindow();
   for (const b of document.querySelectorAll('[data-hours]')) {
@@ -340,9 +289,6 @@ function initPlanner() {
     b.addEventListener('click', () => setMode(b.dataset.mode));
   }
   $('hour-slider').addEventListener('input', onColumnChange);
-  $('export-csv').addEventListener('click', exportCsv);
-  $('export-heat').addEventListener('click', exportHeatPng);
-  $('export-map').addEventListener('click', exportMapPng);
   window.addEventListener('resize', () => { if (plan.rows.length) drawHeatmap(); });
   languageListeners.push(() => {
     if (plan.window) $('fc-window').textContent = t('plan.window', plan.window);

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from ui_browser import (
+    ARTIFACTS,
     ROOT,
     TOKEN,
     URGENT_TEXT,
@@ -29,10 +30,11 @@ from ui_browser import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.usefixtures("no_script_errors")]
 
-DOCS_IMG = ROOT / "docs" / "img"
 DISPUTE_TEXT = "XX路XX小区5号楼，与邻居因停车位发生口角，对方骂人。"
 CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+# Latin words the Chinese console keeps: key names, file formats, model versions.
+ALLOWED_LATIN = re.compile(r"Ctrl|Enter|CSV|PNG|(?:triage|forecast)/\d+")
 
 # Text on screen that is data, not the console's own words: what the call taker typed,
 # grid names, model versions, the monitor's sentences (``.data``), and fields.
@@ -47,7 +49,7 @@ for (let n = walker.nextNode(); n; n = walker.nextNode()) {
   out.push(n.textContent.trim());
 }
 for (const node of document.querySelectorAll('[placeholder], [title]')) {
-  if (node.closest('[hidden]') || !node.getClientRects().length) continue;
+  if (node.closest('[hidden], .data') || !node.getClientRects().length) continue;
   if (node.placeholder && node.id !== 'token-input') out.push(node.placeholder);
   if (node.title) out.push(node.title);
 }
@@ -72,14 +74,23 @@ def _in_view(driver, element_id: str) -> dict:
     )
 
 
-@pytest.mark.parametrize(("width", "height", "name"), [(1366, 640, "1366"), (1920, 950, "1920")])
+@pytest.mark.parametrize(
+    ("width", "height", "lang", "shot"),
+    [
+        (1366, 640, "zh", "docs/img/console-1366.png"),
+        (1920, 950, "zh", "docs/img/console-1920.png"),
+        (1366, 640, "en", "test-artifacts/ui/console-1366-en.png"),
+    ],
+)
 def test_the_decision_is_in_view_without_scrolling(
-    browser, service_url: str, width: int, height: int, name: str
+    browser, service_url: str, width: int, height: int, lang: str, shot: str
 ) -> None:
-    # Given a call taker's screen of this size
+    # Given a call taker's screen of this size, in either language (English labels are longer)
     set_viewport(browser, width, height)
     try:
         open_console(browser, service_url, token=TOKEN)
+        if lang == "en":
+            by_id(browser, "lang-btn").click()
         # When a description with an urgent cue is classified
         _classify(browser, URGENT_TEXT)
         # Then the suggestion, the category chips and Accept are all on screen, unscrolled
@@ -88,10 +99,11 @@ def test_the_decision_is_in_view_without_scrolling(
             assert box["scrolled"] == 0
             assert box["top"] >= 0 and box["bottom"] <= box["height"], (element_id, box)
             assert box["left"] >= 0 and box["right"] <= box["width"], (element_id, box)
-        DOCS_IMG.mkdir(parents=True, exist_ok=True)
-        browser.save_screenshot(str(DOCS_IMG / f"console-{name}.png"))
+        (ROOT / shot).parent.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(ROOT / shot))
     finally:
         clear_viewport(browser)
+        browser.execute_script("localStorage.clear()")
 
 
 def test_keys_pick_the_category_and_enter_accepts(
@@ -196,21 +208,46 @@ def test_figures_never_read_100_percent_and_evidence_is_marked(browser, service_
     assert marks == {"kw": "抢走手机", "cue": "追打"}
 
 
+def _foreign(texts: list[str], lang: str) -> list[str]:
+    """Visible texts in the other language (names of things and key names aside)."""
+    if lang == "en":
+        return [s for s in texts if CJK.search(s)]
+    return [s for s in texts if LATIN_WORD.search(ALLOWED_LATIN.sub("", s))]
+
+
+def _on_screen(driver, lang: str) -> list[str]:
+    return _foreign(driver.execute_script(VISIBLE_TEXTS), lang)
+
+
 def test_the_language_switch_changes_every_visible_text(browser, service_url: str) -> None:
     # Given the console in its default language with a suggestion and a decision on screen
     open_console(browser, service_url, token=TOKEN)
     _classify(browser, URGENT_TEXT)
-    zh = browser.execute_script(VISIBLE_TEXTS)
-    latin = [s for s in zh if LATIN_WORD.search(s.replace("Enter", "").replace("Ctrl", ""))]
-    # (the switch itself says "English"; ids and versions are data)
-    assert latin == ["English"], latin
+    # (the switch itself says "English")
+    assert _on_screen(browser, "zh") == ["English"]
     # When the user switches to English
     by_id(browser, "lang-btn").click()
     # Then no visible text of the console is left in Chinese but the switch back ("中文")
+    assert _on_screen(browser, "en") == ["中文"]
     en = browser.execute_script(VISIBLE_TEXTS)
-    assert [s for s in en if CJK.search(s)] == ["中文"]
     assert "Suggested category" in en and "Accept" in " ".join(en)
+    browser.save_screenshot(str(ARTIFACTS / "console-en.png"))
+
+    # And the planner's view, patrol plan card included, is in English too, then in Chinese
+    by_id(browser, "tab-planner").click()
+    status = by_id(browser, "forecast-status")
+    wait(browser, lambda d: "24 hours" in status.text, message=status.text)
+    assert _on_screen(browser, "en") == ["中文"]
+    by_id(browser, "mode-shift").click()
+    wait(browser, lambda d: "shifts" in status.text, message=status.text)
+    assert _on_screen(browser, "en") == ["中文"]
+    browser.save_screenshot(str(ARTIFACTS / "planner-en.png"))
+    by_id(browser, "lang-btn").click()
+    wait(browser, lambda d: "个班次" in status.text, message=status.text)
+    assert _on_screen(browser, "zh") == ["English"]
+
     # And the choice is remembered
+    by_id(browser, "lang-btn").click()
     browser.refresh()
     wait(browser, lambda d: by_id(d, "call-text").is_displayed())
     assert by_id(browser, "lang-btn").text == "中文"

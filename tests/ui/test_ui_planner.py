@@ -99,26 +99,28 @@ def test_planner_exports_csv_and_png(browser, service_url: str) -> None:
 
     # When the planner exports the table
     by_id(browser, "export-csv").click()
-    raw = _downloaded(folder, ".csv").read_bytes()
+    raw = _downloaded(folder, "-table.csv").read_bytes()
     # Then it is a CSV Excel reads (UTF-8 with BOM): every grid × hour, with names and weekday
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 24 * len(grids)
-    assert set(rows[0]) >= {
-        "grid_id",
-        "网格名称",
-        "hour",
-        "本地时间",
-        "星期",
-        "mean",
-        "p10",
-        "p90",
-    }
-    assert all(r["星期"].startswith("周") for r in rows)
+    assert list(rows[0]) == [
+        *("grid_id", "grid_name", "hour", "local_time", "weekday"),
+        *("mean", "p10", "p50", "p90"),
+    ]
+    names = {f["properties"]["grid_id"]: f["properties"].get("name", "") for f in grids}
+    assert all(r["grid_name"] == names[r["grid_id"]] for r in rows)
+    assert all(r["weekday"].startswith("周") and r["local_time"][:10] in r["hour"] for r in rows)
+    start = by_id(browser, "fc-start").get_attribute("value") + ":00"
+    served = call_api(service_url, "/forecast", {"start": start, "hours": 24})
+    by_key = {(r["grid_id"], r["hour"]): r for r in served}
+    assert all(
+        abs(float(r["mean"]) - by_key[(r["grid_id"], r["hour"])]["mean"]) < 1e-3 for r in rows
+    )
 
     # When they export the heat map and the map as pictures, both are PNGs
     by_id(browser, "export-heat").click()
     by_id(browser, "export-map").click()
-    for suffix in ("heat.png", "map.png"):
+    for suffix in ("-heat-map.png", "-grid-map.png"):
         png = _downloaded(folder, suffix).read_bytes()
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000

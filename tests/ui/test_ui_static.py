@@ -42,7 +42,15 @@ def test_console_files_are_served_and_nothing_else() -> None:
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert page.text == (UI_DIR / "index.html").read_text(encoding="utf-8")
-    for script in ("messages.js", "api.js", "calltaker.js", "map.js", "planner.js", "app.js"):
+    for script in (
+        "messages.js",
+        "api.js",
+        "calltaker.js",
+        "map.js",
+        "planner.js",
+        "export.js",
+        "app.js",
+    ):
         assert client.get(f"/{script}").headers["content-type"].startswith("text/javascript")
         assert f'<script src="{script}"></script>' in page.text
     assert client.get("/app.css").headers["content-type"].startswith("text/css")
