@@ -10,7 +10,7 @@ field not marked ``NOT_AUDITED``. A new field is one line here and reaches all t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -47,6 +47,19 @@ class SameIncident(BaseModel):
     same_grid: bool = Field(description="whether it came from the same grid")
 
 
+URGENCY_TIERS: tuple[str, ...] = ("紧急", "可能紧急", "一般")
+
+
+class TextSpan(BaseModel):
+    """A piece of the text exactly as it was sent: ``text == sent[start:end]`` (Python string
+    offsets, i.e. Unicode code points), with how much it weighed in the answer."""
+
+    start: int = Field(ge=0, description="offset of the first character in the sent text")
+    end: int = Field(ge=0, description="offset after the last character")
+    text: str = Field(description="the characters of the sent text between start and end")
+    weight: float = Field(description="its contribution to the answer (larger is stronger)")
+
+
 class Suggestion(BaseModel):
     """One triage suggestion; labels and probabilities are exactly what the model returned.
 
@@ -65,10 +78,25 @@ class Suggestion(BaseModel):
     divert_to: str | None = Field(
         description='social channel when diverted, else ""; null when the model has no router'
     )
-    urgent: bool = Field(description="urgent flag (never diverted when set)")
+    urgent: bool = Field(description="urgency tier is 紧急 (never diverted when set)")
     urgent_score: float | None = Field(None, description="urgency score in [0, 1]")
+    urgency: Literal["紧急", "可能紧急", "一般"] = Field(
+        "一般",
+        description="urgency tier: 紧急 (dispatch now), 可能紧急 (ask at once whether it is "
+        "still going on), 一般; thresholds set from the stated cost of a missed urgent call "
+        "against a false alarm",
+    )
+    urgency_cue: Annotated[TextSpan | None, NOT_AUDITED] = Field(
+        None, description="the words of the text that raised the urgency (null for 一般)"
+    )
     keywords: Annotated[list[str], NOT_AUDITED] = Field(
-        default_factory=list, description="pieces of the text that drove the category"
+        default_factory=list,
+        description="the text of `spans`: words of the call that are evidence for `category`",
+    )
+    spans: Annotated[list[TextSpan], NOT_AUDITED] = Field(
+        default_factory=list,
+        description="where the keywords are in the sent text, strongest first: evidence "
+        "for `category` (a positive contribution to it), never masked personal data",
     )
     review: bool = Field(description="true when the model is unsure: a human should look")
     candidates: list[str] = Field(

@@ -98,6 +98,24 @@ def cue_vector(text: str) -> list[float]:
     return values
 
 
+def cue_spans(text: str) -> list[tuple[int, int, int]]:
+    """Where each cue of :func:`cue_vector` is in ``text``: ``(cue index, start, end)`` per
+    match (a cue in a negated phrase is not there; the amount cues sit on the amounts)."""
+    negated = [m.span() for rx in (_NEGATED_INJURY, _NEGATED_LOSS) for m in rx.finditer(text)]
+    out = [
+        (k, *m.span())
+        for k, rx in enumerate(_CUES.values())
+        for m in rx.finditer(text)
+        if not any(a < m.end() and m.start() < b for a, b in negated)
+    ]
+    k = len(_CUES)
+    for j, rx in enumerate((_NEGATED_INJURY, _NEGATED_LOSS)):
+        out += [(k + j, *m.span()) for m in rx.finditer(text)]
+    for m in _AMOUNT.finditer(text):
+        out += [(k + 2, *m.span()), (k + 3, *m.span())]
+    return out
+
+
 def cue_table(texts: Iterable[str]):
     """Cues of many normalised texts as a DataFrame (one column per cue) — for people."""
     import pandas as pd

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import pickle
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,12 +21,11 @@ from sklearn.pipeline import Pipeline
 from features.confidence import cap_probabilities
 from features.content import lacks_chinese
 from features.contract import Suggestion
-from features.contributions import top_contributions
+from features.contributions import explain
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
+from features.spans import align
+from features.urgency import tiers, urgency_cues
 from features.vectorize import union_transform
-
-# Punctuation, ASCII and Chinese: a keyword is never shown with a trailing "。" or "，".
-_BREAK = re.compile(r"[\s,.;:!?、()\[\]\"'。，；：！？（）【】「」《》“”‘’…—~～·]+")
 
 
 @dataclass
@@ -130,6 +128,9 @@ class TriageModel:
         out["urgent_guard"] = guard
         out["urgent_score"] = np.where(guard, np.maximum(urgent_score, 1.0), urgent_score)
         out["urgent"] = out["urgent_score"] >= self.urgent_threshold
+        # Models saved before the tiers have one threshold: no 可能紧急 tier.
+        maybe_at = getattr(self, "maybe_threshold", self.urgent_threshold)
+        out["urgency"] = tiers(out["urgent_score"], self.urgent_threshold, maybe_at)
         if self.disposition is not None:
             d_classes, d_proba = self.disposition.predict_proba(H)
             disposition = d_classes[d_proba.argmax(axis=1)]
@@ -155,7 +156,11 @@ class TriageModel:
             | unreadable
             | (shift >= getattr(self, "shift_review", 1.0))
         )
-        out["keywords"] = np.asarray(self.keywords(prepared, X, top), dtype=object)
+        aligned = [align(t, p) for t, p in zip(texts, prepared)]  # noqa: B905
+        spans = self.keyword_spans(aligned, X, top)
+        out["spans"] = _objects(spans)
+        out["keywords"] = _objects([[s.text for s in row] for row in spans])
+        out["urgency_cue"] = _objects(urgency_cues(self, aligned, X, out["urgency"], guard))
         return out
 
     def suggest(self, texts: list[str]) -> list[Suggestion]:
@@ -173,7 +178,10 @@ class TriageModel:
                 divert_to=_opt_str(s["divert_to"][i]),
                 urgent=bool(s["urgent"][i]),
                 urgent_score=float(min(s["urgent_score"][i], 1.0)),
+                urgency=str(s["urgency"][i]),
+                urgency_cue=s["urgency_cue"][i],
                 keywords=[str(k) for k in s["keywords"][i]],
+                spans=list(s["spans"][i]),
                 review=bool(s["review"][i]),
                 candidates=[
                     classes[j]
@@ -194,58 +202,35 @@ class TriageModel:
         return urgent_guard(prepared)
 
     # ----------------------------------------------------------------------------------
-    def keywords(self, prepared: list[str], X, top: np.ndarray) -> list[list[str]]:  # noqa: N803
-        """Per text, the few pieces of it that pushed most toward the predicted category.
+    def keyword_spans(self, aligned: list, X, top: np.ndarray) -> list[list]:  # noqa: N803
+        """Per text, the phrases of what was typed that are evidence for its category.
 
-        Contribution of a feature = weight toward the class × its tf-idf value. Word
-        n-grams are shown as written (bigrams joined); character n-grams are merged with
-        overlapping ones into the span of the text they cover, so "拿着" + "着刀" reads as
-        "拿着刀" rather than two fragments.
+        A feature's contribution is its value × its weight toward the class, measured
+        against the mean over classes (adding a constant to a feature's weights changes no
+        probability, so only the difference says which class it favours); the
+        contributions are spread over the words they cover (``features.evidence``).
         """
         k = self.n_keywords
         if k == 0 or self.keyword_weights is None or self.feature_names is None:
-            return [[] for _ in prepared]
+            return [[] for _ in aligned]
         W = self.keyword_weights  # noqa: N806
         if W.shape[0] == 1:  # binary problem: one row of weights for the second class
             W = np.vstack([-W[0], W[0]])  # noqa: N806
+        W = W - W.mean(axis=0, keepdims=True)  # noqa: N806
         names = self.feature_names
         skip = self.feature_kind >= 2
-        out: list[list[str]] = []
-        for text, (cols, contribs) in zip(  # noqa: B905
-            prepared, top_contributions(X, top, W, skip, 4 * k)
-        ):
-            spans: dict[tuple[int, int], float] = {}
-            for col, contrib in zip(cols, contribs):  # noqa: B905
-                piece = names[col]
-                start = text.find(piece)
-                if start < 0 or not piece.strip():
-                    continue
-                key = (start, start + len(piece))
-                spans[key] = spans.get(key, 0.0) + contrib
-            out.append(_merge_spans(text, spans, k))
-        return out
+        n_cues = len(CUE_NAMES)
+        if tuple(names[-n_cues:]) == CUE_NAMES:  # cues are evidence too, where they matched
+            skip = skip.copy()
+            skip[-n_cues:] = False
+        return explain(aligned, X, top, W, names, skip, k)
 
 
-def _merge_spans(text: str, spans: dict[tuple[int, int], float], k: int) -> list[str]:
-    """Merge overlapping spans of ``text``; keep the ``k`` with the largest summed weight."""
-    merged: list[list] = []
-    for (a, b), w in sorted(spans.items()):
-        if merged and a < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-            merged[-1][2] += w
-        else:
-            merged.append([a, b, w])
-    merged.sort(key=lambda m: -m[2])
-    words: list[str] = []
-    for a, b, _ in merged:
-        for word in _BREAK.split(text[a:b]):
-            # Single characters (在, 有), bare digits and PII placeholders (<MOBILE>)
-            # explain nothing to a reader.
-            if len(word) >= 2 and not word.isdigit() and "<" not in word and word not in words:
-                words.append(word)
-            if len(words) == k:
-                return words
-    return words
+def _objects(values: list) -> np.ndarray:
+    """A 1-d object array of ``values`` (lists stay elements, not a second dimension)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _opt_str(value) -> str | None:

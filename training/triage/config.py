@@ -75,9 +75,16 @@ class TriageConfig(BaseModel):
     router_c: float = Field(4.0, gt=0.0)
     probability_weight: float = Field(1.0, ge=0.0)
     urgent_c: float = Field(4.0, gt=0.0)
-    # Urgent threshold: lowest score that keeps this recall on the evaluation set.
+    # fit_triage(evalset=...) only: the lowest urgent score that keeps this recall there
+    # (trained models take their thresholds from the urgency costs below).
     urgent_recall: float = Field(0.95, gt=0.0, le=1.0)
     urgent_guard: bool = True
+    # Urgency tiers 紧急 / 可能紧急 / 一般 (training/triage/urgency.py): what each outcome costs,
+    # in false 紧急 alarms (a unit sent at top priority for nothing); the two thresholds are
+    # the pair of least total cost on a labelled set the model is not reported on.
+    urgency_cost_miss: float = Field(20.0, gt=0.0)  # an urgent call left at 一般
+    urgency_cost_late: float = Field(2.0, ge=0.0)  # an urgent call at 可能紧急 (asked, then sent)
+    urgency_cost_ask: float = Field(0.1, ge=0.0)  # a calm caller asked the 可能紧急 question
     # Suggestions below this confidence are flagged for a human look. Chosen from the
     # trade-off the evaluation report logs (review_share_at_T, review_error_capture_at_T):
     # on the hand-written set 0.8 sends ~22% of calls to review and they hold ~52% of the

@@ -129,6 +129,10 @@ def evaluate_frame(
         prec, rec = binary_pr(scored["urgent"], yu)
         m[f"{name}_urgent_precision"] = prec
         m[f"{name}_urgent_recall"] = rec
+        if "urgency" in scored:  # the tiers' figures (training.triage.urgency)
+            from training.triage.urgency import tier_metrics
+
+            m |= {k: v for k, v in tier_metrics(scored["urgency"], yu, name).items() if k not in m}
         gp, gr = binary_pr(scored["urgent_guard"], yu)
         m[f"{name}_urgent_guard_fires"] = float(scored["urgent_guard"].mean())
         m[f"{name}_urgent_guard_precision"] = gp

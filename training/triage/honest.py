@@ -4,7 +4,8 @@ The calibration items are a city's held-out records when it trains on its own, o
 the hand-written sets. They serve three choices — the shift-aware temperature, the
 conformal candidate threshold and the urgent threshold — and every figure reported about
 them is cross-fitted: the items are split in two, each half is scored with choices made
-on the other half, so no item is both calibrated on and reported. The shipped model then
+on the other half, so no item is both calibrated on and reported (the urgency tiers can
+instead come from another labelled set, ``tiers_on``). The shipped model then
 takes the choices made on all items.
 """
 
@@ -17,7 +18,8 @@ from sklearn.metrics import f1_score
 from features.confidence import crossfit
 from features.shift import NgramNovelty
 from training.triage.config import TriageConfig
-from training.triage.evaluate import binary_pr, expected_calibration_error, urgent_threshold
+from training.triage.evaluate import expected_calibration_error
+from training.triage.urgency import costs_of, crossfit_tiers, tier_metrics
 
 
 def attach_novelty(model, train_texts: list[str]) -> None:
@@ -27,15 +29,23 @@ def attach_novelty(model, train_texts: list[str]) -> None:
 
 
 def calibrate(
-    model, frame: pd.DataFrame, cfg: TriageConfig, *, name: str, seed: int = 0
+    model,
+    frame: pd.DataFrame,
+    cfg: TriageConfig,
+    *,
+    name: str,
+    seed: int = 0,
+    tiers_on: pd.DataFrame | None = None,
 ) -> dict[str, float]:
     """Fit ``model``'s calibrator and urgent threshold on ``frame``; cross-fitted metrics.
 
     Returns metrics ``{name}_xfit_...`` (and ``{set}_xfit_...`` per value of a ``yardstick``
     column, when the frame joins several sets): macro-F1, ECE before and after, mean
     confidence and shift, candidates' coverage and mean size, and the urgent recall and
-    precision reached with thresholds chosen on the other half. Items whose true label the
-    model does not know count as wrong and uncovered (they are not fitted on).
+    precision of each urgency tier (``training.triage.urgency``) with thresholds chosen on
+    the other half, or on ``tiers_on`` (labelled calls of another set) when it is given.
+    Items whose true label the model does not know count as wrong and uncovered (they are
+    not fitted on).
     """
     model.calibrator = None
     raw = model.score(frame["text"].astype(str).tolist())
@@ -59,15 +69,14 @@ def calibrate(
         calibrated[rows] = cal.apply(proba[rows], shift[rows])
         sets[rows] = cal.candidates(calibrated[rows])
 
-    hit = u = None
+    tier = u = None
     if "urgent" in frame.columns and frame["urgent"].notna().all():
         u = frame["urgent"].astype(bool).to_numpy()
-        score = raw["urgent_score"]
-        hit = np.zeros(len(u), dtype=bool)
-        for k in np.unique(fold):
-            part = fold == k
-            hit[part] = score[part] >= urgent_threshold(score[~part], u[~part], cfg.urgent_recall)
-        model.urgent_threshold = urgent_threshold(score, u, cfg.urgent_recall)
+        other = None
+        if tiers_on is not None:  # the thresholds come from another set: judged as they are
+            scored = model.score(tiers_on["text"].astype(str).tolist())["urgent_score"]
+            other = (scored, tiers_on["urgent"].astype(bool).to_numpy())
+        tier = crossfit_tiers(model, raw["urgent_score"], u, fold, cfg, choose_on=other)
 
     def part_metrics(rows: np.ndarray, prefix: str) -> dict[str, float]:
         cal, truth = calibrated[rows], y[rows]
@@ -86,10 +95,8 @@ def calibrate(
         )
         m[f"{prefix}_xfit_candidates_coverage"] = float(covered.mean())
         m[f"{prefix}_xfit_candidates_mean_size"] = float(sets[rows].sum(axis=1).mean())
-        if hit is not None:
-            prec, rec = binary_pr(hit[rows], u[rows])
-            m[f"{prefix}_xfit_urgent_precision"] = prec
-            m[f"{prefix}_xfit_urgent_recall"] = rec
+        if tier is not None:
+            m |= tier_metrics(tier[rows], u[rows], f"{prefix}_xfit", costs_of(cfg))
         return m
 
     metrics = part_metrics(np.ones(len(y), dtype=bool), name)

@@ -200,7 +200,17 @@ def run_train_triage(
             )
             cal_name = "handwritten"
         say(f"calibrating on {len(calibration):,} {cal_name} texts (cross-fitted in two halves)")
-        metrics = calibrate(model, calibration, cfg, name=cal_name, seed=cfg.seed)
+        # Urgency tiers: chosen on the records' city half (never reported) unless the city
+        # trains on its own records, whose held-out half is then cross-fitted.
+        tiers_on = None if own else yardstick.records_split("city")
+        metrics = calibrate(
+            model, calibration, cfg, name=cal_name, seed=cfg.seed, tiers_on=tiers_on
+        )
+        say(
+            f"urgency tiers (costs miss {cfg.urgency_cost_miss:g} : false alarm 1): 紧急 from "
+            f"{model.urgent_threshold:.4f}, 可能紧急 from {model.maybe_threshold:.4f}, chosen "
+            f"on {'the records city half' if tiers_on is not None else cal_name + ' (cross-fitted)'}"
+        )
         say(
             f"{cal_name}: ECE {metrics[f'{cal_name}_xfit_ece_raw']:.4f} raw → "
             f"{metrics[f'{cal_name}_xfit_ece']:.4f} calibrated; candidates cover "
@@ -226,6 +236,7 @@ def run_train_triage(
                     metrics[f"{name}_{key}_in_sample"] = metrics[f"{name}_{key}"]
                     metrics[f"{name}_{key}"] = metrics[f"{name}_xfit_{key}"]
         metrics["urgent_threshold"] = model.urgent_threshold
+        metrics["maybe_threshold"] = model.maybe_threshold
         metrics["train_seconds"] = time.perf_counter() - started
         mlflow.log_metrics({k: v for k, v in metrics.items() if v == v})  # drop NaN
         mlflow.set_tag("chosen_model", outcome.chosen)

@@ -1,0 +1,85 @@
+"""Urgency tiers and the words that raised them, from a fitted triage model's scores.
+
+The urgency score (the urgency head's probability, raised to 1 by the cue guard) is cut in
+three by two thresholds the training sets from a stated cost of each outcome
+(``training.triage.urgency``): 紧急 (dispatch now; the old ``urgent`` flag), 可能紧急 (the
+call taker asks at once whether it is still going on) and 一般. The cue is the phrase of
+the text that pushed the urgency head up the most, as typed, where the cue guard fired its
+words (持刀, 还在打) come first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from features.contributions import explain
+from features.cues import CUE_NAMES
+
+__all__ = ["TIERS", "tiers", "urgency_cues"]
+
+TIERS: tuple[str, str, str] = ("紧急", "可能紧急", "一般")
+# The cues the guard reads (features.cues.guard_from_cues): where it fired, their words
+# are the cue, the danger itself (刀, 跳楼) before what says it is going on (还在, 快来).
+_GUARD_WEIGHTS = {
+    CUE_NAMES.index(name): weight
+    for names, weight in (
+        (("weapon", "self_harm", "fire", "trapped", "blood"), 10.0),
+        (("ongoing", "violence", "threat"), 3.0),
+    )
+    for name in names
+}
+
+
+def tiers(score: np.ndarray, urgent_at: float, maybe_at: float) -> np.ndarray:
+    """The tier of every score: 紧急 from ``urgent_at``, 可能紧急 from ``maybe_at``."""
+    score = np.asarray(score, dtype=float)
+    out = np.full(score.shape, TIERS[2], dtype=object)
+    out[score >= min(maybe_at, urgent_at)] = TIERS[1]
+    out[score >= urgent_at] = TIERS[0]
+    return out
+
+
+def urgency_cues(model, aligned: list, X, tier: np.ndarray, guard: np.ndarray) -> list:  # noqa: N803
+    """Per text, the span that raised its urgency (None for 一般 or with no such words)."""
+    from features.cues import cue_spans
+
+    out: list = [None] * len(aligned)
+    rows = np.flatnonzero(tier != TIERS[2])
+    head = getattr(model.urgent, "model", None)
+    if not len(rows) or model.feature_names is None:
+        return out
+    n = X.shape[1]
+    if head is not None and getattr(head, "coef_", None) is not None:
+        positive = [i for i, c in enumerate(head.classes_) if str(c) in ("True", "true", "1")]
+        sign = 1.0 if positive == [1] else -1.0
+        weights = (sign * np.asarray(head.coef_[0][:n], dtype=np.float32))[None, :]
+    else:
+        weights = np.zeros((1, n), dtype=np.float32)
+    boost = []
+    for i in rows:
+        if guard[i]:
+            text = aligned[i].text
+            boost.append(
+                [(a, b, _GUARD_WEIGHTS[k]) for k, a, b in cue_spans(text) if k in _GUARD_WEIGHTS]
+            )
+        else:
+            boost.append([])
+    skip = model.feature_kind >= 2
+    names = model.feature_names
+    k = len(CUE_NAMES)
+    if tuple(names[-k:]) == CUE_NAMES:
+        skip = skip.copy()
+        skip[-k:] = False
+    found = explain(
+        [aligned[i] for i in rows],
+        X[rows],
+        np.zeros(len(rows), dtype=np.int64),
+        weights,
+        names,
+        skip,
+        1,
+        boost,
+    )
+    for i, spans in zip(rows, found):  # noqa: B905
+        out[i] = spans[0] if spans else None
+    return out
