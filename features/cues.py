@@ -98,21 +98,27 @@ def cue_vector(text: str) -> list[float]:
     return values
 
 
-def cue_spans(text: str) -> list[tuple[int, int, int]]:
-    """Where each cue of :func:`cue_vector` is in ``text``: ``(cue index, start, end)`` per
-    match (a cue in a negated phrase is not there; the amount cues sit on the amounts)."""
+def cue_spans(text: str, only: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
+    """Where each cue of :func:`cue_vector` (or each of ``only``, by index) is in ``text``:
+    ``(cue index, start, end)`` per match (a cue in a negated phrase is not there; the
+    amount cues sit on the amounts)."""
+    wanted = range(len(CUE_NAMES)) if only is None else sorted(set(only))
     negated = [m.span() for rx in (_NEGATED_INJURY, _NEGATED_LOSS) for m in rx.finditer(text)]
-    out = [
-        (k, *m.span())
-        for k, rx in enumerate(_CUES.values())
-        for m in rx.finditer(text)
-        if not any(a < m.end() and m.start() < b for a, b in negated)
-    ]
-    k = len(_CUES)
-    for j, rx in enumerate((_NEGATED_INJURY, _NEGATED_LOSS)):
-        out += [(k + j, *m.span()) for m in rx.finditer(text)]
-    for m in _AMOUNT.finditer(text):
-        out += [(k + 2, *m.span()), (k + 3, *m.span())]
+    patterns = list(_CUES.values())
+    k = len(patterns)
+    out: list[tuple[int, int, int]] = []
+    for cue in wanted:
+        if cue < k:
+            out += [
+                (cue, *m.span())
+                for m in patterns[cue].finditer(text)
+                if not any(a < m.end() and m.start() < b for a, b in negated)
+            ]
+        elif cue < k + 2:
+            rx = _NEGATED_INJURY if cue == k else _NEGATED_LOSS
+            out += [(cue, *m.span()) for m in rx.finditer(text)]
+        else:
+            out += [(cue, *m.span()) for m in _AMOUNT.finditer(text)]
     return out
 
 

@@ -18,7 +18,7 @@ from features.contract import TextSpan
 from features.segment import tokenize
 from features.spans import Aligned
 
-__all__ = ["evidence_spans", "word_units"]
+__all__ = ["evidence_spans", "phrases", "pieces_on_chars", "token_spans", "word_units"]
 
 # Masking marks of dispatch records and of our own masking: never evidence of anything.
 _MARKS = re.compile(r"x{2,}|某+|\*+|<[A-Z]+>")
@@ -31,26 +31,33 @@ _EDGE_SHARE = 0.2
 _PHRASE_SHARE = 0.1
 
 
-def word_units(aligned: Aligned) -> list[tuple[int, int]]:
-    """Words of the prepared text as ``[a, b)`` offsets, split at masking marks and
-    placeholders (which are left out): the pieces a phrase is built from."""
-    text = aligned.text
-    blocked = [False] * len(text)
-    for m in _MARKS.finditer(text):
-        blocked[m.start() : m.end()] = [True] * (m.end() - m.start())
-    for i, masked in enumerate(aligned.masked):
-        if masked:
-            blocked[i] = True
-    units: list[tuple[int, int]] = []
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """``[a, b)`` of every word :func:`features.segment.tokenize` finds in ``text``."""
+    out: list[tuple[int, int]] = []
     pos = 0
     for token in tokenize(text):
         at = text.find(token, pos)
-        if at < 0:
-            continue
-        pos = at + len(token)
+        if at >= 0:
+            pos = at + len(token)
+            out.append((at, pos))
+    return out
+
+
+def word_units(aligned: Aligned, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The words ``tokens`` of the prepared text, split at masking marks and placeholders
+    (which are left out): the pieces a phrase is built from."""
+    text = aligned.text
+    blocked = list(aligned.masked)
+    if "xx" in text or "某" in text or "*" in text:
+        for m in _MARKS.finditer(text):
+            blocked[m.start() : m.end()] = [True] * (m.end() - m.start())
+    if not any(blocked):
+        return tokens
+    units: list[tuple[int, int]] = []
+    for at, end in tokens:
         a = at
-        for i in range(at, pos + 1):
-            if i == pos or blocked[i]:
+        for i in range(at, end + 1):
+            if i == end or blocked[i]:
                 if i > a:
                     units.append((a, i))
                 a = i + 1
@@ -58,31 +65,32 @@ def word_units(aligned: Aligned) -> list[tuple[int, int]]:
 
 
 def evidence_spans(
-    aligned: Aligned, pieces: list[tuple[int, int, float]], limit: int
+    aligned: Aligned, char: list[float], units: list[tuple[int, int]], limit: int
 ) -> list[TextSpan]:
     """Up to ``limit`` phrases of ``aligned.raw`` with a positive net contribution, strongest
-    first. ``pieces`` are ``(a, b, contribution)`` in prepared-text offsets."""
-    if limit <= 0 or not pieces:
+    first: ``char`` is the contribution on each prepared character, ``units`` the words
+    (:func:`word_units`) phrases are made of."""
+    return phrases(aligned, units, [sum(char[a:b]) for a, b in units], limit)
+
+
+def phrases(
+    aligned: Aligned, units: list[tuple[int, int]], weights: list[float], limit: int
+) -> list[TextSpan]:
+    """Up to ``limit`` runs of adjacent ``units`` whose weight is positive, trimmed of weak
+    or gluing edge words, as spans of ``aligned.raw``, strongest first."""
+    if limit <= 0 or not units:
         return []
-    char = [0.0] * len(aligned.text)
-    for a, b, w in pieces:
-        if b > a:
-            share = w / (b - a)
-            for i in range(a, b):
-                char[i] += share
-    units = word_units(aligned)
-    weights = [sum(char[a:b]) for a, b in units]
-    phrases: list[list[int]] = []  # indices of units
+    runs: list[list[int]] = []  # indices of units
     for k, (a, _) in enumerate(units):
         if weights[k] <= 0:
             continue
-        if phrases and phrases[-1][-1] == k - 1 and units[k - 1][1] == a:
-            phrases[-1].append(k)
+        if runs and runs[-1][-1] == k - 1 and units[k - 1][1] == a:
+            runs[-1].append(k)
         else:
-            phrases.append([k])
+            runs.append([k])
     out: list[TextSpan] = []
     seen: set[str] = set()
-    for run in phrases:
+    for run in runs:
         run = _trim(run, units, weights, aligned.text)
         if not run:
             continue
@@ -96,9 +104,20 @@ def evidence_spans(
             continue
         seen.add(text)
         weight = sum(weights[k] for k in run)
-        out.append(TextSpan(start=start, end=end, text=text, weight=round(weight, 4)))
+        out.append(
+            TextSpan.model_construct(start=start, end=end, text=text, weight=round(weight, 4))
+        )
     out.sort(key=lambda s: -s.weight)
     return [s for s in out[:limit] if s.weight >= _PHRASE_SHARE * out[0].weight]
+
+
+def pieces_on_chars(n: int, pieces: list[tuple[int, int, float]]) -> list[float]:
+    """Contributions ``(a, b, weight)`` spread evenly over the characters they cover."""
+    char = [0.0] * n
+    for a, b, w in pieces:
+        for j in range(a, b):
+            char[j] += w / (b - a)
+    return char
 
 
 def _trim(run: list[int], units, weights, text: str) -> list[int]:

@@ -129,9 +129,24 @@ def _per_char(state: Aligned, fold: Callable[[str], str]) -> Aligned:
     return Aligned(state.raw, "".join(text), start, end, masked)
 
 
+class _Nfkc(dict):
+    """``str.translate`` table: each character's own NFKC form, filled on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = unicodedata.normalize("NFKC", chr(code))
+        return self[code]
+
+
+_NFKC = _Nfkc()
+
+
 def _nfkc(state: Aligned) -> Aligned:
-    if unicodedata.is_normalized("NFKC", state.text):
+    text = state.text
+    if unicodedata.is_normalized("NFKC", text):
         return state
+    folded = text.translate(_NFKC)
+    if len(folded) == len(text) and folded == unicodedata.normalize("NFKC", text):
+        return Aligned(state.raw, folded, state.start, state.end, state.masked)  # one to one
     return _per_char(state, lambda ch: unicodedata.normalize("NFKC", ch))
 
 

@@ -21,7 +21,7 @@ from sklearn.pipeline import Pipeline
 from features.confidence import cap_probabilities
 from features.content import lacks_chinese
 from features.contract import Suggestion
-from features.contributions import explain
+from features.contributions import explain, feature_index
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
 from features.spans import align
 from features.urgency import tiers, urgency_cues
@@ -217,13 +217,10 @@ class TriageModel:
         if W.shape[0] == 1:  # binary problem: one row of weights for the second class
             W = np.vstack([-W[0], W[0]])  # noqa: N806
         W = W - W.mean(axis=0, keepdims=True)  # noqa: N806
-        names = self.feature_names
-        skip = self.feature_kind >= 2
-        n_cues = len(CUE_NAMES)
-        if tuple(names[-n_cues:]) == CUE_NAMES:  # cues are evidence too, where they matched
-            skip = skip.copy()
-            skip[-n_cues:] = False
-        return explain(aligned, X, top, W, names, skip, k)
+        index = feature_index(self.category.named_steps["features"])
+        skip = self.feature_kind >= 2  # placeholders and cues
+        skip[index.cue_at : index.cue_at + len(CUE_NAMES)] = False  # cues are evidence too
+        return explain(aligned, X, top, W, index, skip, k)
 
 
 def _objects(values: list) -> np.ndarray:

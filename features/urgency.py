@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from features.contributions import explain
+from features.contributions import explain, feature_index
 from features.cues import CUE_NAMES
 
 __all__ = ["TIERS", "tiers", "urgency_cues"]
@@ -64,22 +64,11 @@ def urgency_cues(model, aligned: list, X, tier: np.ndarray, guard: np.ndarray) -
             )
         else:
             boost.append([])
-    skip = model.feature_kind >= 2
-    names = model.feature_names
-    k = len(CUE_NAMES)
-    if tuple(names[-k:]) == CUE_NAMES:
-        skip = skip.copy()
-        skip[-k:] = False
-    found = explain(
-        [aligned[i] for i in rows],
-        X[rows],
-        np.zeros(len(rows), dtype=np.int64),
-        weights,
-        names,
-        skip,
-        1,
-        boost,
-    )
+    index = feature_index(model.category.named_steps["features"])
+    skip = model.feature_kind >= 2  # placeholders and cues
+    skip[index.cue_at : index.cue_at + len(CUE_NAMES)] = False
+    which = np.zeros(len(rows), dtype=np.int64)
+    found = explain([aligned[i] for i in rows], X[rows], which, weights, index, skip, 1, boost)
     for i, spans in zip(rows, found):  # noqa: B905
         out[i] = spans[0] if spans else None
     return out

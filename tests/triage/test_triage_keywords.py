@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from features.evidence import evidence_spans
+from features.evidence import evidence_spans, pieces_on_chars, token_spans, word_units
 from features.spans import align
 from features.textprep import prepare_text
 
@@ -80,7 +80,8 @@ def _pieces(aligned, weights: dict[str, float]) -> list[tuple[int, int, float]]:
 )
 def test_evidence_spans_are_words_of_the_typed_text(raw, weights, expected):
     aligned = align(raw)
-    spans = evidence_spans(aligned, _pieces(aligned, weights), 5)
+    char = pieces_on_chars(len(aligned.text), _pieces(aligned, weights))
+    spans = evidence_spans(aligned, char, word_units(aligned, token_spans(aligned.text)), 5)
     for s in spans:
         assert raw[s.start : s.end] == s.text and s.weight > 0
         assert "XX" not in s.text and "某" not in s.text and "<" not in s.text
