@@ -111,14 +111,19 @@ def test_train_register_promote_and_predict(
         "evalset_urgent_recall",
         "holdout_disposition_accuracy",
         "urgent_threshold",
+        "maybe_threshold",
+        "evalset_raised_recall",
         "evalset_candidates_coverage",
         "handwritten_xfit_ece",
         "handwritten_xfit_urgent_recall",
     ):
         assert key in run.data.metrics
-    # The urgent threshold is chosen on the hand-written sets; the recall reported for them
-    # is cross-fitted (each half judged with the threshold chosen on the other half).
-    assert run.data.metrics["evalset_urgent_recall"] >= 0.85
+    # The tier thresholds are chosen from the stated costs on the records' city half, never
+    # on the sets reported: a missed urgent call costs 20 false alarms, so nearly every
+    # urgent call of the hand-written set is raised (紧急 or 可能紧急).
+    m = run.data.metrics
+    assert m["maybe_threshold"] <= m["urgent_threshold"]
+    assert m["evalset_raised_recall"] >= 0.85
     assert len(champion.tags["yardstick_sha256"]) == 64
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
     assert (
