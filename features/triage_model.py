@@ -160,7 +160,7 @@ class TriageModel:
         spans = self.keyword_spans(aligned, X, top)
         out["spans"] = _objects(spans)
         out["keywords"] = _objects([[s.text for s in row] for row in spans])
-        out["urgency_cue"] = _objects(urgency_cues(self, aligned, X, out["urgency"], guard))
+        out["urgency_cue"] = _objects(urgency_cues(self, aligned, X, out["urgency"]))
         return out
 
     def suggest(self, texts: list[str]) -> list[Suggestion]:

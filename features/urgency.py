@@ -4,8 +4,8 @@ The urgency score (the urgency head's probability, raised to 1 by the cue guard)
 three by two thresholds the training sets from a stated cost of each outcome
 (``training.triage.urgency``): 紧急 (dispatch now; the old ``urgent`` flag), 可能紧急 (the
 call taker asks at once whether it is still going on) and 一般. The cue is the phrase of
-the text that pushed the urgency head up the most, as typed, where the cue guard fired its
-words (持刀, 还在打) come first.
+the text that pushed the urgency head up the most, as typed; the words the cue guard reads
+(持刀, 跳楼, then 还在打) count first wherever they are.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from features.cues import CUE_NAMES
 __all__ = ["TIERS", "tiers", "urgency_cues"]
 
 TIERS: tuple[str, str, str] = ("紧急", "可能紧急", "一般")
-# The cues the guard reads (features.cues.guard_from_cues): where it fired, their words
-# are the cue, the danger itself (刀, 跳楼) before what says it is going on (还在, 快来).
+# The cues the guard reads (features.cues.guard_from_cues): their words are the cue, the
+# danger itself (刀, 跳楼) before what says it is going on (还在, 快来).
 _GUARD_WEIGHTS = {
     CUE_NAMES.index(name): weight
     for names, weight in (
@@ -39,7 +39,7 @@ def tiers(score: np.ndarray, urgent_at: float, maybe_at: float) -> np.ndarray:
     return out
 
 
-def urgency_cues(model, aligned: list, X, tier: np.ndarray, guard: np.ndarray) -> list:  # noqa: N803
+def urgency_cues(model, aligned: list, X, tier: np.ndarray) -> list:  # noqa: N803
     """Per text, the span that raised its urgency (None for 一般 or with no such words)."""
     from features.cues import cue_spans
 
@@ -56,14 +56,9 @@ def urgency_cues(model, aligned: list, X, tier: np.ndarray, guard: np.ndarray) -
     else:
         weights = np.zeros((1, n), dtype=np.float32)
     boost = []
-    for i in rows:
-        if guard[i]:
-            text = aligned[i].text
-            boost.append(
-                [(a, b, _GUARD_WEIGHTS[k]) for k, a, b in cue_spans(text) if k in _GUARD_WEIGHTS]
-            )
-        else:
-            boost.append([])
+    for i in rows:  # the guard's words name the danger wherever they are, fired or not
+        found = cue_spans(aligned[i].text, _GUARD_WEIGHTS)
+        boost.append([(a, b, _GUARD_WEIGHTS[k]) for k, a, b in found])
     index = feature_index(model.category.named_steps["features"])
     skip = model.feature_kind >= 2  # placeholders and cues
     skip[index.cue_at : index.cue_at + len(CUE_NAMES)] = False
