@@ -1,4 +1,5 @@
-"""The two notebooks run top to bottom on a small simulated city, as a data scientist would.
+"""The notebooks run top to bottom (on a small simulated city or the hand-written sets), as a
+data scientist would.
 
 They are executed with ``nbclient`` in the ``python3`` kernel (jupyter_client starts it with
 the interpreter running pytest, i.e. the project's .venv), with the working directory set
@@ -63,7 +64,9 @@ def small_city(jingqing_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return city
 
 
-@pytest.mark.parametrize("name", ["01-explore-calls.ipynb", "02-retrain-and-compare.ipynb"])
+@pytest.mark.parametrize(
+    "name", ["01-explore-calls.ipynb", "02-retrain-and-compare.ipynb", "03-triage-errors.ipynb"]
+)
 def test_notebooks_are_stored_without_outputs(name: str) -> None:
     nb = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -118,3 +121,30 @@ def test_retrain_notebook_compares_and_promotes_by_hand(
     assert "champion v2: 144 rows, 6 grids" in text  # the promoted model answers
     pngs = [o for o in _outputs(nb, "data") if "image/png" in o["data"]]
     assert len(pngs) == 2  # same-folds comparison, champion's next 24 h
+
+
+def test_triage_errors_notebook_judges_both_hand_written_sets(
+    jingqing_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given no champion in the home, the notebook fits a small model on simulated calls
+    monkeypatch.setenv("JINGQING_TRIAGE_MODEL", "auto")
+    monkeypatch.setenv("JINGQING_SIM_ROWS", "1200")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    store = jingqing_home / "mlruns" / "mlflow.db"
+    before = store.read_bytes()
+
+    nb = _run("03-triage-errors.ipynb", timeout=300)
+
+    # Then both sets are judged: confusion matrices, reliability diagrams, worst mistakes,
+    # the police classes of the records' mistakes and the candidates' coverage per class
+    text = _text(nb)
+    assert "small model on 1,200 simulated calls" in text
+    assert "handwritten_v1: " in text and "records (city): " in text and "mistakes" in text
+    assert "candidates coverage" in text and "police_class" in text
+    pngs = [o for o in _outputs(nb, "data") if "image/png" in o["data"]]
+    assert len(pngs) == 2  # confusion matrices, reliability diagrams (two panels each)
+    html = "".join(o["data"].get("text/html", "") for o in _outputs(nb, "data"))
+    assert html.count("<table") >= 5  # summary, by class, 2 x worst mistakes, coverage
+    # and nothing was written into the project home's model store
+    assert store.read_bytes() == before
+    assert sorted(p.name for p in (jingqing_home / "mlruns").iterdir()) == ["mlflow.db"]

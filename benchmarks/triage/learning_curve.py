@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import time
 from pathlib import Path
 
@@ -157,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     results["seconds"] = time.perf_counter() - started
     results["load_average_1min_before"] = load
     results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count()}
-    results["command"] = "python benchmarks/triage/learning_curve.py " + " ".join(argv or [])
+    given = sys.argv[1:] if argv is None else argv
+    results["command"] = "python benchmarks/triage/learning_curve.py " + " ".join(given)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     plot(results, PLOT)

@@ -82,7 +82,8 @@ def test_second_taxonomy_lines(gen):
         if call.subtype == "party_noise":
             assert not re.search(r"KTV|酒吧|烧烤", call.text), call.text
         if call.subtype == "beaten_minor":
-            assert not re.search(r"骨折|刀|缝针|昏迷", call.text), call.text
+            # (刀 is also a surname: 刀某某)
+            assert not re.search(r"骨折|刀(?!某)|缝针|昏迷", call.text), call.text
 
 
 def test_records_voice_has_the_phrases_of_real_exports(gen):
@@ -95,3 +96,12 @@ def test_records_voice_has_the_phrases_of_real_exports(gen):
     assert hotline and all("反映" in t[:25] for t in hotline)
     assert any(re.match(r"^\d{2}:\d{2}许，", t) for t in texts)  # time first
     assert sum("XX" in t for t in texts) > len(texts) * 0.05  # masked places
+
+
+def test_passing_a_few_counterfeit_notes_is_public_order(gen):
+    # The crime of using counterfeit money needs large sums; a note or two is 治安.
+    assert "counterfeit_money" in gen.subtypes("public_order")
+    assert "counterfeit_money" not in gen.subtypes("criminal")
+    call = gen.sample("public_order", np.random.default_rng(2), subtype="counterfeit_money")
+    assert (call.police_class, call.police_type) == ("治安警情", "制贩、使用假币")
+    assert "大量" not in call.text

@@ -43,6 +43,9 @@ from training.simulator.text_fragments.police_codes import DISPUTE_CODE, POLICE_
 from training.simulator.text_fragments.routes import _DEFAULT_ROUTE
 
 VOICES = ("record", "note", "speech")
+RECORD_SHARE = (
+    0.45  # of the calls are written in the records voice, 0.30 as notes, the rest speech
+)
 GRID_KINDS = ("commercial", "residential", "nightlife", "industrial", "village", "transport_hub")
 
 # Hour profiles: multiplier of a sub-type's weight at each hour of the day.
@@ -282,7 +285,7 @@ class TextGenerator:
         hour = int(hour) % 24
         nx = _stream(rng).__next__
         u = nx()
-        voice = "record" if u < 0.45 else "note" if u < 0.75 else "speech"
+        voice = "record" if u < RECORD_SHARE else "note" if u < 0.75 else "speech"
         subs, cum = self._weights_for(category, grid_kind, hour)
         st = subs[min(bisect_right(cum, nx()), len(subs) - 1)]
         if subtype is not None:

@@ -18,7 +18,7 @@ _CRIMINAL = {
     "纵火": "arson",
     "贩毒": "drug_dealing",
     "敲诈勒索": "extortion photo_extortion",
-    "其它刑警情": "drunk_driving armed_threat counterfeit_money",
+    "其它刑警情": "drunk_driving armed_threat",
 }
 _PUBLIC_ORDER = {
     "打架斗殴": "fight_no_injury beaten_minor",
@@ -32,6 +32,7 @@ _PUBLIC_ORDER = {
     "盗窃": "petty_shoplifting",
     "诈骗": "fraud_attempt",
     "赌博": "gambling",
+    "制贩、使用假币": "counterfeit_money",
     "色情淫秽": "prostitution indecent_exposure",
     "其它治安警情": "drug_use suspicious_person fireworks dangerous_dog_walk object_throwing "
     "illegal_taxi drunk_ebike",
