@@ -49,7 +49,7 @@ function renderHealth() {
     bits.push(t('health.suggestions', { n: body.drift.n, d: (body.model && body.model.window_days) || 7 }));
   }
   const agree = body.agreement;
-  if (agree && agree.n) bits.push(t('health.agreement', { p: percent(agree.accuracy), n: agree.n }));
+  if (agree && agree.n) bits.push(t('health.agreement', { p: `${Math.round(100 * agree.accuracy)} %`, n: agree.n }));
   $('health-figures').textContent = bits.join(' · ') || t('health.none');
   $('health-note').textContent = (body.model && body.model.note) || '';
 }

@@ -72,8 +72,10 @@ function renderUrgency(s) {
   flag.hidden = tier === '一般';
   $('urgency-tier').textContent = t(`urgency.${tier}`);
   $('urgency-hint').textContent = t(`urgency.${tier}.hint`);
+  // The cue is the caller's words (data) inside the message's own words.
   const cue = s.urgency_cue && s.urgency_cue.text;
-  $('urgency-cue').textContent = cue ? t('sugg.cue', { cue }) : '';
+  const [before, after] = t('sugg.cue', { cue: '\u0000' }).split('\u0000');
+  $('urgency-cue').replaceChildren(...(cue ? [before, el('span', { class: 'data', text: cue }), after] : []));
 }
 
 function renderSuggestion(s, text) {
