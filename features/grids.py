@@ -194,6 +194,11 @@ class GridSet:
     def to_geojson(self, path: str | Path) -> Path:
         """Write the grids as a FeatureCollection (``grid_id``, ``kind``, ``name``)."""
         path = Path(path)
+        path.write_text(self.geojson_text(), encoding="utf-8")
+        return path
+
+    def geojson_text(self) -> str:
+        """The grids as FeatureCollection text (``grid_id``, ``kind``, ``name``)."""
         features = [
             {
                 "type": "Feature",
@@ -205,8 +210,7 @@ class GridSet:
             )
         ]
         doc = {"type": "FeatureCollection", "features": features}
-        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-        return path
+        return json.dumps(doc, ensure_ascii=False)
 
     # ---------------------------------------------------------------- lattice
     @classmethod

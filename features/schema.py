@@ -47,6 +47,7 @@ __all__ = [
     "Column",
     "ValidationReport",
     "load_calls",
+    "load_calls_with_grids",
     "read_table",
     "resolve_require",
     "validate_calls",
@@ -106,6 +107,7 @@ class ValidationReport:
     frame: pd.DataFrame | None
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    grids: GridSet | None = None  # the grids ``grid_id`` was assigned from, if any
 
     @property
     def ok(self) -> bool:
@@ -190,7 +192,7 @@ def load_calls(
 
     Warnings are logged (module logger) and kept in ``frame.attrs["warnings"]``.
     """
-    report = check_file(
+    frame, _ = load_calls_with_grids(
         path,
         mapping=mapping,
         require=require,
@@ -200,13 +202,20 @@ def load_calls(
         mask_text=mask_text,
         label_map=label_map,
     )
+    return frame
+
+
+def load_calls_with_grids(path: str | Path, **kwargs) -> tuple[pd.DataFrame, GridSet | None]:
+    """``load_calls`` (same keywords) and the grids it assigned ``grid_id`` from: the
+    polygons given, or the lattice it built for ``cell_size_m`` (None when neither)."""
+    report = check_file(path, **kwargs)
     if not report.ok:
         raise DataProblems(report.problems or ["no usable rows"], source=str(path))
     for line in report.warnings:
         log.warning("%s", line)
     assert report.frame is not None
     report.frame.attrs["warnings"] = list(report.warnings)
-    return report.frame
+    return report.frame, report.grids
 
 
 def check_file(path: str | Path, **kwargs) -> ValidationReport:
@@ -276,7 +285,7 @@ def _run_checks(
             out[col.name] = check_times(c, tz, col.name, required=col.name in needed)
         elif col.kind == "string":
             out[col.name] = check_string(c, col.name, required=col.name in needed)
-    check_location(c, out, needed, grids, cell_size_m)
+    used_grids = check_location(c, out, needed, grids, cell_size_m)
     if "text" in df.columns:
         out["text"] = check_text(c, "text" in needed, mask_text)
     check_labels(c, out, needed)
@@ -294,7 +303,7 @@ def _run_checks(
             result = result[keep.to_numpy()].reset_index(drop=True)
     if class_table is not None:
         result.attrs["police_classes"] = format_table(class_table, used_map)
-    return ValidationReport(result, [], c.warnings)
+    return ValidationReport(result, [], c.warnings, used_grids)
 
 
 def _apply_mapping(raw: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame | list[str]:

@@ -40,8 +40,11 @@ def _coordinate(c: Checker, col: str, limit: float) -> np.ndarray:
     return num
 
 
-def check_location(c: Checker, out: dict, needed: set[str], grids, cell_size_m) -> None:
+def check_location(c: Checker, out: dict, needed: set[str], grids, cell_size_m):
+    """Fill ``out["grid_id"]`` (and lat/lon); return the ``GridSet`` it assigned grids from
+    (None when the file's own ``grid_id`` is used), so callers need not assign again."""
     df = c.df
+    used = None
     has_lat, has_lon = "lat" in df.columns, "lon" in df.columns
     if has_lat != has_lon:
         given, other = ("lat", "lon") if has_lat else ("lon", "lat")
@@ -59,28 +62,30 @@ def check_location(c: Checker, out: dict, needed: set[str], grids, cell_size_m) 
     grid_id = strings(df["grid_id"]) if "grid_id" in df.columns else None
     if (grids is not None or cell_size_m is not None) and not c.problems:
         if lat is None:
-            c.problems.add(
-                "no coordinates", "grids were given but the file has no lat/lon columns"
+            given = (
+                "a lattice (--cell-size) was asked for" if grids is None else "grids were given"
             )
-            return
-        grid_id = _assign_grids(c, lat, lon, grids, cell_size_m, grid_id is not None)
+            c.problems.add("no coordinates", f"{given} but the file has no lat/lon columns")
+            return None
+        grid_id, used = _assign_grids(c, lat, lon, grids, cell_size_m, grid_id is not None)
     if grid_id is not None:
         out["grid_id"] = grid_id
     if LOCATION not in needed:
-        return
+        return used
     if grid_id is None and lat is None:
         c.problems.add(
             "no location",
             "forecasting needs a grid_id column or lat/lon columns (with --grids or "
             "--cell-size); none found",
         )
-        return
+        return None
     if grid_id is None:
         c.problems.add(
             "no grids", "forecasting from lat/lon needs --grids GEOJSON or --cell-size METRES"
         )
-        return
+        return None
     _check_unlocated(c, grid_id, lat)
+    return used
 
 
 def _check_unlocated(c: Checker, grid_id: pd.Series, lat: np.ndarray | None) -> None:
@@ -103,7 +108,7 @@ def _check_unlocated(c: Checker, grid_id: pd.Series, lat: np.ndarray | None) -> 
         )
 
 
-def _assign_grids(c: Checker, lat, lon, grids, cell_size_m, had_grid_id: bool) -> pd.Series:
+def _assign_grids(c: Checker, lat, lon, grids, cell_size_m, had_grid_id: bool):
     from features.grids import GridSet
 
     if grids is not None and cell_size_m is not None:
@@ -124,4 +129,4 @@ def _assign_grids(c: Checker, lat, lon, grids, cell_size_m, had_grid_id: bool) -
             f"{outside.sum():,} rows lie outside {grids.describe()}; they get no grid_id"
             f"{dropped} (e.g. {eg})"
         )
-    return pd.Series(assigned, dtype=object).fillna("").astype(str)
+    return pd.Series(assigned, dtype=object).fillna("").astype(str), grids

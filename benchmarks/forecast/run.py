@@ -60,7 +60,12 @@ def simulate(days: int = 365, grids: int = 51) -> Path:
     return out
 
 
-def backtest_section(name: str, data, models, country: str, intensity=None) -> dict:
+def backtest_section(
+    name: str, data, models, country: str, intensity=None, previous: dict | None = None
+) -> dict:
+    """Backtest ``models``; rows of other models in ``previous`` (same folds) are kept."""
+    import pandas as pd
+
     panel = data.panel
     cutoffs = fold_cutoffs(panel.n_hours, FOLDS, HORIZON)
     runs = list(models) + (["oracle"] if intensity is not None else [])
@@ -70,13 +75,22 @@ def backtest_section(name: str, data, models, country: str, intensity=None) -> d
     )
     summary = summary_table(results)
     per_fold = metrics_table(results)
+    cut_text = [str(panel.hours(c, c + 1)[0]) for c in cutoffs]
+    if previous and previous.get("cutoffs") == cut_text:
+        kept = [r["model"] for r in previous["summary"] if r["model"] not in runs]
+        if kept:
+            print(f"keeping the earlier rows of {', '.join(kept)} (same folds)")
+        old = pd.DataFrame([r for r in previous["summary"] if r["model"] in kept])
+        old_folds = pd.DataFrame([r for r in previous["folds"] if r["model"] in kept])
+        summary = pd.concat([summary, old], ignore_index=True)
+        per_fold = pd.concat([per_fold, old_folds], ignore_index=True)
     print(f"\n## {name} ({len(panel.grid_ids)} grids × {panel.n_hours} h, {FOLDS} folds)")
     print(summary.round(4).to_string(index=False))
     return {
         "grids": len(panel.grid_ids),
         "hours": panel.n_hours,
         "calls": int(panel.counts.sum()),
-        "cutoffs": [str(panel.hours(c, c + 1)[0]) for c in cutoffs],
+        "cutoffs": cut_text,
         "seconds": time.perf_counter() - started,
         "summary": summary.to_dict(orient="records"),
         "folds": per_fold.to_dict(orient="records"),
@@ -174,14 +188,24 @@ def main(argv: list[str] | None = None) -> int:
         data = load_forecast_data(city / "calls.csv", grids_geojson=city / "grids.geojson")
         intensity = load_intensity(city / "intensity.parquet", data.panel)
         report["simulated_city"] = backtest_section(
-            "simulated city", data, args.sim_models.split(","), "CN", intensity
+            "simulated city",
+            data,
+            args.sim_models.split(","),
+            "CN",
+            intensity,
+            report.get("simulated_city"),
         )
     if "houston" in sections:
         data = load_forecast_data(
             HOUSTON / "offenses.csv.gz", mapping=HOUSTON_MAP, timezone="America/Chicago"
         )
         report["houston_beats"] = backtest_section(
-            "Houston beats", data, args.beats_models.split(","), "US"
+            "Houston beats",
+            data,
+            args.beats_models.split(","),
+            "US",
+            None,
+            report.get("houston_beats"),
         )
     if "lattice" in sections:
         data = load_forecast_data(
@@ -191,7 +215,12 @@ def main(argv: list[str] | None = None) -> int:
             cell_size_m=2000,
         )
         report["houston_lattice_2km"] = backtest_section(
-            "Houston 2 km lattice", data, args.lattice_models.split(","), "US"
+            "Houston 2 km lattice",
+            data,
+            args.lattice_models.split(","),
+            "US",
+            None,
+            report.get("houston_lattice_2km"),
         )
     if "timing" in sections:
         report["timing_51_grids_1_year"] = timing_section(city)

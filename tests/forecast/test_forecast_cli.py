@@ -237,3 +237,49 @@ def test_forecasts_count_citizen_calls_unless_patrol_is_included(small_city):
     assert citizen.panel.counts.sum() == sources["citizen"]
     assert everyone.panel.counts.sum() == sources.sum() > sources["citizen"]
     assert citizen.panel.kinds and all(citizen.panel.kinds)  # kinds from the GeoJSON
+
+
+def test_lattice_is_built_and_assigned_once_and_the_map_names_its_cells(small_city, monkeypatch):
+    import json
+
+    from features.grids import GridSet
+    from training.forecast.data import load_forecast_data
+
+    calls = []
+    real_assign = GridSet.assign
+
+    def counting_assign(self, lat, lon):
+        calls.append(len(self))
+        return real_assign(self, lat, lon)
+
+    monkeypatch.setattr(GridSet, "assign", counting_assign)
+    data = load_forecast_data(small_city / "calls.csv", cell_size_m=1000)
+    assert len(calls) == 1  # the loader's assignment is the one the panel uses
+    cells = [f["properties"]["grid_id"] for f in json.loads(data.geojson)["features"]]
+    assert sorted(cells) == sorted(data.panel.grid_ids) and len(cells) > 1
+    frame = pd.read_csv(small_city / "calls.csv")
+    assert data.panel.counts.sum() == (frame["source"] == "citizen").sum()
+
+
+def test_loader_returns_the_grids_it_assigned_from(small_city):
+    from features.grids import GridSet
+    from features.schema import load_calls_with_grids
+
+    path = small_city / "calls.csv"
+    polygons = GridSet.from_geojson(small_city / "grids.geojson")
+    frame, used = load_calls_with_grids(path, require="forecast", grids=polygons)
+    assert used is polygons and set(frame["grid_id"]) <= set(polygons.ids)
+    frame, lattice = load_calls_with_grids(path, require="forecast", cell_size_m=1500)
+    assert lattice.lattice_spec is not None and set(frame["grid_id"]) == set(lattice.ids)
+    _, none = load_calls_with_grids(path, require="forecast")
+    assert none is None  # the file's own grid_id column
+
+
+def test_lattice_without_coordinates_is_one_line(tmp_path, capsys):
+    calls = tmp_path / "calls.csv"
+    calls.write_text("call_id,received_at,grid_id\n1,2025-01-01 10:00,G1\n", encoding="utf-8")
+    args = ["backtest", "forecast", "--calls", str(calls), "--cell-size", "2000"]
+    assert main([*args, "--output", str(tmp_path / "bt.csv")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "--cell-size" in err and "lat/lon" in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1

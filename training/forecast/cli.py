@@ -44,14 +44,33 @@ def _data_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def register(verbs) -> None:
-    p = verbs.train.add_parser(
-        "forecast",
-        help="train the calls-per-grid-hour forecaster",
-        description="Train the calls-per-grid-hour forecaster on a calls file, backtest it "
+    _train_parser(verbs.train)
+    _backtest_parser(verbs.backtest)
+    _forecast_parser(verbs.top)
+
+
+def _command(group, help_text: str, description: str, handler, *, data: bool = True):
+    """A ``forecast`` sub-command of ``group``; the data options, and ``--scheduler`` for
+    the commands that fit models."""
+    p = group.add_parser("forecast", help=help_text, description=description)
+    if data:
+        _data_arguments(p)
+        add_scheduler_argument(p)
+        p.set_defaults(func=with_scheduler(handler))
+    else:
+        p.set_defaults(func=handler)
+    return p
+
+
+def _train_parser(group) -> None:
+    p = _command(
+        group,
+        "train the calls-per-grid-hour forecaster",
+        "Train the calls-per-grid-hour forecaster on a calls file, backtest it "
         "(rolling origin), log it to MLflow (experiment 'forecast'), register model "
         "'forecast' and move alias 'champion' only if it beats the current champion.",
+        train_handler,
     )
-    _data_arguments(p)
     p.add_argument(
         "--model",
         choices=MODEL_CHOICES,
@@ -64,17 +83,17 @@ def register(verbs) -> None:
         type=Path,
         help="YAML file with forecast options and model sections (lightgbm:, prophet:, ...)",
     )
-    add_scheduler_argument(p)
-    p.set_defaults(func=with_scheduler(train_handler))
 
-    p = verbs.backtest.add_parser(
-        "forecast",
-        help="rolling-origin backtest of the forecaster",
-        description="Rolling-origin backtest: fit each model on the calls before each cutoff, "
+
+def _backtest_parser(group) -> None:
+    p = _command(
+        group,
+        "rolling-origin backtest of the forecaster",
+        "Rolling-origin backtest: fit each model on the calls before each cutoff, "
         "forecast the next --horizon hours, write every prediction to --output (CSV) and "
         "print Poisson deviance, MAE, skill and interval coverage per model.",
+        backtest_handler,
     )
-    _data_arguments(p)
     p.add_argument("--cutoff", help="first forecast hour (default: folds × horizon before end)")
     p.add_argument(
         "--horizon", type=int, default=MAX_HOURS, help=f"hours to forecast (1-{MAX_HOURS})"
@@ -83,13 +102,10 @@ def register(verbs) -> None:
     p.add_argument(
         "--model",
         default="lightgbm",
-        help="model, comma list or 'all' (lightgbm,prophet,seasonal-naive,how-mean)",
+        help=f"model, comma list or 'all' ({','.join(MODEL_CHOICES)})",
     )
     p.add_argument(
-        "--folds",
-        type=int,
-        default=1,
-        help="cutoffs HORIZON apart starting at --cutoff (default 1)",
+        "--folds", type=int, default=1, help="cutoffs HORIZON apart from --cutoff (default 1)"
     )
     p.add_argument(
         "--intensity",
@@ -97,29 +113,25 @@ def register(verbs) -> None:
         " default: intensity.parquet beside --calls if present",
     )
     p.add_argument("--report", help="write the metrics tables as Markdown to this file")
-    add_scheduler_argument(p)
-    p.set_defaults(func=with_scheduler(backtest_handler))
 
-    p = verbs.top.add_parser(
-        "forecast",
-        help="planners' forecast from forecast@champion",
-        description="Forecast calls per grid and hour (or 8-hour shift) from the registered "
+
+def _forecast_parser(group) -> None:
+    p = _command(
+        group,
+        "planners' forecast from forecast@champion",
+        "Forecast calls per grid and hour (or 8-hour shift) from the registered "
         "champion forecaster; write a CSV for Excel (UTF-8 with BOM, grid names, local "
         "times), a heat-map PNG and a GeoJSON map beside it.",
+        forecast_handler,
+        data=False,
     )
     p.add_argument("--start", help="first hour (default: the model's history end)")
     p.add_argument("--hours", type=int, required=True, help=f"hours to forecast (1-{MAX_HOURS})")
     p.add_argument("--output", required=True, help="CSV grid_id,hour,mean,p10,p50,p90")
     p.add_argument("--grids", help="comma-separated grid ids (default: all)")
     p.add_argument("--grids-geojson", help="polygons for the map (default: the model's own)")
-    p.add_argument(
-        "--by",
-        choices=("hour", "shift"),
-        default="hour",
-        help="CSV rows per grid and hour (default) or per 8-hour shift (00/08/16 h) with the "
-        "interval of the shift total",
-    )
-    p.set_defaults(func=forecast_handler)
+    by_help = "CSV rows per grid and hour (default) or per 8-hour shift (00/08/16 h) with the interval of the shift total"
+    p.add_argument("--by", choices=("hour", "shift"), default="hour", help=by_help)
 
 
 def _models(value: str) -> list[str]:

@@ -8,7 +8,6 @@ patrol activity does not feed itself) and keeps the grid geometry for the planne
 from __future__ import annotations
 
 import logging
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,13 +37,21 @@ def load_calls_for(
     *,
     require: object = "forecast",
     grids: object | None = None,
-) -> pd.DataFrame:
-    """The schema loader; text is not needed for counts, so it is not masked here (and
-    never stored: only counts per grid-hour leave this module)."""
-    from features.schema import load_calls
+    cell_size_m: float | None = None,
+) -> tuple[pd.DataFrame, object | None]:
+    """The schema loader and the grids it assigned calls to (polygons or the lattice it
+    built). Text is not needed for counts, so it is not masked here (and never stored:
+    only counts per grid-hour leave this module)."""
+    from features.schema import load_calls_with_grids
 
-    return load_calls(
-        path, mapping=mapping, require=require, timezone=timezone, grids=grids, mask_text=False
+    return load_calls_with_grids(
+        path,
+        mapping=mapping,
+        require=require,
+        timezone=timezone,
+        grids=grids,
+        cell_size_m=cell_size_m,
+        mask_text=False,
     )
 
 
@@ -77,7 +84,7 @@ def load_forecast_data(
     if cell_size_m is not None:
         calls, grids, geojson_text = _lattice_calls(path, mapping, timezone, cell_size_m)
     else:
-        calls = load_calls_for(path, mapping, timezone, grids=grids)
+        calls, _ = load_calls_for(path, mapping, timezone, grids=grids)
     if "source" in calls.columns and not include_patrol:
         before = len(calls)
         calls = calls[calls["source"].astype(str).str.lower() != "patrol"]
@@ -118,29 +125,14 @@ def _lattice_calls(
 ) -> tuple[pd.DataFrame, object, str]:
     """Calls with ``grid_id`` from a regular lattice, the lattice, and its GeoJSON text.
 
-    The lattice is built here (not inside the loader) so the model keeps the very cells its
-    grid ids name, for the planner's map.
+    The loader builds the lattice over the calls' coordinates and assigns them once; the
+    model keeps those very cells for the planner's map. Rows without coordinates or outside
+    the lattice are left out (the loader's warning counts them).
     """
-    from features.grids import GridSet
-
-    calls = load_calls_for(path, mapping, timezone, require=("received_at",))
-    if not {"lat", "lon"} <= set(calls.columns):
-        raise UserError(f"{path}: --cell-size needs lat and lon columns")
-    lat = pd.to_numeric(calls["lat"], errors="coerce").to_numpy(np.float64)
-    lon = pd.to_numeric(calls["lon"], errors="coerce").to_numpy(np.float64)
-    has = ~(np.isnan(lat) | np.isnan(lon))
-    if not has.any():
-        raise UserError(f"{path}: no rows with coordinates for a lattice")
-    lattice = GridSet.lattice(lat[has], lon[has], cell_size_m)
-    assigned = np.full(len(calls), None, dtype=object)
-    assigned[has] = lattice.assign(lat[has], lon[has])
-    calls = calls.assign(grid_id=pd.Series(assigned, index=calls.index).fillna("").astype(str))
-    left_out = int((calls["grid_id"] == "").sum())
-    if left_out:
-        log.warning("%d calls without coordinates or outside the lattice left out", left_out)
-    with tempfile.TemporaryDirectory() as tmp:
-        text = lattice.to_geojson(Path(tmp) / "grids.geojson").read_text(encoding="utf-8")
-    return calls, lattice, text
+    calls, lattice = load_calls_for(
+        path, mapping, timezone, require=("received_at",), cell_size_m=cell_size_m
+    )
+    return calls, lattice, lattice.geojson_text()
 
 
 def load_intensity(path: str | Path, panel: Panel, column: str = "expected") -> Panel:
