@@ -11,7 +11,8 @@ import pytest
 
 from features.errors import UserError
 from training import cjk
-from training.forecast.planner import heatmap, shift_map
+from training.forecast.maps import shift_map
+from training.forecast.planner import heatmap
 
 
 def _frame() -> pd.DataFrame:
@@ -45,3 +46,38 @@ def test_no_cjk_font_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.setattr(cjk, "CJK_FAMILIES", ("No Such Font CJK",))
     with pytest.raises(UserError, match="no CJK font found"):
         heatmap(_frame(), tmp_path / "heat.png")
+
+
+def test_shift_map_draws_a_labelled_panel_per_shift(tmp_path: Path, monkeypatch) -> None:
+    import matplotlib.figure
+
+    from training.forecast import maps
+
+    hours = pd.date_range("2025-03-29 10:00", periods=30, freq="h", tz="Asia/Shanghai")
+    frame = pd.DataFrame(
+        [
+            {"grid_id": g, "hour": h, "mean": 0.1 * (i + 1)}
+            for i, g in enumerate(["G1", "G2"])
+            for h in hours
+        ]
+    )
+    table, held = maps.shift_table(frame)
+    # Sat 10:00 to Sun 16:00: Sat 08-16 (6 h of it), 16-24, Sun 00-08, 08-16
+    assert list(held) == [6, 8, 8, 8]
+    assert table.loc["G2"].tolist() == pytest.approx([1.2, 1.6, 1.6, 1.6])
+    saved = []
+    real_savefig = matplotlib.figure.Figure.savefig
+
+    def keep(fig, *args, **kwargs):
+        saved.append(fig)
+        return real_savefig(fig, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", keep)
+    maps.shift_map(frame, tmp_path / "map.png", names={"G1": "普洱广场片区"})
+    panels = [ax for ax in saved[0].axes if ax.get_title()]
+    titles = [ax.get_title() for ax in panels]
+    assert titles[0] == "03-29 周六 08:00–16:00（窗口内 6 小时）"  # the shift, cut by the window
+    assert len(panels) == 4 and any(t.startswith("03-30 周日 08:00") for t in titles)
+    texts = [t.get_text() for ax in panels for t in ax.texts]
+    assert sum("普洱广场片区" in t for t in texts) == 4 and sum("G2" in t for t in texts) == 4
+    assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"

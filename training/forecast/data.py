@@ -30,29 +30,15 @@ class ForecastData:
     n_calls: int = 0
 
 
-def load_calls_for(
-    path: Path,
-    mapping: dict[str, str] | None,
-    timezone: str,
-    *,
-    require: object = "forecast",
-    grids: object | None = None,
-    cell_size_m: float | None = None,
-) -> tuple[pd.DataFrame, object | None]:
-    """The schema loader and the grids it assigned calls to (polygons or the lattice it
-    built). Text is not needed for counts, so it is not masked here (and never stored:
-    only counts per grid-hour leave this module)."""
+def load_calls_for(path: Path, **options) -> tuple[pd.DataFrame, object | None]:
+    """The schema loader (``load_calls`` keywords; ``require`` defaults to "forecast") and
+    the grids it assigned calls to: polygons, or the lattice it built for ``cell_size_m``.
+    Text is not needed for counts, so it is not masked here (and never stored: only counts
+    per grid-hour leave this module)."""
     from features.schema import load_calls_with_grids
 
-    return load_calls_with_grids(
-        path,
-        mapping=mapping,
-        require=require,
-        timezone=timezone,
-        grids=grids,
-        cell_size_m=cell_size_m,
-        mask_text=False,
-    )
+    options.setdefault("require", "forecast")
+    return load_calls_with_grids(path, mask_text=False, **options)
 
 
 def load_forecast_data(
@@ -84,7 +70,7 @@ def load_forecast_data(
     if cell_size_m is not None:
         calls, grids, geojson_text = _lattice_calls(path, mapping, timezone, cell_size_m)
     else:
-        calls, _ = load_calls_for(path, mapping, timezone, grids=grids)
+        calls, _ = load_calls_for(path, mapping=mapping, timezone=timezone, grids=grids)
     if "source" in calls.columns and not include_patrol:
         before = len(calls)
         calls = calls[calls["source"].astype(str).str.lower() != "patrol"]
@@ -130,7 +116,7 @@ def _lattice_calls(
     the lattice are left out (the loader's warning counts them).
     """
     calls, lattice = load_calls_for(
-        path, mapping, timezone, require=("received_at",), cell_size_m=cell_size_m
+        path, mapping=mapping, timezone=timezone, require=("received_at",), cell_size_m=cell_size_m
     )
     return calls, lattice, lattice.geojson_text()
 

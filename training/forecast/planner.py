@@ -1,20 +1,17 @@
 """What a planner reads at a glance: the forecast CSV, a heat map and a map of the grids.
 
 ``<stem>_heatmap.png`` shows grids × hours; ``<stem>_map.png`` colours the grid polygons
-(from the GeoJSON the model was trained with) by expected calls in the next 8-hour shift,
-or draws centroids / a plain tile layout when no polygons are known.
+(from the GeoJSON the model was trained with) by expected calls, one labelled panel per
+8-hour shift of the window (``training.forecast.maps``).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from training.forecast.metrics import SHIFT_HOURS
 
 log = logging.getLogger(__name__)
 
@@ -82,99 +79,6 @@ def heatmap(
     return path
 
 
-def _shift_totals(frame: pd.DataFrame) -> pd.Series:
-    first = pd.DatetimeIndex(frame["hour"]).min()
-    hours = pd.DatetimeIndex(frame["hour"])
-    in_shift = (hours - first) < pd.Timedelta(hours=SHIFT_HOURS)
-    return frame.loc[in_shift].groupby("grid_id")["mean"].sum()
-
-
-def shift_map(
-    frame: pd.DataFrame,
-    path: Path,
-    geojson: str | None = None,
-    centroids: dict[str, tuple[float, float]] | None = None,
-) -> Path:
-    """Grid polygons coloured by expected calls in the next 8-hour shift (Chinese labels)."""
-    from training.cjk import day_hour_label, use_cjk_font
-
-    plt = _pyplot()
-    use_cjk_font()
-    from matplotlib.cm import ScalarMappable
-    from matplotlib.collections import PatchCollection
-    from matplotlib.colors import Normalize
-    from matplotlib.patches import Polygon
-
-    totals = _shift_totals(frame)
-    norm = Normalize(vmin=0.0, vmax=max(float(totals.max()), 1e-6))
-    cmap = plt.get_cmap("YlOrRd")
-    start = pd.DatetimeIndex(frame["hour"]).min()
-    fig, ax = plt.subplots(figsize=(8, 7))
-    drawn = False
-    if geojson:
-        from shapely.geometry import shape
-
-        patches, colours = [], []
-        for feature in json.loads(geojson).get("features", []):
-            gid = str((feature.get("properties") or {}).get("grid_id", ""))
-            if gid not in totals.index:
-                continue
-            geom = shape(feature["geometry"])
-            parts = getattr(geom, "geoms", [geom])
-            for part in parts:
-                if part.geom_type == "Polygon":
-                    patches.append(Polygon(np.asarray(part.exterior.coords), closed=True))
-                    colours.append(cmap(norm(totals[gid])))
-        if patches:
-            ax.add_collection(
-                PatchCollection(patches, facecolor=colours, edgecolor="#555", lw=0.4)
-            )
-            ax.autoscale_view()
-            ax.set_aspect("equal", adjustable="datalim")
-            drawn = True
-    if not drawn and centroids:
-        known = [g for g in totals.index if g in centroids]
-        if known:
-            xy = np.array([centroids[g] for g in known])
-            ax.scatter(
-                xy[:, 0],
-                xy[:, 1],
-                c=[cmap(norm(totals[g])) for g in known],
-                s=60,
-                marker="s",
-                edgecolors="#555",
-                linewidths=0.3,
-            )
-            ax.set_xlabel("longitude")
-            ax.set_ylabel("latitude")
-            drawn = True
-    if not drawn:  # no geometry at all: tiles in grid-id order, labelled
-        side = int(np.ceil(np.sqrt(len(totals))))
-        for i, (gid, value) in enumerate(totals.items()):
-            r, c = divmod(i, side)
-            ax.add_patch(
-                Polygon(
-                    [(c, -r), (c + 1, -r), (c + 1, -r - 1), (c, -r - 1)],
-                    facecolor=cmap(norm(value)),
-                    edgecolor="#555",
-                    lw=0.4,
-                )
-            )
-            if side <= 16:
-                ax.text(c + 0.5, -r - 0.5, gid, ha="center", va="center", fontsize=5)
-        ax.set_xlim(0, side)
-        ax.set_ylim(-side, 0)
-        ax.set_axis_off()
-    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="预计警情（起/班次）")
-    end = start + pd.Timedelta(hours=SHIFT_HOURS)
-    zone = f"（{start.tz}）" if getattr(start, "tz", None) is not None else ""
-    ax.set_title(f"班次预计警情 {start:%Y-%m-%d} {day_hour_label(start)[6:]} – {end:%H:%M}{zone}")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
 def write_planner_outputs(
     frame: pd.DataFrame,
     output: str | Path,
@@ -188,9 +92,11 @@ def write_planner_outputs(
     write_csv(frame if shifts is None else shifts, output, geojson)
     stem = output.with_suffix("")
     from features.excel import grid_names
+    from training.forecast.maps import shift_map
 
-    heat = heatmap(frame, Path(f"{stem}_heatmap.png"), names=grid_names(geojson))
-    where = shift_map(frame, Path(f"{stem}_map.png"), geojson, centroids)
+    names = grid_names(geojson)
+    heat = heatmap(frame, Path(f"{stem}_heatmap.png"), names=names)
+    where = shift_map(frame, Path(f"{stem}_map.png"), geojson, centroids, names)
     log.info("wrote %s, %s, %s", output, heat, where)
     return [output, heat, where]
 
