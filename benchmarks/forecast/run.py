@@ -60,10 +60,9 @@ def simulate(days: int = 365, grids: int = 51) -> Path:
     return out
 
 
-def backtest_section(
-    name: str, data, models, country: str, intensity=None, previous: dict | None = None
-) -> dict:
-    """Backtest ``models``; rows of other models in ``previous`` (same folds) are kept."""
+def backtest_section(name: str, data, models, country: str, intensity=None, stored=None) -> dict:
+    """Backtest ``models``; rows of other models already stored (``stored()``, read when
+    the backtest is done, for the same folds) are kept."""
     import pandas as pd
 
     panel = data.panel
@@ -76,6 +75,7 @@ def backtest_section(
     summary = summary_table(results)
     per_fold = metrics_table(results)
     cut_text = [str(panel.hours(c, c + 1)[0]) for c in cutoffs]
+    previous = stored() if stored else None
     if previous and previous.get("cutoffs") == cut_text:
         kept = [r["model"] for r in previous["summary"] if r["model"] not in runs]
         if kept:
@@ -97,6 +97,11 @@ def backtest_section(
         "markdown": markdown_table(summary, HOURLY_METRIC_COLUMNS),
         "markdown_shifts": markdown_table(summary, SHIFT_METRIC_COLUMNS),
     }
+
+
+def _stored(path: Path, key: str) -> dict | None:
+    """A section as the results file holds it now (another run may have added rows)."""
+    return json.loads(path.read_text()).get(key) if path.exists() else None
 
 
 def _row(section: dict, model: str) -> dict:
@@ -193,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             args.sim_models.split(","),
             "CN",
             intensity,
-            report.get("simulated_city"),
+            lambda: _stored(path, "simulated_city"),
         )
     if "houston" in sections:
         data = load_forecast_data(
@@ -205,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             args.beats_models.split(","),
             "US",
             None,
-            report.get("houston_beats"),
+            lambda: _stored(path, "houston_beats"),
         )
     if "lattice" in sections:
         data = load_forecast_data(
@@ -220,10 +225,15 @@ def main(argv: list[str] | None = None) -> int:
             args.lattice_models.split(","),
             "US",
             None,
-            report.get("houston_lattice_2km"),
+            lambda: _stored(path, "houston_lattice_2km"),
         )
     if "timing" in sections:
         report["timing_51_grids_1_year"] = timing_section(city)
+    # another run may have written other sections meanwhile: keep them, replace only ours
+    ran = {"sim": "simulated_city", "houston": "houston_beats"}
+    ran.update(lattice="houston_lattice_2km", timing="timing_51_grids_1_year")
+    fresh = json.loads(path.read_text()) if path.exists() else {}
+    report = {**fresh, **{ran[s]: report[ran[s]] for s in sections if s in ran}}
     targets = {}
     if "simulated_city" in report:
         s = report["simulated_city"]

@@ -140,3 +140,24 @@ def test_fold_cutoffs_are_a_horizon_apart_and_inside_the_data():
         fold_cutoffs(2000, 2, 168, first_cutoff=1900)
     with pytest.raises(UserError, match="not enough history"):
         fold_cutoffs(500, 4, 168)
+
+
+def test_lightgbm_blends_with_grid_rhythm_at_its_weight(panel_and_truth, fitted):
+    import copy
+
+    from features.baselines import GridRhythm
+    from features.forecast_models import LightGBMModel
+
+    panel, _ = panel_and_truth
+    cutoff = panel.n_hours - 168
+    hist = panel.truncate(cutoff)
+    model = copy.copy(fitted["lightgbm"].model_)
+    model.rhythm_weight = 0.0
+    trees = model.predict_mean(hist, cutoff, cutoff, 168)
+    rhythm = GridRhythm().predict_mean(hist, cutoff, cutoff, 168)
+    assert not np.allclose(trees, rhythm)
+    model.rhythm_weight = 0.3
+    blend = model.predict_mean(hist, cutoff, cutoff, 168)
+    np.testing.assert_allclose(blend, 0.7 * trees + 0.3 * rhythm, rtol=1e-12)
+    with pytest.raises(UserError, match="rhythm_weight"):
+        LightGBMModel(rhythm_weight=1.5)
