@@ -48,13 +48,16 @@ format: $(STAMP)
 # The demo city ends today, so "the coming day and week" are really ahead of us.
 DEMO_START ?= $(shell date -d '-365 days' +%Y-%m-%d 2>/dev/null || echo 2025-01-01)
 
+# Each step prints its time (bash's `time`); benchmarks/demo/run.py times them on a fresh clone.
+demo: SHELL := /bin/bash
+demo: export TIMEFORMAT := >> %1R s wall, %1U s user + %1S s system
 demo: $(STAMP)
-	$(BIN)/jingqing simulate --out $(DEMO_DIR) --start $(DEMO_START) --force
-	$(BIN)/jingqing validate $(DEMO_DIR)/calls.csv
-	$(BIN)/jingqing train triage --calls $(DEMO_DIR)/calls.csv
-	$(BIN)/jingqing train forecast --calls $(DEMO_DIR)/calls.csv --grids-geojson $(DEMO_DIR)/grids.geojson
-	$(BIN)/jingqing forecast --hours 168 --output $(DEMO_DIR)/forecast.csv
-	$(BIN)/jingqing plan --shifts 3 --units 120 --calls $(DEMO_DIR)/calls.csv --output $(DEMO_DIR)/plan.csv
+	time $(BIN)/jingqing simulate --out $(DEMO_DIR) --start $(DEMO_START) --force
+	time $(BIN)/jingqing validate $(DEMO_DIR)/calls.csv
+	time $(BIN)/jingqing train triage --calls $(DEMO_DIR)/calls.csv --config configs/triage-demo.yaml
+	time $(BIN)/jingqing train forecast --calls $(DEMO_DIR)/calls.csv --grids-geojson $(DEMO_DIR)/grids.geojson
+	time $(BIN)/jingqing forecast --hours 168 --output $(DEMO_DIR)/forecast.csv
+	time $(BIN)/jingqing plan --shifts 3 --units 120 --calls $(DEMO_DIR)/calls.csv --output $(DEMO_DIR)/plan.csv
 	$(BIN)/jingqing serve --port $(PORT)
 
 # Speed/quality benchmarks; each writes JSON to benchmarks/results/ and prints a summary.

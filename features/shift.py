@@ -45,11 +45,21 @@ class NgramNovelty:
 
     def score(self, texts: list[str]) -> np.ndarray:
         """Per text, unseen n-gram occurrences / all its n-gram occurrences (0 when empty)."""
-        X = _hasher(self.bits).transform(texts).tocsr()  # noqa: N806
+        from features.shift_fast import unseen_share
+
+        return unseen_share(self._seen(), list(texts), self.__dict__.setdefault("_codes", {}))
+
+    def _seen(self) -> np.ndarray:
         seen = self.__dict__.get("_unpacked")
         if seen is None:
             seen = np.unpackbits(self.seen_, count=2**self.bits).astype(bool)
             self._unpacked = seen
+        return seen
+
+    def hashed_score(self, texts: list[str]) -> np.ndarray:
+        """:meth:`score` through scikit-learn's ``HashingVectorizer`` (the reference)."""
+        X = _hasher(self.bits).transform(texts).tocsr()  # noqa: N806
+        seen = self._seen()
         unseen = X.copy()
         unseen.data = unseen.data * ~seen[unseen.indices]
         total = np.asarray(X.sum(axis=1)).ravel()
@@ -57,4 +67,4 @@ class NgramNovelty:
         return np.divide(missing, total, out=np.zeros(len(texts)), where=total > 0)
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_unpacked"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_unpacked", "_codes")}

@@ -31,4 +31,6 @@ class TextPrep(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X) -> list[str]:  # noqa: N803
-        return [prepare_text(t) for t in X]
+        from features.batch_text import prepare_texts
+
+        return prepare_texts(X)

@@ -16,17 +16,36 @@ from __future__ import annotations
 
 import contextlib
 import re
+import weakref
 from collections.abc import Iterator
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
+from features.segment import tokenize, tokenize_texts
+
 __all__ = ["fast_fitting", "supported", "transform", "union_transform"]
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # CountVectorizer._white_spaces
+
+
+class _WeakPairs:
+    """A mapping keyed by (object, tag) that holds its objects weakly."""
+
+    def __init__(self) -> None:
+        self._by_tag: dict[str, weakref.WeakKeyDictionary] = {}
+
+    def get(self, key):
+        obj, tag = key
+        table = self._by_tag.get(tag)
+        return None if table is None else table.get(obj)
+
+    def __setitem__(self, key, value) -> None:
+        obj, tag = key
+        self._by_tag.setdefault(tag, weakref.WeakKeyDictionary())[obj] = value
 
 
 def supported(vec) -> bool:
@@ -60,6 +79,9 @@ def _word_grams(tokens: list[str], lo: int, hi: int) -> list[str]:
 
 
 _BITS = 21  # every code point + 1 fits in 21 bits, so three fit in one uint64
+# Vocabulary indexes by fitted vectorizer, outside the vectorizer so they are never pickled
+# with a model; an entry goes when its vectorizer does.
+_INDEXES = _WeakPairs()
 _MAX_CODED = 3
 
 
@@ -72,7 +94,7 @@ def _code(gram: str) -> int:
 
 def _char_index(vec) -> tuple[np.ndarray, np.ndarray]:
     """The vocabulary as sorted integer codes of its n-grams and their columns (cached)."""
-    cached = vec.__dict__.get("_jingqing_char_index")
+    cached = _INDEXES.get((vec, "char"))
     if cached is not None and cached[0] is vec.vocabulary_:
         return cached[1], cached[2]
     grams = list(vec.vocabulary_)
@@ -80,7 +102,7 @@ def _char_index(vec) -> tuple[np.ndarray, np.ndarray]:
     cols = np.fromiter(vec.vocabulary_.values(), dtype=np.int64, count=len(grams))
     order = np.argsort(codes)
     codes, cols = codes[order], cols[order]
-    vec.__dict__["_jingqing_char_index"] = (vec.vocabulary_, codes, cols)
+    _INDEXES[vec, "char"] = (vec.vocabulary_, codes, cols)
     return codes, cols
 
 
@@ -89,14 +111,23 @@ def _char_entries(vec, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
     points: n-grams of all documents are encoded as integers at once and looked up in the
     sorted codes of the vocabulary."""
     lo, hi = vec.ngram_range
+    vocab_codes, vocab_cols = _char_index(vec)
+    rows, cols = [], []
+    for codes, where in char_codes(docs, lo, hi):
+        _look_up(vocab_codes, vocab_cols, codes, where, rows, cols)
+    return _joined(rows, cols)
+
+
+def char_codes(docs: list[str], lo: int, hi: int):
+    """Per n from ``lo`` to ``hi`` (at most 3): the integer codes of every character n-gram
+    of the documents (whitespace runs collapsed, as the char analyzer does) and the index
+    of the document each comes from."""
     if _WHITE_SPACES.search("\x00".join(docs)):
         docs = [_WHITE_SPACES.sub(" ", d) for d in docs]
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
     joined = "".join(docs).encode("utf-32-le", errors="surrogatepass")
     points = np.frombuffer(joined, dtype=np.uint32).astype(np.uint64) + 1
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    vocab_codes, vocab_cols = _char_index(vec)
-    rows, cols = [], []
     for n in range(lo, hi + 1):
         m = len(points) - n + 1
         if m <= 0:
@@ -105,15 +136,7 @@ def _char_entries(vec, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
         for k in range(1, n):
             codes = (codes << np.uint64(_BITS)) | points[k : k + m]
         inside = doc_of[:m] == doc_of[n - 1 : n - 1 + m]
-        codes, where = codes[inside], doc_of[:m][inside]
-        at = np.searchsorted(vocab_codes, codes)
-        at[at == len(vocab_codes)] = 0
-        found = vocab_codes[at] == codes
-        rows.append(where[found])
-        cols.append(vocab_cols[at[found]])
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(rows), np.concatenate(cols)
+        yield codes[inside], doc_of[:m][inside]
 
 
 def _lookup_entries(vec, gram_lists, vocabulary=None) -> tuple[np.ndarray, np.ndarray]:
@@ -136,10 +159,85 @@ def _lookup_entries(vec, gram_lists, vocabulary=None) -> tuple[np.ndarray, np.nd
     return rows[known], cols[known]
 
 
+def _word_index(vec) -> tuple[dict[str, int], int, np.ndarray, np.ndarray] | None:
+    """Word vocabulary as integer codes: every token of the vocabulary numbered from 1, an
+    n-gram coded as its tokens' numbers side by side; sorted codes and their columns
+    (cached). None when the codes would not fit in 64 bits."""
+    cached = _INDEXES.get((vec, "word"))
+    if cached is not None and cached[0] is vec.vocabulary_:
+        return cached[1]
+    grams = list(vec.vocabulary_)
+    parts = [g.split(" ") for g in grams]
+    numbers: dict[str, int] = {}
+    for tokens in parts:
+        for token in tokens:
+            numbers.setdefault(token, len(numbers) + 1)
+    bits = (len(numbers) + 1).bit_length()
+    lo, hi = vec.ngram_range
+    index = None
+    if bits * hi <= 63 and all(lo <= len(p) <= hi for p in parts):
+        codes = np.zeros(len(grams), dtype=np.uint64)
+        for tokens_at in range(hi):
+            ids = [numbers[p[tokens_at]] if tokens_at < len(p) else 0 for p in parts]
+            step = np.asarray(ids, dtype=np.uint64)
+            has = step > 0
+            codes[has] = (codes[has] << np.uint64(bits)) | step[has]
+        cols = np.fromiter(vec.vocabulary_.values(), dtype=np.int64, count=len(grams))
+        order = np.argsort(codes)
+        index = (numbers, bits, codes[order], cols[order])
+    _INDEXES[vec, "word"] = (vec.vocabulary_, index)
+    return index
+
+
+def _word_entries(vec, docs: list[str], index) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every in-vocabulary word n-gram of the batch: tokens numbered by
+    one dict lookup each, n-grams coded and looked up as arrays (like characters)."""
+    numbers, bits, vocab_codes, vocab_cols = index
+    token_lists = tokenize_texts(docs)
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    flat = list(chain.from_iterable(token_lists))
+    ids = np.fromiter(map(numbers.get, flat, repeat(0)), dtype=np.uint64, count=len(flat))
+    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    lo, hi = vec.ngram_range
+    rows, cols = [], []
+    for n in range(lo, hi + 1):
+        m = len(ids) - n + 1
+        if m <= 0:
+            continue
+        codes = ids[:m].copy()
+        known = codes > 0
+        for k in range(1, n):
+            codes = (codes << np.uint64(bits)) | ids[k : k + m]
+            known &= ids[k : k + m] > 0
+        inside = known & (doc_of[:m] == doc_of[n - 1 : n - 1 + m])
+        _look_up(vocab_codes, vocab_cols, codes[inside], doc_of[:m][inside], rows, cols)
+    return _joined(rows, cols)
+
+
+def _look_up(vocab_codes, vocab_cols, codes, where, rows: list, cols: list) -> None:
+    """Append (row, column) of the ``codes`` found in the sorted vocabulary codes."""
+    at = np.searchsorted(vocab_codes, codes)
+    at[at == len(vocab_codes)] = 0
+    found = vocab_codes[at] == codes
+    rows.append(where[found])
+    cols.append(vocab_cols[at[found]])
+
+
+def _joined(rows: list, cols: list) -> tuple[np.ndarray, np.ndarray]:
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(rows), np.concatenate(cols)
+
+
 def _counts(vec, docs: list[str]) -> sp.csr_matrix:
     """The count matrix ``CountVectorizer._count_vocab`` builds, for a fixed vocabulary."""
+    index = None
+    if vec.analyzer == "word" and vec.tokenizer is tokenize:
+        index = _word_index(vec)
     if vec.analyzer == "char" and vec.ngram_range[1] <= _MAX_CODED:
         rows, cols = _char_entries(vec, docs)
+    elif index is not None:
+        rows, cols = _word_entries(vec, docs, index)
     else:
         rows, cols = _lookup_entries(vec, _gram_lists(vec, docs))
     values = np.ones(len(cols), dtype=vec.dtype)
@@ -183,6 +281,9 @@ def _gram_lists(vec, docs: list[str]):
     if vec.analyzer == "char":
         return (_char_grams(d, lo, hi) for d in docs)
     tokenizer = vec.tokenizer
+    if tokenizer is tokenize:  # the batch segmenter, a chunk at a time
+        chunks = (tokenize_texts(docs[i : i + 4096]) for i in range(0, len(docs), 4096))
+        return (_word_grams(tokens, lo, hi) for tokens in chain.from_iterable(chunks))
     return (_word_grams(tokenizer(d), lo, hi) for d in docs)
 
 

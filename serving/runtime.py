@@ -47,6 +47,12 @@ def _mask(text: str) -> str:
     return mask_pii(text)
 
 
+def _mask_all(texts: list[str]) -> list[str]:
+    from features.batch_text import mask_texts
+
+    return mask_texts(texts)
+
+
 def warm_jieba() -> None:
     """Load jieba's dictionary now instead of on the first request (~2 s)."""
     import jieba
@@ -184,7 +190,7 @@ class Runtime:
         """
         triage = self.models["triage"]
         started = time.perf_counter()
-        masked = [_mask(str(text)) for text in texts]
+        masked = _mask_all([str(text) for text in texts])
         raw = triage.model.suggest(masked)
         if len(raw) != len(texts):
             raise RuntimeError(f"{triage.label} returned {len(raw)} answers for {len(texts)}")

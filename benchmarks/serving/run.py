@@ -67,7 +67,9 @@ def stand_in_home() -> Path:
 
 
 class Server:
-    def __init__(self, home: Path, batching: bool, workers: int) -> None:
+    def __init__(
+        self, home: Path, batching: bool, workers: int, prefix: tuple[str, ...] = ()
+    ) -> None:
         from serving.cli import serve_command
 
         self.port = _free_port()
@@ -82,7 +84,7 @@ class Server:
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         self.log = open(home / f"bench-serve-{self.port}.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            serve_command("127.0.0.1", self.port),
+            [*prefix, *serve_command("127.0.0.1", self.port)],
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,

@@ -4,7 +4,9 @@ Trains a triage model with the default features (the same vocabulary caps as the
 champion) on a simulated city, unless ``--model FILE`` names a pickled ``TriageModel``;
 then, in a fresh single-threaded process, scores held-out simulated calls plus the
 hand-written evaluation set and dispatch records in batches of 1024 (``score_chunk``, what
-``jingqing predict triage`` runs) and times every stage. The same process checks that the
+``jingqing predict triage`` runs: suggestions with the shift score, keywords, routing and
+urgency) and times every stage (the batch paths of ``features.batch_text`` and
+``features.segment.tokenize_texts``). The same process checks that the
 fast paths change nothing: tokens against jieba itself, probabilities and keywords against
 scikit-learn's own ``FeatureUnion.transform``. Writes ``benchmarks/results/triage_speed.json``.
 
@@ -34,12 +36,15 @@ TARGET = 20_000
 PROBE = r"""
 import json, os, pickle, sys, time
 import numpy as np, scipy.sparse as sp
-from features.pii import mask_pii
-from features.segment import jieba_tokenize, tokenize
-from features.text import normalize
+from features.batch_text import mask_texts, normalize_texts
+from features.segment import jieba_tokenize, tokenize, tokenize_texts
 from features.vectorize import transform
 from training.triage.predict import score_chunk
-model = pickle.load(open(sys.argv[1], "rb"))
+if sys.argv[1].endswith(".gz"):
+    from features.triage_model import load_model_file
+    model = load_model_file(sys.argv[1])
+else:
+    model = pickle.load(open(sys.argv[1], "rb"))
 texts = json.load(open(sys.argv[2], encoding="utf-8"))
 model.suggest(texts[:8])  # warm: tokenizer dictionaries, vocabulary codes
 def cpu(f):
@@ -49,9 +54,13 @@ def cpu(f):
         best = c if best is None else min(best, c)
     return out, best / len(texts) * 1e6
 stages = {}
-masked, stages["mask"] = cpu(lambda: [mask_pii(t) for t in texts])
-prepared, stages["normalise"] = cpu(lambda: [normalize(t) for t in masked])
-_, stages["tokenise"] = cpu(lambda: [tokenize(t) for t in prepared])
+def batched(f, items):
+    return [x for i in range(0, len(items), 1024) for x in f(items[i:i + 1024])]
+masked, stages["mask"] = cpu(lambda: batched(mask_texts, texts))
+prepared, stages["normalise"] = cpu(lambda: batched(normalize_texts, masked))
+_, stages["tokenise"] = cpu(lambda: batched(tokenize_texts, prepared))
+if model.novelty is not None:
+    _, stages["shift_score"] = cpu(lambda: [model.novelty.score(prepared[i:i + 1024]) for i in range(0, len(prepared), 1024)])
 union = model.category.named_steps["features"]
 for name, block in union.transformer_list:
     _, stages[f"features_{name}"] = cpu(lambda: [transform(block, prepared[i:i + 1024]) for i in range(0, len(prepared), 1024)])
@@ -82,7 +91,11 @@ print(json.dumps({"texts": len(texts), "wall_seconds": wall, "cpu_seconds": c, "
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, help="pickled TriageModel (default: train one)")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="pickled TriageModel, or a champion's triage_model.pkl.gz (default: train one)",
+    )
     parser.add_argument("--days", type=int, default=120, help="simulated days (default 120)")
     parser.add_argument("--train-rows", type=int, default=30_000)
     parser.add_argument("--texts", type=int, default=20_000, help="held-out texts to score")
@@ -95,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     from training.triage.config import TriageConfig
     from training.triage.data import load_training_calls
     from training.triage.fit import fit_triage
+    from training.triage.honest import attach_novelty
 
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="jingqing-triage-speed-") as tmp:
@@ -110,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             fitted = fit_triage(frame.iloc[:cut], cfg, progress=lambda m: print(m, flush=True))
             train_seconds = time.perf_counter() - t
+            # the champion's shift score (features.shift) is part of every suggestion
+            attach_novelty(fitted.model, frame["text"].iloc[:cut].astype(str).tolist())
             model_path = home / "model.pkl"
             model_path.write_bytes(pickle.dumps(fitted.model))
         texts = frame["text"].iloc[cut:].astype(str).tolist()
@@ -141,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         "features_equal_to_sklearn": probe["features_equal"],
         "max_probability_difference_vs_sklearn": probe["max_probability_difference"],
         "train_rows": args.train_rows if args.model is None else None,
+        "model_file": str(args.model) if args.model is not None else None,
         "train_seconds": train_seconds,
         "target_texts_per_second": TARGET,
         "load_average_before": load_before,

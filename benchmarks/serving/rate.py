@@ -1,0 +1,190 @@
+"""Benchmark: one service worker under a fixed offered rate of single-text ``/classify``.
+
+Open loop, as callers behave: request ``i`` is sent at ``start + i / rate`` whether or not
+earlier ones were answered, and its latency counts from that moment (a slow answer cannot
+hide the queue behind it). The server (``bentoml serve``, one worker) is pinned to one core
+with ``taskset`` and this load generator to the other, so the two do not share a core. The
+worker's CPU time per request is read from ``/proc`` (all processes of the server), the
+figure that stays meaningful when other jobs load the machine. A second phase offers twice
+the rate for a few seconds: load shedding must answer the excess with 503 + ``Retry-After``
+at once, and the admitted requests' p99 must stay bounded (the queue cannot grow without
+bound). Writes ``benchmarks/results/serving_rate.json``.
+
+Run: ``.venv/bin/python benchmarks/serving/rate.py --home DIR [--rate 300] [--seconds 60]``
+(``DIR`` holds the champions, e.g. ``benchmarks/demo/run.py --keep DIR``), or
+``--stand-in`` for the test suite's stand-in models.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import ROOT, Server, sample_texts, stand_in_home  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "serving_rate.json"
+TARGETS = {"rps": 300.0, "p99_ms": 50.0, "seconds": 60.0}
+
+
+def _tree_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) of every live process in the server's process group."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of stat: the process group
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+async def offer(base: str, texts: list[str], rate: float, seconds: float) -> dict[str, Any]:
+    import aiohttp
+
+    headers = {"Content-Type": "application/json"}
+    token = os.environ.get("JINGQING_API_TOKEN")
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    bodies = [json.dumps({"texts": [t]}, ensure_ascii=False).encode() for t in texts]
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    retry_after = 0
+
+    async def one(i: int, due: float, session: aiohttp.ClientSession) -> None:
+        nonlocal retry_after
+        try:
+            async with session.post(
+                f"{base}/classify", data=bodies[i % len(bodies)], headers=headers
+            ) as r:
+                await r.read()
+                key = str(r.status)
+                retry_after += r.status == 503 and "Retry-After" in r.headers
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            key = type(exc).__name__
+        statuses[key] = statuses.get(key, 0) + 1
+        if key == "200":
+            latencies.append(time.perf_counter() - due)
+
+    n = int(rate * seconds)
+    connector = aiohttp.TCPConnector(limit=1024)
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=30)
+    ) as session:
+        start = time.perf_counter()
+        tasks = []
+        for i in range(n):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i, due, session)))
+        sent = time.perf_counter() - start
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - start
+    ms = sorted(x * 1000 for x in latencies)
+
+    def pct(q: float) -> float | None:
+        return round(ms[min(len(ms) - 1, int(q * len(ms)))], 2) if ms else None
+
+    return {
+        "offered_rps": rate,
+        "seconds": seconds,
+        "sent_rps": round(n / sent, 1),
+        "answered_ok": len(ms),
+        "ok_rps": round(len(ms) / elapsed, 1),
+        "p50_ms": pct(0.50),
+        "p99_ms": pct(0.99),
+        "max_ms": round(ms[-1], 2) if ms else None,
+        "statuses": statuses,
+        "shed_with_retry_after": retry_after,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, help="project home with champions")
+    parser.add_argument("--stand-in", action="store_true", help="the tests' stand-in models")
+    parser.add_argument("--rate", type=float, default=TARGETS["rps"])
+    parser.add_argument("--seconds", type=float, default=TARGETS["seconds"])
+    parser.add_argument("--overload-seconds", type=float, default=5.0)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    os.environ["BENTOML_DO_NOT_TRACK"] = "true"
+    home = stand_in_home() if args.stand_in else (args.home or Path(".")).resolve()
+    cpus = sorted(os.sched_getaffinity(0))
+    pinned = len(cpus) >= 2
+    prefix = ("taskset", "-c", str(cpus[0])) if pinned and shutil.which("taskset") else ()
+    if prefix:
+        os.sched_setaffinity(0, {cpus[1]})  # the load generator on the other core
+    texts = sample_texts(2000)
+    load_before = os.getloadavg()
+    server = Server(home, batching=True, workers=1, prefix=prefix)
+    try:
+        model = server.ready.get("models", {}).get("triage", {})
+        asyncio.run(offer(server.base, texts, 100, 3))  # warm-up, not reported
+        cpu = _tree_cpu(server.proc.pid)
+        steady = asyncio.run(offer(server.base, texts, args.rate, args.seconds))
+        cpu = _tree_cpu(server.proc.pid) - cpu
+        steady["server_cpu_seconds"] = round(cpu, 2)
+        steady["server_cpu_ms_per_request"] = round(1000 * cpu / max(steady["answered_ok"], 1), 3)
+        steady["load_average_after"] = os.getloadavg()
+        print(
+            f"steady {args.rate:.0f} req/s offered for {args.seconds:.0f} s: "
+            f"{steady['ok_rps']} ok/s, p50 {steady['p50_ms']} ms, p99 {steady['p99_ms']} ms, "
+            f"statuses {steady['statuses']}, server CPU {steady['server_cpu_ms_per_request']} "
+            f"ms/request (load {steady['load_average_after'][0]:.1f})",
+            flush=True,
+        )
+        overload = asyncio.run(offer(server.base, texts, 2 * args.rate, args.overload_seconds))
+        overload["load_average_after"] = os.getloadavg()
+        print(
+            f"overload {2 * args.rate:.0f} req/s for {args.overload_seconds:.0f} s: "
+            f"{overload['ok_rps']} ok/s, p99 {overload['p99_ms']} ms, statuses "
+            f"{overload['statuses']}, {overload['shed_with_retry_after']} shed with Retry-After",
+            flush=True,
+        )
+    finally:
+        server.stop()
+        if args.stand_in:
+            shutil.rmtree(home, ignore_errors=True)
+    meets = (
+        steady["ok_rps"] >= 0.99 * args.rate * min(1.0, args.seconds / TARGETS["seconds"])
+        and steady["p99_ms"] is not None
+        and steady["p99_ms"] <= TARGETS["p99_ms"]
+        and set(steady["statuses"]) == {"200"}
+    )
+    report = {
+        "benchmark": "serving_rate: open-loop single-text /classify, one worker",
+        "command": "python benchmarks/serving/rate.py " + " ".join(argv or sys.argv[1:]),
+        "server_pinned": " ".join(prefix) or "no (fewer than 2 cores allowed)",
+        "load_generator_cpu": cpus[1] if prefix else None,
+        "model": {**model, "stand_in": bool(args.stand_in)},
+        "targets": TARGETS,
+        "steady": steady,
+        "overload": overload,
+        "meets_targets": meets,
+        "load_average_before": load_before,
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"{'MEETS' if meets else 'MISSES'} targets; wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""The shift score (:class:`features.shift.NgramNovelty`) of a batch without re-hashing.
+
+``HashingVectorizer`` builds every character bigram and trigram of every text as a Python
+string and hashes it, which cost more than scoring the text. Here the n-grams of the whole
+batch are integer codes of their code points (as in :mod:`features.vectorize`); each
+distinct code is hashed once — with scikit-learn's own MurmurHash3 and its index rule — and
+its "seen in training" bit is remembered, so a batch costs a few array operations and one
+dictionary lookup per distinct n-gram. The counts, and so the scores, are exactly the
+hashing vectorizer's (``tests/features/test_shift_fast.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils import murmurhash3_32
+
+from features.vectorize import char_codes
+
+__all__ = ["unseen_share"]
+
+_BITS = 21
+_MASK = (1 << _BITS) - 1
+_CACHE_LIMIT = 2_000_000  # distinct n-grams remembered per model (then start afresh)
+
+
+def _codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of every character bigram and trigram of the batch, and their text index."""
+    pairs = list(char_codes(texts, 2, 3))
+    if not pairs:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    return np.concatenate([c for c, _ in pairs]), np.concatenate([w for _, w in pairs])
+
+
+def _gram(code: int) -> str:
+    chars = []
+    while code:
+        chars.append(chr((code & _MASK) - 1))
+        code >>= _BITS
+    return "".join(reversed(chars))
+
+
+def _index(gram: str, n_features: int) -> int:
+    """The column ``HashingVectorizer`` gives ``gram`` (its ``_hashing_fast`` rule)."""
+    h = murmurhash3_32(gram, seed=0)
+    if h == -(2**31):
+        return (2**31 - 1 - (n_features - 1)) % n_features
+    return abs(h) % n_features
+
+
+def unseen_share(seen: np.ndarray, texts: list[str], cache: dict[int, bool]) -> np.ndarray:
+    """Per text, unseen n-gram occurrences / all its n-gram occurrences (0 when none).
+
+    ``seen`` is the unpacked bit set over hash columns; ``cache`` maps n-gram codes to
+    their bit and grows as new n-grams arrive.
+    """
+    n = len(texts)
+    codes, where = _codes(texts)
+    if not len(codes):
+        return np.zeros(n)
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    keys = distinct.tolist()
+    known = list(map(cache.get, keys))
+    if None in known:
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        n_features = len(seen)
+        for i, (key, flag) in enumerate(zip(keys, known, strict=True)):
+            if flag is None:
+                flag = cache[key] = bool(seen[_index(_gram(key), n_features)])
+                known[i] = flag
+    unseen = ~np.asarray(known, dtype=bool)[inverse]
+    total = np.bincount(where, minlength=n).astype(float)
+    missing = np.bincount(where, weights=unseen, minlength=n)
+    return np.divide(missing, total, out=np.zeros(n), where=total > 0)
