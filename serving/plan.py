@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from features.errors import UserError
 
-__all__ = ["PlanRequest", "PlanRow", "answer", "make_plan_rows"]
+__all__ = ["PlanRequest", "PlanRow", "answer", "make_plan_rows", "plan_start"]
 
 
 class RosterRow(BaseModel):
@@ -27,15 +27,28 @@ class RosterRow(BaseModel):
     grid_id: str | None = None
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    """Leave the ``null`` default out of the document: the field is absent, never null."""
+    schema.pop("default", None)
+
+
 class PlanRequest(BaseModel):
     """Units on duty (``units`` per shift, or a ``roster``) and the planning choices."""
 
-    model_config = ConfigDict(extra="forbid")
+    # "exactly one of units or roster" in the OpenAPI document too (the validator below
+    # says the same with the field names), so generated clients and schemathesis know it;
+    # neither takes null, so a body that matches one branch never matches the other
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["units"]}, {"required": ["roster"]}]},
+    )
 
     start: datetime | None = None
     shifts: int = Field(default=3, ge=1, le=21)
-    units: int | None = Field(default=None, ge=1, le=100_000)
-    roster: list[RosterRow] | None = Field(default=None, min_length=1, max_length=10_000)
+    units: int = Field(default=None, ge=1, le=100_000, json_schema_extra=_no_default)
+    roster: list[RosterRow] = Field(
+        default=None, min_length=1, max_length=10_000, json_schema_extra=_no_default
+    )
     target_minutes: float = Field(default=5.0, gt=0, le=120)
     min_units: int = Field(default=1, ge=0, le=50)
     standby_share: float = Field(default=1 / 3, ge=0, lt=1)
@@ -81,7 +94,9 @@ def make_plan_rows(model: Any, request: dict[str, Any]) -> list[dict[str, Any]]:
     from features.deploy.travel import TravelModel
     from training.plan.run import geometry_of, load_travel_params
 
-    req = PlanRequest.model_validate(request)
+    # BentoML hands the validated body back with every field, the absent ones as None
+    body = {k: v for k, v in request.items() if not (k in ("units", "roster") and v is None)}
+    req = PlanRequest.model_validate(body)
     if req.roster is not None:
         try:
             roster = Roster.from_records([r.model_dump() for r in req.roster])
@@ -89,9 +104,11 @@ def make_plan_rows(model: Any, request: dict[str, Any]) -> list[dict[str, Any]]:
             raise UserError(str(exc)) from None
     else:
         roster = Roster.uniform(req.units, req.shifts)
+    hours = SHIFT_HOURS * req.shifts
+    first = plan_start(model, req.start, hours)
     try:
-        forecast = model.forecast(req.start, SHIFT_HOURS * req.shifts)
-    except UserError as exc:
+        forecast = model.forecast(first, hours)
+    except (UserError, ValueError, KeyError) as exc:  # the model's own range checks
         raise UserError(f"start: {exc}") from None
     geometry = geometry_of(model, None)
     params = load_travel_params()
@@ -121,13 +138,40 @@ def make_plan_rows(model: Any, request: dict[str, Any]) -> list[dict[str, Any]]:
         text = str(exc)
         if text.startswith(("roster", "start")):
             raise
-        raise UserError(f"units: {text}") from None
+        raise UserError(f"{'units' if req.roster is None else 'roster'}: {text}") from None
     rows = result.table.to_dict("records")
     for row in rows:
         u = row["utilisation"]
         row["utilisation"] = None if u is None or (isinstance(u, float) and math.isnan(u)) else u
         row["standby"] = bool(row["standby"])
     return rows
+
+
+def plan_start(model: Any, start: datetime | None, hours: int) -> Any:
+    """The first hour to plan, in the model's time zone, checked against the window the
+    model forecasts (``start`` defaults to the end of its history, as the model's does)."""
+    import pandas as pd
+
+    from serving.runtime import _local_hour, forecast_window
+
+    earliest, latest = forecast_window(model)
+    if start is None:
+        end = getattr(model, "history_end", None)
+        start = end if end is not None else earliest
+    try:
+        first = _local_hour(start, model.timezone)
+    except (ValueError, OverflowError, TypeError, AttributeError):
+        raise UserError(
+            f"start: {start} is outside what this model can forecast: start from "
+            f"{earliest.isoformat()} and end by {latest.isoformat()}"
+        ) from None
+    last = first + pd.Timedelta(hours=hours)
+    if first < earliest or last > latest:
+        raise UserError(
+            f"start: {first.isoformat()} + {hours} h is outside what this model can forecast: "
+            f"start from {earliest.isoformat()} and end by {latest.isoformat()}"
+        )
+    return first
 
 
 def answer(runtime: Any, fields: dict[str, Any]) -> list[dict[str, Any]]:

@@ -34,34 +34,56 @@ from scipy import stats
 
 from features.deploy.travel import TravelModel
 
-__all__ = ["ShiftModel", "erlang_b", "occupancy"]
+__all__ = ["ShiftModel", "at_count", "busy_cap", "erlang_b", "occupancy"]
 
 TIMES_MIN = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 17, 20, 25, 30, 40, 60, 90.0])
 _RATE_P = np.array([1 / 6, 1 / 2, 5 / 6])
 _WAIT_Q = -np.log(1 - np.array([1 / 6, 1 / 2, 5 / 6]))  # Exp(1) quantiles
 
 
+def busy_cap(a) -> int:
+    """A count of busy units that a Poisson load ``a`` (the largest of them) exceeds with
+    negligible probability (mean + 12 sd + 30: a tail far below 1e-20). Units beyond it are
+    never all busy, so the recursions below stop there however many units a grid holds."""
+    top = float(np.max(np.asarray(a, dtype=float), initial=0.0))
+    return int(np.ceil(top + 12.0 * np.sqrt(top) + 30.0))
+
+
 def erlang_b(c, a) -> np.ndarray:
-    """Erlang B blocking for ``c`` servers and offered load ``a`` Erlangs (vectorised)."""
+    """Erlang B blocking for ``c`` servers and offered load ``a`` Erlangs (vectorised);
+    for ``c`` beyond ``busy_cap(a)`` the blocking at the cap (negligible) is returned."""
     c = np.asarray(c)
     a = np.asarray(a, dtype=float)
     c, a = np.broadcast_arrays(c, a)
     b = np.ones(a.shape)
-    for k in range(1, int(c.max(initial=0)) + 1):
+    for k in range(1, min(int(c.max(initial=0)), busy_cap(a)) + 1):
         nxt = a * b / (k + a * b)
         b = np.where(k <= c, nxt, b)
     return b
 
 
 def occupancy(a: np.ndarray, c: np.ndarray, n_max: int) -> np.ndarray:
-    """Truncated Poisson ``P(n busy)``, ``n = 0..n_max`` (zero above ``c``), last axis."""
+    """Truncated Poisson ``P(n busy)``, ``n = 0..n_max`` (zero above ``c``), last axis.
+
+    ``n_max`` is capped at ``busy_cap(a)``: more busy units than that never occur (read the
+    probability that all ``c`` are busy with ``at_count``, which is 0 beyond the cap)."""
     a = np.maximum(np.asarray(a, dtype=float), 1e-12)
+    n_max = min(int(n_max), busy_cap(a))
     n = np.arange(1, n_max + 1)
     # a^n / n! by a running product (loads stay far below overflow: a << 700)
     terms = np.cumprod(a[..., None] / n, axis=-1)
     p = np.concatenate([np.ones(a.shape + (1,)), terms], axis=-1)
     p = np.where(np.arange(n_max + 1) <= np.asarray(c)[..., None], p, 0.0)
     return p / p.sum(axis=-1, keepdims=True)
+
+
+def at_count(pi: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``pi[..., c]`` (the chance that all ``c`` units are busy) for ``c`` broadcast to
+    ``pi.shape[:-1]``; 0 where ``c`` lies beyond the (capped) last count of ``pi``."""
+    c = np.broadcast_to(np.asarray(c), pi.shape[:-1])
+    top = pi.shape[-1] - 1
+    got = np.take_along_axis(pi, np.minimum(c, top)[..., None], axis=-1)[..., 0]
+    return np.where(c > top, 0.0, got)
 
 
 @dataclass
@@ -206,7 +228,7 @@ class ShiftModel:
         kmax = local_w.shape[1]
         n_max = int(cs.max(initial=0))
         pi = occupancy(self.load()[:, None], cs[:, :, None, None], n_max)  # (G,V,H,R,N+1)
-        n = np.arange(n_max + 1)
+        n = np.arange(pi.shape[-1])  # up to the busy cap
         k = cs[:, :, None] - n  # free units when n are busy (G, V, N+1)
         valid = k >= 1
         kidx = np.clip(k, 1, kmax) - 1
@@ -221,7 +243,7 @@ class ShiftModel:
         the blocked calls' reach ``chain`` ``(G, H, R)`` fixed (from ``backup_chain``)."""
         times = np.array([self.target])
         pi, reach = self.local_within(cs, times)
-        blocked = np.take_along_axis(pi, cs[:, :, None, None, None], axis=-1)[..., 0]
+        blocked = at_count(pi, cs[:, :, None, None])
         total = reach[..., 0] + blocked * chain[:, None]
         w = self.lamr[:, None]
         return (total * w).sum(axis=(2, 3)) / np.maximum(w.sum(axis=(2, 3)), 1e-12)
@@ -234,7 +256,7 @@ class ShiftModel:
         chain, all_busy = self.backup_chain(c, np.asarray(post_units), times)
         pi, reach = self.local_within(c[:, None], times)
         pi, reach = pi[:, 0], reach[:, 0]  # (G, H, R, N+1), (G, H, R, T)
-        blocked = np.take_along_axis(pi, c[:, None, None, None], axis=-1)[..., 0]
+        blocked = at_count(pi, c[:, None, None])
         cdf = reach + blocked[..., None] * chain  # (G, H, R, T)
         w = self.lamr
         wsum = np.maximum(w.sum(axis=(1, 2)), 1e-12)

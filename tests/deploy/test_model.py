@@ -14,7 +14,7 @@ from features.deploy.allocate import (
     standby_posts,
 )
 from features.deploy.geometry import GridGeometry
-from features.deploy.response import ShiftModel, erlang_b, occupancy
+from features.deploy.response import ShiftModel, at_count, busy_cap, erlang_b, occupancy
 from features.deploy.travel import TravelModel, TravelParams, noisy_cdf
 
 
@@ -33,6 +33,20 @@ def test_occupancy_is_truncated_poisson_with_erlang_b_at_the_top():
     assert pi.sum(axis=1) == pytest.approx(np.ones(3))
     assert pi[np.arange(3), c] == pytest.approx(erlang_b(c, a))
     assert pi[0, 2:].sum() == 0
+
+
+def test_huge_fleets_stop_at_the_busy_cap_with_the_same_answer():
+    a = np.array([0.5, 4.0, 30.0])
+    c = np.array([100_000, 100_000, 100_000])
+    cap = busy_cap(a)
+    assert cap < 200
+    pi = occupancy(a, c, int(c.max()))  # would be 100,001 counts without the cap
+    assert pi.shape == (3, cap + 1)
+    exact = occupancy(a, np.full(3, cap), cap)
+    assert pi == pytest.approx(exact)
+    assert at_count(pi, c) == pytest.approx(np.zeros(3))
+    assert erlang_b(c, a) == pytest.approx(erlang_b(np.full(3, cap), a), abs=1e-15)
+    assert at_count(pi, np.array([1, 3, 30])) == pytest.approx(pi[np.arange(3), [1, 3, 30]])
 
 
 def _square(side: float) -> GridGeometry:

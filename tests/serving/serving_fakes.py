@@ -95,6 +95,8 @@ class FakeForecast(mlflow.pyfunc.PythonModel):
         self.history_end = pd.Timestamp(history_end, tz=timezone)
         # a window may be declared wider than what forecast() takes
         self.earliest_start = pd.Timestamp(earliest_start or history_end, tz=timezone)
+        # grid centres in a row 1.5 km apart, so POST /plan has a geometry to plan on
+        self.centroids = {g: (116.58 + 0.016 * i, 35.41) for i, g in enumerate(self.grid_ids)}
 
     def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         return self.earliest_start, self.history_end + pd.Timedelta(hours=336)
@@ -108,7 +110,8 @@ class FakeForecast(mlflow.pyfunc.PythonModel):
         return shift_totals(ids, pd.DatetimeIndex(frame["hour"][:hours]), mu, 0.1)
 
     def forecast(self, start, hours: int, grid_ids: list[str] | None = None) -> pd.DataFrame:
-        start = pd.Timestamp(start)
+        # like the real forecaster: no start means from the end of the history
+        start = self.history_end if start is None else pd.Timestamp(start)
         start = start.tz_localize(self.timezone) if start.tzinfo is None else start
         if start < self.history_end:
             raise ValueError(f"start must be at or after {self.history_end.isoformat()}")
