@@ -37,6 +37,8 @@ _MIN_PER_HOUR = 30
 # count calls its neighbours answered when it was full)
 _FLEET_QUANTILE = 0.9
 _DAY_HOURS = [10, 11, 12, 13, 14, 15]
+_FOLLOW_PRIOR = 50.0  # calls: a grid's own follow-up share is trusted from about this many
+_FOLLOW_MIN = 15.0  # minutes: without incident ids, a call this soon after its grid's last
 
 
 def _minutes(later: pd.Series, earlier: pd.Series) -> np.ndarray:
@@ -113,6 +115,7 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
             if err < best[0]:
                 best = (err, mult * beta_ref, float(sig))
     _, beta_fit, sigma = best
+    follow, by_grid = _follow_shares(frame, ok, times["received_at"], travel.geometry.ids)
     ref = base.road_factor / beta_fit  # metres per minute at daytime
     scale = ref * 60 / 1000 / base.speed_kmh["car"]
     fitted = replace(
@@ -125,12 +128,14 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
         sigma=sigma,
         on_scene_min=float(scene[ok].mean()),
         dispatch_share=float(ok.sum() / max(citizen, 1)),
+        follow_share=follow,
+        follow_share_by_grid=by_grid,
         source=f"calibrated from {int(ok.sum()):,} calls with response times",
     )
     log.info(
         "travel calibrated from %d calls: handling %.2f min (turnout %.2f), car %.1f km/h at "
         "road factor %.2f, rush-hour factor %.2f, sigma %.2f, on scene %.1f min, %.0f%% "
-        "of calls dispatched, fleet %d units (concurrency)",
+        "of calls dispatched, fleet %d units (concurrency), %.1f%% follow-up calls",
         ok.sum(),
         fitted.handling_min,
         t0,
@@ -141,8 +146,45 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
         fitted.on_scene_min,
         100 * fitted.dispatch_share,
         int(fleet.sum()),
+        100 * follow,
     )
     return fitted
+
+
+def _follow_shares(frame: pd.DataFrame, ok: np.ndarray, received: pd.Series, ids) -> tuple:
+    """Share of dispatched calls that follow an earlier call of their incident, overall and
+    per grid (shrunk towards the overall share with the weight of ``_FOLLOW_PRIOR`` calls).
+
+    With an ``incident_id`` column a follow-up is a call whose incident is another call's;
+    without one, the calls within ``_FOLLOW_MIN`` minutes of the previous dispatched call of
+    their grid beyond the share a Poisson stream at the grid's rate would bring there (the
+    near-repeats a second caller makes; chance coincidences are already in the queue).
+    """
+    grid = frame["grid_id"].astype(str).to_numpy()[ok]
+    if "incident_id" in frame and "call_id" in frame:
+        inc = frame["incident_id"].astype("string").to_numpy()[ok]
+        own = frame["call_id"].astype("string").to_numpy()[ok]
+        follow = np.asarray(pd.notna(inc) & (inc != own), dtype=float)
+    else:
+        t = received[ok].reset_index(drop=True)
+        order = pd.DataFrame({"grid": grid, "t": t}).sort_values(["grid", "t"])
+        gap = order.groupby("grid")["t"].diff() / pd.Timedelta(minutes=1)
+        span = max((t.max() - t.min()) / pd.Timedelta(minutes=1), 1.0) if len(t) else 1.0
+        rate = order.groupby("grid")["t"].transform("size") / span  # calls per minute
+        chance = 1.0 - np.exp(-rate * _FOLLOW_MIN)
+        follow = np.zeros(len(grid))
+        follow[order.index.to_numpy()] = ((gap <= _FOLLOW_MIN) - chance).to_numpy()
+    share = float(np.clip(follow.mean(), 0.0, 1.0)) if len(follow) else 0.0
+    counts = pd.Series(follow).groupby(grid).agg(["sum", "size"])
+    known = {str(g) for g in ids}
+    by_grid = {
+        str(g): float(
+            np.clip((r["sum"] + _FOLLOW_PRIOR * share) / (r["size"] + _FOLLOW_PRIOR), 0.0, 1.0)
+        )
+        for g, r in counts.iterrows()
+        if str(g) in known
+    }
+    return share, by_grid
 
 
 def _zone(received: pd.Series):

@@ -151,6 +151,8 @@ def points_in(polygon, n: int, rng: np.random.Generator) -> np.ndarray:
     """``(n, 2)`` points uniformly inside ``polygon`` (same coordinates as the polygon)."""
     minx, miny, maxx, maxy = polygon.bounds
     ratio = max(polygon.area / max((maxx - minx) * (maxy - miny), 1e-12), 0.05)
+    if ratio > 1 - 1e-9:  # the polygon fills its bounding box (a lattice square)
+        return np.column_stack([rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)])
     shapely.prepare(polygon)
     parts = []
     have = 0

@@ -112,7 +112,10 @@ class ShiftModel:
 
     def __init__(self, travel: TravelModel, lam, hours_of_day, cv2, speed, post_speed, target):
         self.travel = travel
-        self.lam = np.asarray(lam, dtype=float) * travel.params.dispatch_share
+        p = travel.params
+        self.lam = np.asarray(lam, dtype=float) * p.dispatch_share
+        ids = travel.geometry.ids
+        self.follow = np.array([p.follow_share_by_grid.get(g, p.follow_share) for g in ids])
         self.hours = np.asarray(hours_of_day, dtype=int)
         self.speed = np.asarray(speed, dtype=float)
         self.post_speed = np.asarray(post_speed, dtype=float)
@@ -129,6 +132,26 @@ class ShiftModel:
         self.service = drive.mean(axis=1) + p.on_scene_min  # (G,)
         self._cache: dict = {}
         self.inflow = np.zeros_like(self.lamr)  # calls per hour answered for neighbours
+
+    # ------------------------------------------------------------ what calls see
+    # A follow-up call of an incident (share ``follow`` of a grid's calls: a fire or a
+    # fight reported by several callers) comes while its first call's unit is still busy:
+    # it finds the first call's state plus one. Calls' view of the ``n`` busy is then
+    # ``(1 - phi) pi(n) + phi pi(n - 1)`` (all ``c`` busy stay all busy); with the reach
+    # of ``k`` free units that is the same as mixing the reach of ``k`` and ``k - 1``.
+    def _seen_local(self, local_w: np.ndarray) -> np.ndarray:
+        """``(1 - phi) w(k) + phi w(k - 1)`` along the free-units axis of ``(G, kmax, ...)``
+        (``w(0) = 0``: a follow-up that finds no unit free is a blocked call)."""
+        fewer = np.concatenate([np.zeros_like(local_w[:, :1]), local_w[:, :-1]], axis=1)
+        phi = self.follow.reshape((-1,) + (1,) * (local_w.ndim - 1))
+        return (1.0 - phi) * local_w + phi * fewer
+
+    def blocked_seen(self, c: np.ndarray, a: np.ndarray, blocked: np.ndarray) -> np.ndarray:
+        """Share of calls that find all ``c`` units busy: Erlang B plus the follow-ups that
+        find the last unit taken by their first call, ``P(c-1 busy) = B c / a``."""
+        phi = self.follow.reshape((-1,) + (1,) * (blocked.ndim - 1))
+        prev = np.where(a > 0, blocked * c / np.maximum(a, 1e-12), 0.0)
+        return np.minimum(blocked + phi * np.where(c > 0, prev, 0.0), 1.0)
 
     # ------------------------------------------------------------- travel components
     def _components(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -180,13 +203,14 @@ class ShiftModel:
         every backup is busy too ``(G, H, R)``, for the allocation ``c`` ``(G,)``."""
         tr = self.travel
         a = self.load()
-        blocked = erlang_b(c[:, None, None], a)  # (G, H, R)
+        blocked = erlang_b(c[:, None, None], a)  # (G, H, R) time average: for neighbours
+        found = self.blocked_seen(c[:, None, None], a, blocked)  # as the grid's calls find it
         _, nb_w, post_w = self._components(times)
         n_l = tr.nb_idx_.shape[1]
         avail_nb = 1.0 - blocked[tr.nb_idx_] if n_l else np.zeros(blocked.shape[:1] + (0,))
         avail_nb = avail_nb.reshape(len(c), n_l, *blocked.shape[1:])  # (G, L, H, R)
         # overflow not taken by a neighbour goes to the nearest post; Erlang B there
-        spill = self.lamr * blocked * np.prod(1.0 - avail_nb, axis=1)  # (G, H, R)
+        spill = self.lamr * found * np.prod(1.0 - avail_nb, axis=1)  # (G, H, R)
         n_q = tr.post_idx_.shape[1]
         if n_q and len(post_units):
             first = tr.post_idx_[:, 0]
@@ -211,7 +235,7 @@ class ShiftModel:
             [np.ones_like(avail[:, :1]), none_before[:, :-1]], axis=1
         )
         all_busy = none_before[:, -1] if avail.shape[1] else np.ones(blocked.shape)
-        sent = (self.lamr * blocked)[:, None] * first_free  # (G, J, H, R) calls per hour
+        sent = (self.lamr * found)[:, None] * first_free  # (G, J, H, R) calls per hour
         inflow = np.zeros_like(self.lamr)
         is_grid = target >= 0
         np.add.at(inflow, target[is_grid], sent[is_grid])
@@ -222,12 +246,17 @@ class ShiftModel:
         return reach, all_busy
 
     def local_within(self, cs: np.ndarray, times: np.ndarray):
-        """For allocations ``cs`` ``(G, V)``: ``P(n busy)`` ``(G, V, H, R, N+1)`` and the
-        share within ``times`` reached by a free local unit ``(G, V, H, R, T)``."""
+        """For allocations ``cs`` ``(G, V)``: the share of calls that find every local
+        unit busy ``(G, V, H, R)`` and the share within ``times`` reached by a free local
+        unit ``(G, V, H, R, T)``, both as calls find the units (follow-ups included)."""
         local_w, _, _ = self._components(times)  # (G, kmax, H, T)
+        local_w = self._seen_local(local_w)
         kmax = local_w.shape[1]
         n_max = int(cs.max(initial=0))
-        pi = occupancy(self.load()[:, None], cs[:, :, None, None], n_max)  # (G,V,H,R,N+1)
+        a = self.load()[:, None]
+        pi = occupancy(a, cs[:, :, None, None], n_max)  # (G,V,H,R,N+1) time average
+        c4 = cs[:, :, None, None]
+        blocked = self.blocked_seen(c4, a, at_count(pi, c4))
         n = np.arange(pi.shape[-1])  # up to the busy cap
         k = cs[:, :, None] - n  # free units when n are busy (G, V, N+1)
         valid = k >= 1
@@ -236,14 +265,13 @@ class ShiftModel:
         lw = local_w[np.arange(len(cs))[:, None, None], kidx]
         lw = np.where(valid[..., None, None], lw, 0.0)
         reach = np.einsum("gvhrn,gvnht->gvhrt", pi, lw)
-        return pi, reach
+        return blocked, reach
 
     def shares(self, cs: np.ndarray, chain: np.ndarray) -> np.ndarray:
         """Calls-weighted share within the target ``(G, V)`` for allocations ``cs``, with
         the blocked calls' reach ``chain`` ``(G, H, R)`` fixed (from ``backup_chain``)."""
         times = np.array([self.target])
-        pi, reach = self.local_within(cs, times)
-        blocked = at_count(pi, cs[:, :, None, None])
+        blocked, reach = self.local_within(cs, times)
         total = reach[..., 0] + blocked * chain[:, None]
         w = self.lamr[:, None]
         return (total * w).sum(axis=(2, 3)) / np.maximum(w.sum(axis=(2, 3)), 1e-12)
@@ -254,15 +282,15 @@ class ShiftModel:
         self.settle_inflow(c, post_units)
         times = np.unique(np.append(TIMES_MIN, self.target))
         chain, all_busy = self.backup_chain(c, np.asarray(post_units), times)
-        pi, reach = self.local_within(c[:, None], times)
-        pi, reach = pi[:, 0], reach[:, 0]  # (G, H, R, N+1), (G, H, R, T)
-        blocked = at_count(pi, c[:, None, None])
+        blocked, reach = self.local_within(c[:, None], times)
+        blocked, reach = blocked[:, 0], reach[:, 0]  # (G, H, R), (G, H, R, T)
         cdf = reach + blocked[..., None] * chain  # (G, H, R, T)
         w = self.lamr
         wsum = np.maximum(w.sum(axis=(1, 2)), 1e-12)
         cdf_g = (cdf * w[..., None]).sum(axis=(1, 2)) / wsum[:, None]  # (G, T)
         it = int(np.searchsorted(times, self.target))
-        busy = (pi * np.arange(pi.shape[-1])).sum(axis=-1)  # (G, H, R)
+        a = self.load()
+        busy = a * (1.0 - erlang_b(c[:, None, None], a))  # carried load (G, H, R)
         util = busy.mean(axis=(1, 2)) / np.maximum(c, 1)
         return ShiftResult(
             share=cdf_g[:, it],

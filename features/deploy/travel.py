@@ -57,6 +57,10 @@ class TravelParams:
     sigma: float = 0.3
     on_scene_min: float = 30.0
     dispatch_share: float = 1.0  # share of forecast calls that get a unit (not diverted)
+    # share of dispatched calls that follow an earlier call of the same incident (a fire
+    # or a fight reported by several callers): they come while that call's unit is busy
+    follow_share: float = 0.0
+    follow_share_by_grid: dict[str, float] = field(default_factory=dict)
     source: str = "defaults"
 
     def speed_m_per_min(self, kind: str, hours) -> np.ndarray:
@@ -70,6 +74,9 @@ class TravelParams:
     def to_dict(self) -> dict:
         out = asdict(self)
         out["hour_factor"] = [round(x, 4) for x in self.hour_factor]
+        out["follow_share_by_grid"] = {
+            g: round(v, 4) for g, v in self.follow_share_by_grid.items()
+        }
         return out
 
 
@@ -175,16 +182,18 @@ class TravelModel:
 
     @staticmethod
     def cdf_table(rows: np.ndarray) -> np.ndarray:
-        """Empirical CDF of each sorted row ``(R, M)`` on the log-spaced ``_BINS``."""
+        """Empirical CDF of each row ``(R, M)`` on the log-spaced ``_BINS``: each sample is
+        counted at the first bin at or above it (one ``bincount`` for all rows), then summed
+        up the bins."""
         r, m = rows.shape
+        nb = len(_BINS)
         if r == 0:
-            return np.zeros((0, len(_BINS)), dtype=np.float32)
-        # one searchsorted over all rows: row i's values are shifted into their own range
-        span = float(_BINS[-1]) * 4
-        flat = np.minimum(rows, span / 2).astype(np.float64) + np.arange(r)[:, None] * span
-        want = _BINS[None, :] + np.arange(r)[:, None] * span
-        pos = np.searchsorted(flat.ravel(), want.ravel(), side="right").reshape(r, -1)
-        return ((pos - np.arange(r)[:, None] * m) / m).astype(np.float32)
+            return np.zeros((0, nb), dtype=np.float32)
+        pos = (np.log(np.maximum(rows, _BINS[0])) - _LOG0) / _DLOG
+        first = np.clip(np.ceil(pos - 1e-9), 0, nb).astype(np.int64)  # nb: beyond the bins
+        flat = (first + np.arange(r)[:, None] * (nb + 1)).ravel()
+        counts = np.bincount(flat, minlength=r * (nb + 1)).reshape(r, nb + 1)[:, :nb]
+        return (np.cumsum(counts, axis=1) / m).astype(np.float32)
 
     @staticmethod
     def share_within(table: np.ndarray, reach: np.ndarray) -> np.ndarray:

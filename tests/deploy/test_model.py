@@ -105,6 +105,48 @@ def test_more_units_and_a_longer_target_reach_more_calls(travel):
     assert np.all((one.share > 0) & (one.share < 1))
 
 
+def test_follow_up_calls_find_one_more_unit_busy(travel):
+    from dataclasses import replace
+
+    g = len(travel.geometry)
+    model = _model(travel)
+    c = np.array([1, 2, 3])
+    a = np.array([0.4, 1.0, 2.5])
+    pi = occupancy(a, c, 3)
+    phi = np.array([0.0, 0.5, 1.0])
+    model.follow = phi
+    # what calls find: a follow-up finds its first call's state plus one (capped at c)
+    seen = (1 - phi[:, None]) * pi
+    for i in range(3):
+        for n in range(c[i] + 1):
+            seen[i, min(n + 1, c[i])] += phi[i] * pi[i, n]
+    assert seen.sum(axis=1) == pytest.approx(np.ones(3))
+    b = erlang_b(c, a)
+    assert model.blocked_seen(c, a, b) == pytest.approx(seen[np.arange(3), c])
+    # the local reach with k free units, mixed on the k axis, equals the reach under `seen`
+    w = np.array([0.5, 0.7, 0.8])  # share within the target with 1, 2, 3 free units
+    mixed = model._seen_local(np.tile(w, (3, 1)))
+    for i in range(3):
+        want = sum(seen[i, n] * w[c[i] - n - 1] for n in range(c[i]))
+        got = sum(pi[i, n] * mixed[i, c[i] - n - 1] for n in range(c[i]))
+        assert got == pytest.approx(want)
+    # through the whole model: follow-ups lower the share, most where units are few
+    ids = list(travel.geometry.ids)
+    old = travel.params
+    try:
+        travel.params = replace(old, follow_share=0.0)
+        base = _model(travel).evaluate(np.ones(g, int), np.zeros(0, int))
+        travel.params = replace(old, follow_share=0.1, follow_share_by_grid={ids[0]: 0.3})
+        model = _model(travel)
+        assert model.follow[0] == 0.3 and model.follow[1] == 0.1
+        bursty = model.evaluate(np.ones(g, int), np.zeros(0, int))
+    finally:
+        travel.params = old
+    assert np.all(bursty.share < base.share) and np.all(bursty.p_all_busy > base.p_all_busy)
+    assert base.share[0] - bursty.share[0] > base.share[1] - bursty.share[1]
+    assert np.all(bursty.utilisation >= base.utilisation - 1e-12)  # more overflow to carry
+
+
 def test_heavier_load_means_more_blocking_and_a_lower_share(travel):
     g = len(travel.geometry)
     light = _model(travel).evaluate(np.ones(g, int), np.zeros(0, int))

@@ -108,3 +108,8 @@ def test_calibration_recovers_the_city_s_travel(city_calls, small_city):
     assert 0.15 < params.sigma < 0.6
     assert 0.6 < params.dispatch_share < 0.95  # the diverted calls get no unit
     assert 15 < params.on_scene_min < 45
+    # the simulator's multi-caller incidents: a tenth or so of the calls follow another
+    assert 0.03 < params.follow_share < 0.2
+    assert set(params.follow_share_by_grid) <= set(small_city.grid_ids)
+    without_ids = calibrate(city_calls.drop(columns=["incident_id"]), TravelModel(geo, kmax=8))
+    assert without_ids.follow_share == pytest.approx(params.follow_share, abs=0.04)
