@@ -9,7 +9,8 @@ Every defect is one line naming the row and the field.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -30,9 +31,16 @@ class RosterEntry:
     grid_id: str | None = None
 
 
+def _field(i: int, col: str) -> str:
+    return f"roster.{i}.{col}"
+
+
 @dataclass
 class Roster:
     entries: list[RosterEntry]
+    # names row ``i``'s field ``col`` in messages: ``roster.2.grid_id`` for a request body,
+    # ``roster.csv line 4, column grid_id`` for a file
+    where: Callable[[int, str], str] = field(default=_field, repr=False, compare=False)
 
     @classmethod
     def uniform(cls, units, shifts: int, kind: str = "car") -> Roster:
@@ -56,7 +64,7 @@ class Roster:
     @classmethod
     def from_records(cls, records, where=None) -> Roster:
         """From dicts (``POST /plan``'s ``roster``); ``where(i, field)`` names a field."""
-        where = where or (lambda i, col: f"roster.{i}.{col}")
+        where = where or _field
         if not isinstance(records, list) or not records:
             raise UserError("roster: needs at least one row with shift and units")
         entries = []
@@ -78,16 +86,20 @@ class Roster:
             grid = rec.get("grid_id")
             grid = None if grid is None or str(grid).strip() == "" else str(grid).strip()
             entries.append(RosterEntry(shift, units, kind, grid))
-        return cls(entries)
+        return cls(entries, where)
 
     def check(self, shifts: int, grid_ids) -> None:
         """Every shift has a row, no row names a shift or grid the plan does not have."""
         known = {str(g) for g in grid_ids}
         for i, e in enumerate(self.entries):
             if e.shift > shifts:
-                raise UserError(f"roster.{i}.shift: shift {e.shift} but the plan has {shifts}")
+                raise UserError(
+                    f"{self.where(i, 'shift')}: shift {e.shift} but the plan has {shifts}"
+                )
             if e.grid_id is not None and e.grid_id not in known:
-                raise UserError(f"roster.{i}.grid_id: {e.grid_id!r} is not a grid of the forecast")
+                raise UserError(
+                    f"{self.where(i, 'grid_id')}: {e.grid_id!r} is not a grid of the forecast"
+                )
         missing = sorted(set(range(1, shifts + 1)) - {e.shift for e in self.entries})
         if missing:
             raise UserError(f"roster: no units for shift {missing[0]} (shifts 1-{shifts})")
