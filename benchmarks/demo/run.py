@@ -18,7 +18,6 @@ import os
 import platform
 import resource
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -58,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", type=Path, default=Path(sys.prefix), help="environment")
     parser.add_argument(
-        "--keep", type=Path, help="copy the demo's home (models, data) here, e.g. to serve it"
+        "--keep",
+        type=Path,
+        help="run the clone in this new directory and keep it (models, data, step logs), "
+        "e.g. to serve its champions with JINGQING_HOME=DIR/jingqing",
     )
     args = parser.parse_args(argv)
     bin_dir = args.venv.resolve() / "bin"
@@ -67,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     ).stdout.strip()
     load_before = os.getloadavg()
     phases = []
-    with tempfile.TemporaryDirectory(prefix="jingqing-demo-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="jingqing-demo-") as scratch:
+        # MLflow records artifact locations as absolute paths: a kept home is run in place.
+        tmp = str(args.keep.resolve()) if args.keep is not None else scratch
+        Path(tmp).mkdir(parents=True, exist_ok=True)
         clone = Path(tmp) / "jingqing"
         subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
         subprocess.run(["git", "checkout", "-q", commit], cwd=clone, check=True)
@@ -91,11 +96,6 @@ def main(argv: list[str] | None = None) -> int:
             load = os.getloadavg()[0]
             phases.append({"phase": name, "wall_seconds": wall, "cpu_seconds": cpu, "load": load})
             print(f"   {wall:6.1f} s wall, {cpu:6.1f} s CPU (load {load:.1f})", flush=True)
-        if args.keep is not None:
-            for part in ("mlruns", "data"):
-                shutil.copytree(clone / part, args.keep / part, dirs_exist_ok=True)
-            for log in Path(tmp).glob("*.log"):
-                shutil.copy(log, args.keep / log.name)
     record = {
         "benchmark": "demo",
         "commit": commit,

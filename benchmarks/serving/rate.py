@@ -11,7 +11,8 @@ at once, and the admitted requests' p99 must stay bounded (the queue cannot grow
 bound). Writes ``benchmarks/results/serving_rate.json``.
 
 Run: ``.venv/bin/python benchmarks/serving/rate.py --home DIR [--rate 300] [--seconds 60]``
-(``DIR`` holds the champions, e.g. ``benchmarks/demo/run.py --keep DIR``), or
+(``DIR`` holds the champions, e.g. ``KEEP/jingqing`` after
+``benchmarks/demo/run.py --keep KEEP``), or
 ``--stand-in`` for the test suite's stand-in models.
 """
 
