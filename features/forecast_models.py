@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from typing import Literal
 
 import numpy as np
 
@@ -110,6 +111,11 @@ class LightGBMModel:
     beats (0.4) and of the simulated city over three seeds (0.3-0.5), see
     ``benchmarks/forecast/headroom.py`` and ``lightgbm_settings.py``. Averaging also narrows
     the spread across seeds (0.27 % of deviance instead of 0.47 % over three seeds there).
+
+    ``engine``: ``memory`` builds a sample of at most ``max_train_rows`` rows as one matrix;
+    ``sequence`` builds every row out of core and ``dask`` trains on the active
+    ``--scheduler`` cluster (:mod:`features.forecast_scale`); ``auto`` is ``dask`` under
+    ``--scheduler``, else ``memory``.
     """
 
     name = "lightgbm"
@@ -131,6 +137,7 @@ class LightGBMModel:
         threads: int = 2,
         seed: int = 0,
         rhythm_weight: float = 0.4,
+        engine: Literal["auto", "memory", "sequence"] = "auto",
     ) -> None:
         self.holiday_country = holiday_country
         self.objective = objective
@@ -149,6 +156,7 @@ class LightGBMModel:
         if not 0.0 <= rhythm_weight <= 1.0:
             raise UserError(f"rhythm_weight must be between 0 and 1, got {rhythm_weight}")
         self.rhythm_weight = rhythm_weight
+        self.engine = engine
 
     def _params(self) -> dict:
         params = {
@@ -178,8 +186,9 @@ class LightGBMModel:
         cats = [names.index(c) for c in CATEGORICAL_FEATURES]
         if not self.use_grid_id:
             cats = [names.index("kind_code")]
-            x = x.copy()
-            x[:, names.index("grid_code")] = np.nan
+            if isinstance(x, np.ndarray):  # row sequences hide the grid themselves
+                x = x.copy()
+                x[:, names.index("grid_code")] = np.nan
         return lgb.Dataset(
             x,
             y,
@@ -201,13 +210,8 @@ class LightGBMModel:
         )
         return self.features_.rows(counts, g, t, o), counts[g, t]
 
-    def fit(self, panel: Panel) -> LightGBMModel:
-        lgb = import_lightgbm()
-
-        started = time.perf_counter()
-        self.features_ = ForecastFeatures(self.holiday_country).fit(panel)
-        counts = panel.counts
-        n_hours = panel.n_hours
+    def split(self, n_hours: int) -> int:
+        """First held-out target hour: the last ``holdout_hours`` (at most a quarter)."""
         holdout = min(self.holdout_hours, n_hours // 4)  # short histories keep 3/4 to train
         split = n_hours - holdout
         if split < WEEK + DAY:
@@ -215,13 +219,32 @@ class LightGBMModel:
                 f"LightGBM needs at least {(WEEK + DAY) * 4 // 3 // 24 + 1} days of history, "
                 f"got {n_hours} hours"
             )
-        x, y = self._matrix(
-            counts, 0, split, self.samples_per_hour, self.max_train_rows, self.seed
-        )
+        return split
+
+    def _training_set(self, counts: np.ndarray, last: int):
+        """(Dataset, rows) of the targets before ``last``: a matrix, or built out of core."""
+        from features.forecast_scale import resolve_engine, sequence_dataset
+
+        if resolve_engine(self.engine) == "sequence":
+            return sequence_dataset(self, counts, last)
+        x, y = self._matrix(counts, 0, last, self.samples_per_hour, self.max_train_rows, self.seed)
+        return self._dataset(x, y), len(y)
+
+    def fit(self, panel: Panel) -> LightGBMModel:
+        from features.forecast_scale import fit_on_dask, resolve_engine
+
+        if resolve_engine(self.engine) == "dask":
+            return fit_on_dask(self, panel)
+        lgb = import_lightgbm()
+
+        started = time.perf_counter()
+        self.features_ = ForecastFeatures(self.holiday_country).fit(panel)
+        counts = panel.counts
+        n_hours = panel.n_hours
+        split = self.split(n_hours)
+        train, self.train_rows_ = self._training_set(counts, split)
         xv, yv = self._matrix(counts, split, n_hours, 1, self.max_train_rows // 8, self.seed + 1)
-        self.train_rows_ = len(y)
-        log.info("lightgbm: %d training rows, %d held-out rows", len(y), len(yv))
-        train = self._dataset(x, y)
+        log.info("lightgbm: %d training rows, %d held-out rows", self.train_rows_, len(yv))
         valid = self._dataset(xv, yv, reference=train)
         bar = _Progress(self.n_estimators, "lightgbm (holdout)")
         booster = lgb.train(
@@ -235,14 +258,11 @@ class LightGBMModel:
         self.best_iteration_ = int(booster.best_iteration or self.n_estimators)
         self.oof_ = (yv, booster.predict(xv, num_iteration=self.best_iteration_))
         if self.refit:
-            del train, valid, x, y
-            x, y = self._matrix(
-                counts, 0, n_hours, self.samples_per_hour, self.max_train_rows, self.seed
-            )
+            del train, valid
             bar = _Progress(self.best_iteration_, "lightgbm (all data)")
             booster = lgb.train(
                 self._params(),
-                self._dataset(x, y),
+                self._training_set(counts, n_hours)[0],
                 num_boost_round=self.best_iteration_,
                 callbacks=[bar],
             )

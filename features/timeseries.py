@@ -222,19 +222,21 @@ class ForecastFeatures:
         t: np.ndarray,
         origin: np.ndarray,
         chunk: int = 1_000_000,
+        history: HistorySums | None = None,
     ) -> np.ndarray:
         """Feature matrix ``(n_rows, len(FEATURE_NAMES))`` for (grid, target, origin) rows.
 
         ``counts`` is the history, hour 0 = ``start_``; only hours ``< origin`` of each row
         are read. ``t >= origin`` for every row (a forecast, never a nowcast). Rows are
-        built in chunks so temporaries stay small on big panels.
+        built in chunks so temporaries stay small on big panels. ``history`` is
+        ``HistorySums(counts)`` when a caller building many batches made it once.
         """
         g = np.asarray(g, dtype=np.int64)
         t = np.asarray(t, dtype=np.int64)
         origin = np.asarray(origin, dtype=np.int64)
         if np.any(t < origin):
             raise ValueError("target hours must be at or after their origin")
-        history = HistorySums(counts)
+        history = HistorySums(counts) if history is None else history
         out = np.empty((len(g), len(self.names)), dtype=np.float32)
         for lo in range(0, len(g), chunk):
             sl = slice(lo, lo + chunk)
