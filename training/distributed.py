@@ -7,6 +7,9 @@ makes active, with the results gathered in input order. The cluster is
 Dask's own (``distributed``): ``local:N`` starts a ``LocalCluster`` of N single-threaded
 worker processes for the command's lifetime; any other value is the address of a running
 scheduler (``tcp://host:8786``), whose workers must have jingqing installed.
+
+Inside the block the final LightGBM fit of ``train forecast`` is one distributed training
+on the cluster (``lightgbm.dask``, :mod:`features.forecast_scale`), not a map of tasks.
 """
 
 from __future__ import annotations
