@@ -18,8 +18,9 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo ">> installing jingqing and its dependencies into $(VENV) (first run takes a few minutes)"
-	$(BIN)/python -m pip install --progress-bar off -q --upgrade pip
-	$(BIN)/python -m pip install --progress-bar off -e '.[dev]'
+	$(BIN)/python -m pip install --upgrade pip
+	@# pip draws its download bars on a terminal and prints one line per package otherwise
+	$(BIN)/python -m pip install --progress-bar $$( [ -t 1 ] && echo on || echo off ) -e '.[dev]'
 	@touch $(STAMP)
 
 # Headless browser tests drive Debian's Chromium; nothing is downloaded by the test tools.

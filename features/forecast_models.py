@@ -82,12 +82,12 @@ class HowMean:
 
 
 class _Progress:
-    """LightGBM callback that drives a tqdm bar (one tick per boosting round)."""
+    """LightGBM callback that shows progress (one tick per boosting round)."""
 
     def __init__(self, total: int, desc: str) -> None:
-        from tqdm.auto import tqdm
+        from features.progress import Progress
 
-        self.bar = tqdm(total=total, desc=desc, unit="tree", leave=False, mininterval=1.0)
+        self.bar = Progress(total, desc, "tree", leave=False)
 
     def __call__(self, env) -> None:
         self.bar.update(1)

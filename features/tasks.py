@@ -49,9 +49,9 @@ def map_tasks(
     if client is None:
         if desc is None:
             return [fn(item, *shared) for item in items]
-        from tqdm.auto import tqdm
+        from features.progress import progress
 
-        return [fn(item, *shared) for item in tqdm(items, desc=desc, unit=unit, mininterval=1.0)]
+        return [fn(item, *shared) for item in progress(items, desc, unit)]
     sent = [client.scatter([value], broadcast=True)[0] for value in shared]
     futures = [client.submit(fn, item, *sent, pure=False) for item in items]
     return client.gather(futures)

@@ -27,10 +27,16 @@ def register(verbs: Any) -> None:
     p = verbs.top.add_parser(
         "serve",
         help="start the HTTP service with the champion models",
-        description="Start the BentoML service (triage@champion and forecast@champion).",
+        description="Start the BentoML service with one city's champions: triage@champion "
+        "and forecast@champion for the demo city, triage-CITY / forecast-CITY for --city CITY.",
     )
     p.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument(
+        "--city",
+        help="whose models to serve (default: JINGQING_CITY, else 'demo', the demo city); "
+        "`jingqing serve --city houston` serves forecast-houston",
+    )
     p.set_defaults(func=run_serve)
 
 
@@ -49,7 +55,7 @@ def serve_command(host: str, port: int) -> list[str]:
     ]
 
 
-def serve_env(port: int = 3000) -> dict[str, str]:
+def serve_env(port: int = 3000, city: str | None = None) -> dict[str, str]:
     """Environment for the server: offline-safe (no usage tracking) whatever the caller set.
 
     BentoML keeps its Prometheus multi-process directory under ``BENTOML_HOME`` and wipes it
@@ -58,6 +64,8 @@ def serve_env(port: int = 3000) -> dict[str, str]:
     """
     env = dict(os.environ)
     env["BENTOML_DO_NOT_TRACK"] = "true"
+    if city is not None:
+        env["JINGQING_CITY"] = city
     env.setdefault("JINGQING_HOME", os.path.abspath(os.environ.get("JINGQING_HOME", ".")))
     env["BENTOML_HOME"] = os.path.join(env["JINGQING_HOME"], "run", f"bentoml-{port}")
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # BentoML derives it from BENTOML_HOME
@@ -113,7 +121,11 @@ def run_serve(args: Any) -> int:
     host, port = args.host, int(args.port)
     from serving.settings import Settings
 
-    settings = Settings.from_env()  # a bad JINGQING_* value is one line here, not a traceback
+    env = dict(os.environ)
+    if getattr(args, "city", None) is not None:
+        env["JINGQING_CITY"] = args.city
+    settings = Settings.from_env(env)  # a bad JINGQING_* value is one line, not a traceback
+    check_city(settings)
     if not 0 < port < 65536:
         raise UserError(f"--port must be between 1 and 65535, got {port}")
     warning = exposure_warning(host, settings.api_token)
@@ -122,9 +134,12 @@ def run_serve(args: Any) -> int:
     if not _port_free(host, port):
         raise UserError(f"port {port} on {host} is already in use; choose another with --port")
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
-    print(f"starting the jingqing service on {base} (loading triage@champion, forecast@champion)")
+    from training.datasets import KINDS, model_name
+
+    loading = ", ".join(f"{model_name(k, settings.city)}@champion" for k in KINDS)
+    print(f"starting the jingqing service on {base} (city {settings.city}: loading {loading})")
     sys.stdout.flush()
-    proc = subprocess.Popen(serve_command(host, port), env=serve_env(port))
+    proc = subprocess.Popen(serve_command(host, port), env=serve_env(port, settings.city))
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
         _announce(proc, base, settings)
@@ -137,6 +152,23 @@ def run_serve(args: Any) -> int:
             proc.kill()
         print("service stopped")
         return 0
+
+
+def check_city(settings: Settings) -> None:
+    """A city other than the demo one must have registered models (or cached copies of
+    them); otherwise one line listing the cities that do."""
+    from serving.models import served_cities
+    from training.datasets import DEMO_CITY
+
+    if settings.city == DEMO_CITY or settings.model_source == "bento":
+        return
+    cities = served_cities()
+    if cities is not None and settings.city not in cities:
+        known = ", ".join(f"{c} ({'+'.join(k)})" for c, k in cities.items()) or "none yet"
+        raise UserError(
+            f"unknown city {settings.city!r}: no triage-{settings.city} or "
+            f"forecast-{settings.city} in the registry; known cities: {known}"
+        )
 
 
 def _announce(proc: subprocess.Popen, base: str, settings: Settings) -> None:

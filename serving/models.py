@@ -1,8 +1,11 @@
 """Loading the champion models, with a last-known-good local copy for registry outages.
 
-The service serves ``triage@champion`` and ``forecast@champion`` from the MLflow registry
-that ``training.tracking.configure()`` points at (the project's SQLite store by default,
-``MLFLOW_TRACKING_URI`` otherwise).
+The service serves one city's champions — ``triage@champion`` and ``forecast@champion``
+for the demo city, ``triage-<city>`` / ``forecast-<city>`` for another one
+(``training.datasets``; ``jingqing serve --city``) — from the MLflow registry that
+``training.tracking.configure()`` points at (the project's SQLite store by default,
+``MLFLOW_TRACKING_URI`` otherwise). A city without a model of one kind (Houston has no
+call texts, so no triage model) serves the other; the missing route says why.
 
 Last-known-good cache (documented behaviour): every successful load copies the champion's
 files to ``$JINGQING_HOME/mlruns/serving-cache/<name>/<version>-<hash>/`` and records it in
@@ -202,8 +205,38 @@ def load_from_bento(name: str) -> LoadedModel:
     return LoadedModel(name, version, _load_local(path), "bento", path)
 
 
-def load_champion(name: str, source: str = "registry") -> LoadedModel:
-    """Load ``name@champion``, falling back to the last-known-good copy if needed.
+def cached_cities() -> list[str]:
+    """Registered model names with a last-known-good copy in the serving cache."""
+    root = cache_root()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "current.json").is_file())
+
+
+def served_cities() -> dict[str, list[str]] | None:
+    """``{city: [kinds]}`` of every city with registered models (or cached copies of
+    them), or None when the registry cannot be asked and nothing is cached."""
+    from mlflow import MlflowClient
+
+    from training.datasets import known_cities
+    from training.tracking import configure, tracking_uri
+
+    names = cached_cities()
+    store = tracking_uri().removeprefix("sqlite:///")
+    if not tracking_uri().startswith("sqlite:///") or Path(store).is_file():
+        try:
+            configure()
+            names += [m.name for m in MlflowClient().search_registered_models(max_results=1000)]
+        except Exception as exc:  # unreachable: the cache (if any) is all we know
+            log.warning("registry unreachable while listing cities: %s", exc)
+            if not names:
+                return None
+    return known_cities(sorted(set(names)))
+
+
+def load_champion(name: str, source: str = "registry", city: str | None = None) -> LoadedModel:
+    """Load ``name@champion`` (of ``city``: ``training.datasets.model_name``), falling back
+    to the last-known-good copy if needed.
 
     ``source="bento"`` serves the copy packaged in the Bento instead of asking the registry.
 
@@ -212,7 +245,10 @@ def load_champion(name: str, source: str = "registry") -> LoadedModel:
     """
     if source == "bento":
         return load_from_bento(name)
+    from training.datasets import DEMO_CITY, model_name
     from training.tracking import tracking_uri
+
+    name = model_name(name, city or DEMO_CITY)
 
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")

@@ -80,6 +80,7 @@ class Runtime:
         self.settings = settings or Settings.from_env()
         self.models: dict[str, LoadedModel] = {}
         self.missing: dict[str, str] = {}
+        self.absent: dict[str, str] = {}  # kinds the served city has no model of
         self.labels: list[str] = []
         self.feedback = FeedbackStore(self.settings.home / "feedback" / "feedback.db")
         self.audit = AuditLog(self.settings.home / "logs" / "audit.jsonl")
@@ -94,8 +95,10 @@ class Runtime:
         quiet_bad_requests()
         warm_jieba()
         self.recent.warm()
+        self.absent = untrained_kinds(self.settings.city)
         for name in MODEL_NAMES:
-            self.load(name)
+            if name not in self.absent:
+                self.load(name)
         for name, reason in self.missing.items():
             log.error("NOT READY: %s model missing: %s", name, reason)
         if self.missing:  # retried in the background until both are served
@@ -121,7 +124,7 @@ class Runtime:
     def load(self, name: str) -> bool:
         """Load and warm one champion; on failure record why (for ``/readyz``)."""
         try:
-            loaded = load_champion(name, self.settings.model_source)
+            loaded = load_champion(name, self.settings.model_source, self.settings.city)
             getattr(self, f"_warm_{name}")(loaded)
         except ModelUnavailable as exc:
             self.missing[name] = str(exc)
@@ -164,16 +167,19 @@ class Runtime:
     def missing_reason(self, name: str) -> str | None:
         if name in self.models:
             return None
-        return self.missing.get(name, "not loaded")
+        return self.missing.get(name) or self.absent.get(name, "not loaded")
 
     def readiness(self) -> tuple[bool, dict[str, Any]]:
         body: dict[str, Any] = {
             "ready": not self.missing,
+            "city": self.settings.city,
             "models": {
                 name: {"version": m.label, "source": m.source, **m.extra}
                 for name, m in self.models.items()
             },
         }
+        if self.absent:
+            body["not_trained"] = dict(self.absent)
         if self.missing:
             body["missing"] = dict(self.missing)
             body["error"] = "not ready: " + "; ".join(
@@ -268,6 +274,25 @@ class Runtime:
         stored = self.feedback.store(record)
         metrics.count_feedback(record["suggested_category"], record["final_category"])
         return stored
+
+
+def untrained_kinds(city: str) -> dict[str, str]:
+    """Kinds the city has no registered model of (never the demo city's: it serves both),
+    with the line a route answers; empty when the registry cannot say."""
+    from serving.models import served_cities
+    from training.datasets import DEMO_CITY, model_name
+
+    if city == DEMO_CITY:
+        return {}
+    kinds = (served_cities() or {}).get(city)
+    if not kinds:  # nothing known (registry down, no cache): try to load both
+        return {}
+    return {
+        kind: f"city {city} has no {kind} model ({model_name(kind, city)}); train one with "
+        f"`jingqing train {kind} --calls FILE --city {city}`"
+        for kind in MODEL_NAMES
+        if kind not in kinds
+    }
 
 
 def _note_http_stack() -> None:

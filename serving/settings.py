@@ -29,6 +29,7 @@ ENV = {
     "access_log": "JINGQING_ACCESS_LOG",
     "max_inflight": "JINGQING_MAX_INFLIGHT",
     "model_source": "JINGQING_MODEL_SOURCE",
+    "city": "JINGQING_CITY",
 }
 _OFF = ("off", "0", "false", "no")
 
@@ -48,11 +49,24 @@ class Settings(BaseModel):
     model_source: Literal["registry", "bento"] = Field(
         default="registry", description="MLflow registry champions, or the Bento's own copies"
     )
+    city: str = Field(
+        default="demo", description="whose champions: triage-CITY / forecast-CITY (demo: plain)"
+    )
 
     @field_validator("api_token", mode="before")
     @classmethod
     def _blank_is_off(cls, value: object) -> object:
         return (str(value).strip() or None) if value is not None else None
+
+    @field_validator("city", mode="before")
+    @classmethod
+    def _city(cls, value: object) -> object:
+        from training.datasets import valid_city
+
+        try:
+            return valid_city(str(value))
+        except UserError as exc:
+            raise ValueError(str(exc).split(": ", 1)[-1]) from None
 
     @field_validator("batching", "access_log", mode="before")
     @classmethod

@@ -84,43 +84,56 @@ def test_explore_notebook_runs_on_a_small_city(small_city: Path) -> None:
     n_calls = len(pd.read_csv(small_city / "calls.csv"))
     text = _text(nb)
     assert f"{n_calls:,} calls, 6 grids" in text
+    assert "TqdmWarning" not in text
     assert "statutory holiday" in text  # Jan-Feb 2025 holds New Year and Spring Festival
     assert len(_outputs(nb, "data")) >= 5
     pngs = [o for o in _outputs(nb, "data") if "image/png" in o["data"]]
     assert len(pngs) >= 4  # grid volumes, weekday x hour, categories, daily with holidays
 
 
-def test_retrain_notebook_compares_and_promotes_by_hand(
-    small_city: Path, jingqing_home: Path, monkeypatch: pytest.MonkeyPatch
+def test_retrain_notebook_compares_two_models_in_a_scratch_store(
+    small_city: Path, jingqing_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from mlflow import MlflowClient
 
     from training import tracking
     from training.cli import main
 
-    # Given a champion trained from the command line (hour-of-week means)
+    # Given a how-mean champion trained from the command line in the project's store
     calls, geo = str(small_city / "calls.csv"), str(small_city / "grids.geojson")
     args = ["--calls", calls, "--grids-geojson", geo, "--folds", "1"]
     assert main(["train", "forecast", *args, "--model", "how-mean"]) == 0
-    # and a weaker challenger the metric rule will not promote, which we promote by hand
-    monkeypatch.setenv("JINGQING_CHALLENGER", "seasonal-naive")
+    real_db = jingqing_home / "mlruns" / "mlflow.db"
+    before = real_db.read_bytes()
+    # and the champion's own model asked for as challenger, promoted by hand
+    monkeypatch.setenv("JINGQING_CHALLENGER", "how-mean")
     monkeypatch.setenv("JINGQING_FOLDS", "1")
     monkeypatch.setenv("JINGQING_PROMOTE", "yes")
+    monkeypatch.setenv("JINGQING_SCRATCH", str(tmp_path / "scratch"))
 
-    nb = _run("02-retrain-and-compare.ipynb", timeout=180)
+    nb = _run("02-retrain-and-compare.ipynb", timeout=240)
 
-    # Then the comparison was shown and the challenger is now the champion, by hand
+    # Then two different models were compared (the identical challenger was replaced)
     text = _text(nb)
+    assert "challenger how-mean is the champion's own model" in text
     assert "challenger v2 seasonal-naive" in text and "champion v1 how-mean" in text
     assert "v2 promoted by hand (previous champion v1)" in text
-    tracking.configure()
-    champion = tracking.champion_version("forecast")
+    assert "champion v2: 144 rows, 6 grids" in text  # the promoted model answers
+    assert "TqdmWarning" not in text and "\x1b[A" not in text
+    pngs = [o for o in _outputs(nb, "data") if "image/png" in o["data"]]
+    assert len(pngs) == 2  # side-by-side comparison, champion's next 24 h
+    # the project's store was not written; the scratch store holds both versions
+    assert real_db.read_bytes() == before
+    scratch = f"sqlite:///{tmp_path / 'scratch' / 'mlruns' / 'mlflow.db'}"
+    client = MlflowClient(tracking_uri=scratch, registry_uri=scratch)
+    champion = client.get_model_version_by_alias("forecast", "champion")
     assert (str(champion.version), champion.tags["model"]) == ("2", "seasonal-naive")
     assert "side-by-side" in champion.tags["promoted_by_hand"]
-    assert str(MlflowClient().get_model_version_by_alias("forecast", "challenger").version) == "1"
-    assert "champion v2: 144 rows, 6 grids" in text  # the promoted model answers
-    pngs = [o for o in _outputs(nb, "data") if "image/png" in o["data"]]
-    assert len(pngs) == 2  # same-folds comparison, champion's next 24 h
+    assert client.get_run(champion.run_id).info.run_name.startswith(
+        "forecast-seasonal-naive-demo-"
+    )
+    tracking.configure()
+    assert len(MlflowClient().search_model_versions("name='forecast'")) == 1
 
 
 def test_triage_errors_notebook_judges_both_hand_written_sets(

@@ -62,3 +62,8 @@ def test_simulated_calls_csv_has_a_bom_and_is_read_without_a_warning(tmp_path: P
     assert report.ok and len(report.frame) == result.n_calls
     assert not any("BOM" in w or "byte-order" in w for w in report.warnings)
     assert pd.read_csv(result.calls_path).columns[0] == "call_id"
+    # beside the ISO 8601 time, the same wall-clock time as Excel reads a date
+    calls = pd.read_csv(result.calls_path, encoding="utf-8-sig")
+    assert list(calls.columns[1:3]) == ["received_at", "local_time"]
+    assert (calls["local_time"] == local_time_text(calls["received_at"])).all()
+    assert calls["local_time"].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()

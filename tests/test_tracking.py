@@ -45,3 +45,19 @@ def test_alias_moves_only_when_the_new_version_is_at_least_as_good(
     assert got == aliases
     best = max(scores) if higher else min(scores)
     assert float(tracking.champion_version("unit-model").tags["score"]) == best
+
+
+def test_run_names_and_tags_say_what_ran_and_read_git_without_failing(monkeypatch) -> None:
+    import re
+
+    name = tracking.run_name("forecast", "lightgbm", "houston")
+    assert re.fullmatch(r"forecast-lightgbm-houston-\d{8}-\d{4}", name)
+    tags = tracking.job_tags("forecast", "lightgbm", "houston", 1234, dataset="121 grids")
+    assert tags["jingqing.data_rows"] == "1234" and tags["jingqing.dataset"] == "121 grids"
+    commit = tracking.git_commit()
+    assert commit is None or re.fullmatch(r"[0-9a-f]{40}", commit)
+    assert tags.get("mlflow.source.git.commit") == commit
+    # outside git (no git program here) the tag is left out, nothing fails
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert tracking.git_commit() is None
+    assert "mlflow.source.git.commit" not in tracking.job_tags("triage", "logreg", "demo", 1)

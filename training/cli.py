@@ -95,8 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     for noisy in ("alembic", "mlflow", "urllib3", "cmdstanpy", "prophet", "jieba"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    from features.progress import redirect_logging
+
     try:
-        code = args.func(args)
+        with redirect_logging():
+            code = args.func(args)
     except DataProblems as exc:
         if len(exc.problems) == 1:
             print(f"error: {exc.problems[0]}", file=sys.stderr)

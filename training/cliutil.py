@@ -92,3 +92,27 @@ def build_config(cls, values: dict, label: str):
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"]) or "config"
         raise UserError(f"{label} config: {where}: {first['msg']}") from None
+
+
+def add_city_argument(parser: argparse.ArgumentParser, *, training: bool = False) -> None:
+    """``--city NAME``: which city's registered models (``training.datasets``)."""
+    from training.datasets import DEMO_CITY, valid_city
+
+    def city(value: str) -> str:
+        try:
+            return valid_city(value)
+        except UserError as exc:
+            raise argparse.ArgumentTypeError(
+                str(exc).removeprefix(f"--city {value!r}: ")
+            ) from None
+
+    if training:
+        help_text = (
+            "the city (data set) to register the model under: forecast-NAME / triage-NAME "
+            f"(default: {DEMO_CITY!r}, i.e. plain forecast / triage, for the simulator's calls; "
+            "otherwise the calls file's folder name)"
+        )
+        parser.add_argument("--city", type=city, help=help_text)
+    else:
+        help_text = f"whose champion to use (default {DEMO_CITY!r}, the demo city)"
+        parser.add_argument("--city", type=city, default=DEMO_CITY, help=help_text)

@@ -40,6 +40,11 @@ def configure() -> str:
     """Point MLflow at the project's store (creating the local folder if needed)."""
     import mlflow
 
+    from features.progress import use_bars
+
+    # MLflow's own download bars only on a terminal (no escape noise in logs, no
+    # TqdmWarning in notebooks).
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", str(use_bars()).lower())
     uri = tracking_uri()
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +68,73 @@ def experiment_id(name: str) -> str:
     return mlflow.create_experiment(name, artifact_location=location)
 
 
+def git_commit() -> str | None:
+    """The commit of the code that runs (None outside a git checkout or without git)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = out.stdout.strip()
+    return commit if len(commit) == 40 else None
+
+
+def run_name(kind: str, model: str, city: str) -> str:
+    """``forecast-lightgbm-houston-20260301-0915``: what, which model, which city, when."""
+    from datetime import datetime
+
+    return f"{kind}-{model}-{city}-{datetime.now():%Y%m%d-%H%M}"
+
+
+def job_tags(kind: str, model: str, city: str, rows: int, **extra: object) -> dict[str, str]:
+    """The tags every training run carries: kind, model, city, data rows, git commit and
+    the package version (the commit is left out, not an error, outside git)."""
+    from training.cli import package_version
+
+    tags = {
+        "jingqing.kind": kind,
+        "jingqing.model": model,
+        "jingqing.city": city,
+        "jingqing.data_rows": str(rows),
+        "jingqing.version": package_version(),
+        **{f"jingqing.{k}": str(v) for k, v in extra.items()},
+    }
+    commit = git_commit()
+    if commit:
+        tags["mlflow.source.git.commit"] = commit
+    return tags
+
+
+def log_calls_input(frame: Any, *, name: str, source: str, digest: str) -> None:
+    """``mlflow.log_input`` of the calls a run trained on: name, digest, source, schema
+    and row count. ``frame`` must hold no raw text (masked, or counts only); MLflow keeps
+    the schema and profile, not the rows."""
+    import mlflow
+    import mlflow.data
+
+    dataset = mlflow.data.from_pandas(frame, source=source, name=name, digest=digest[:36])
+    mlflow.log_input(dataset, context="training")
+
+
+def describe(name: str, version: str, model_text: str, version_text: str) -> None:
+    """Descriptions the registry shows: what the registered model is, what this version
+    was trained on (set on the model only while it has none, so edits by hand stay)."""
+    from mlflow import MlflowClient
+
+    client = MlflowClient()
+    if not (client.get_registered_model(name).description or "").strip():
+        client.update_registered_model(name, description=model_text)
+    client.update_model_version(name, version, description=version_text)
+
+
 @dataclass(frozen=True)
 class Promotion:
     """What happened to a freshly registered model version."""
@@ -77,11 +149,15 @@ class Promotion:
     blocked: str | None = None  # why the comparison was not made (another data set)
 
     def summary(self) -> str:
-        prev = (
-            f"current champion v{self.previous_version} {self.metric}={self.previous_value:.4f}"
-            if self.previous_version
-            else "no champion yet"
-        )
+        if not self.previous_version:
+            prev = "no champion yet"
+        elif self.previous_value is None:
+            prev = f"current champion v{self.previous_version} not scored on the same data"
+        else:
+            prev = (
+                f"current champion v{self.previous_version} "
+                f"{self.metric}={self.previous_value:.4f}"
+            )
         verdict = "promoted to @champion" if self.alias == CHAMPION else "kept as @challenger"
         if self.blocked:
             verdict += f" ({self.blocked})"
@@ -102,6 +178,31 @@ def champion_version(name: str):
         return None
 
 
+def registered_cities() -> dict[str, list[str]]:
+    """``{city: [kinds]}`` of the registered models in the store (``training.datasets``)."""
+    from mlflow import MlflowClient
+
+    from training.datasets import known_cities
+
+    names = [m.name for m in MlflowClient().search_registered_models(max_results=1000)]
+    return known_cities(names)
+
+
+def champions(kind: str) -> dict[str, Any]:
+    """``{registered name: champion version}`` of every city's model of ``kind``."""
+    from mlflow import MlflowClient
+
+    from training.datasets import city_of
+
+    client = MlflowClient()
+    found = {}
+    for model in client.search_registered_models(max_results=1000):
+        parsed = city_of(model.name)
+        if parsed and parsed[0] == kind and CHAMPION in (model.aliases or {}):
+            found[model.name] = client.get_model_version(model.name, model.aliases[CHAMPION])
+    return found
+
+
 def register_and_promote(
     model_uri: str,
     name: str,
@@ -114,6 +215,7 @@ def register_and_promote(
     champion_value: float | None = None,
     rescored: bool = False,
     dataset: str | None = None,
+    descriptions: tuple[str, str] | None = None,
 ) -> Promotion:
     """Register ``model_uri`` as a new version of ``name`` and move an alias.
 
@@ -124,7 +226,8 @@ def register_and_promote(
     scores from different data are never compared. The new version
     becomes ``champion`` when it beats (or, with ``allow_tie``, equals) the champion;
     otherwise it becomes ``challenger``. With ``dataset`` (``training.datasets``), a
-    champion of another data set is never challenged.
+    champion of another data set is never challenged. ``descriptions``: the registered
+    model's (kept once set) and this version's, shown by the registry.
     """
     import mlflow
     from mlflow import MlflowClient
@@ -154,6 +257,8 @@ def register_and_promote(
         better = value < prev_value or (allow_tie and value == prev_value)
     alias = CHAMPION if better and not blocked else CHALLENGER
     client.set_registered_model_alias(name, alias, version.version)
+    if descriptions is not None:
+        describe(name, str(version.version), *descriptions)
     promotion = Promotion(
         name=name,
         version=str(version.version),
@@ -231,11 +336,16 @@ def load_model(uri: str) -> Any:
 def load_champion(name: str) -> tuple[Any, str]:
     """``(python model, version)`` of ``name@champion``, or a clear error when there is none."""
     from features.errors import UserError
+    from training.datasets import DEMO_CITY, city_of
 
     configure()
     version = champion_version(name)
     if version is None:
+        kind, city = city_of(name) or (name, DEMO_CITY)
+        option = "" if city == DEMO_CITY else f" --city {city}"
+        known = ", ".join(registered_cities()) or "none"
         raise UserError(
-            f"no model {name}@{CHAMPION} yet: train one with `jingqing train {name} --calls FILE`"
+            f"no model {name}@{CHAMPION} yet: train one with `jingqing train {kind} --calls "
+            f"FILE{option}` (cities with registered models: {known})"
         )
     return load_model(f"models:/{name}/{version.version}"), str(version.version)

@@ -9,7 +9,7 @@ from pathlib import Path
 from features.errors import UserError
 from features.labels import DEFAULT_TIMEZONE
 from features.limits import FORECAST_MODELS, MAX_HOURS
-from training.cliutil import add_map_argument, output_file, parse_map
+from training.cliutil import add_city_argument, add_map_argument, output_file, parse_map
 from training.distributed import add_scheduler_argument, with_scheduler
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ def _train_parser(group) -> None:
         help=f"the mean model to train: {', '.join(MODEL_CHOICES)} (default lightgbm)",
     )
     p.add_argument("--folds", type=int, help="backtest folds for promotion (default 4)")
+    add_city_argument(p, training=True)
     p.add_argument(
         "--config",
         type=Path,
@@ -132,6 +133,7 @@ def _forecast_parser(group) -> None:
     p.add_argument("--grids-geojson", help="polygons for the map (default: the model's own)")
     by_help = "CSV rows per grid and hour (default) or per 8-hour shift (00/08/16 h) with the interval of the shift total"
     p.add_argument("--by", choices=("hour", "shift"), default="hour", help=by_help)
+    add_city_argument(p)
 
 
 def _models(value: str) -> list[str]:
@@ -160,6 +162,7 @@ def train_handler(args: argparse.Namespace) -> int:
         mapping=parse_map(args.map),
         grids_geojson=args.grids_geojson,
         cell_size_m=args.cell_size,
+        city=args.city,
     )
     s = result.summary
     print(
@@ -233,10 +236,11 @@ def backtest_handler(args: argparse.Namespace) -> int:
 
 
 def forecast_handler(args: argparse.Namespace) -> int:
+    from training.datasets import model_name
     from training.forecast.planner import write_planner_outputs
     from training.tracking import load_champion
 
-    model, _ = load_champion("forecast")
+    model, _ = load_champion(model_name("forecast", args.city))
     grids = [g.strip() for g in args.grids.split(",") if g.strip()] if args.grids else None
     frame = model.forecast(args.start, args.hours, grids)
     geojson = model.geojson

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from training import gates
-from training.datasets import forecast_dataset
+from training.datasets import file_source, forecast_dataset, model_name, resolve_city
 from training.forecast.config import ForecastConfig
 
 __all__ = ["ForecastConfig", "TrainResult", "run_train_forecast"]
@@ -43,6 +43,22 @@ def _flat_params(cfg: ForecastConfig, data) -> dict[str, str]:
     return {k: str(v) for k, v in params.items()}
 
 
+def _counts_frame(panel):
+    """Calls per hour (rows) and grid (columns): what the forecaster learns from."""
+    import pandas as pd
+
+    return pd.DataFrame(panel.counts.T, columns=[str(g) for g in panel.grid_ids])
+
+
+def _digest(panel) -> str:
+    import hashlib
+
+    digest = hashlib.sha256("\n".join(map(str, panel.grid_ids)).encode())
+    digest.update(str(panel.start).encode())
+    digest.update(np.ascontiguousarray(panel.counts).tobytes())
+    return digest.hexdigest()
+
+
 def run_train_forecast(
     calls: str | Path,
     cfg: ForecastConfig,
@@ -50,8 +66,10 @@ def run_train_forecast(
     mapping: dict[str, str] | None = None,
     grids_geojson: str | Path | None = None,
     cell_size_m: float | None = None,
+    city: str | None = None,
 ) -> TrainResult:
-    """Backtest ``cfg.model`` over rolling origins, fit it on all calls, register it."""
+    """Backtest ``cfg.model`` over rolling origins, fit it on all calls, register it as
+    the forecast of ``city`` (``training.datasets``: default from the calls file)."""
     import mlflow
 
     from features.forecaster import Forecaster
@@ -65,7 +83,9 @@ def run_train_forecast(
     from training.forecast.data import load_forecast_data
     from training.forecast.planner import backtest_plot, heatmap
     from training.forecast.pyfunc import log_forecast_model
+    from training.forecast.rescore import rescore_champion
 
+    source = file_source(calls)
     log.info("loading calls from %s", calls)
     data = load_forecast_data(
         calls,
@@ -78,29 +98,44 @@ def run_train_forecast(
     )
     panel = data.panel
     gates.require_rows(int(panel.counts.sum()), gates.MIN_FORECAST_CALLS, "calls", str(calls))
-    country = cfg.country()
-    cutoffs = fold_cutoffs(panel.n_hours, cfg.folds, cfg.horizon)
-    log.info("backtest: %s, %d folds of %d h", cfg.model, len(cutoffs), cfg.horizon)
-    results = run_backtest(
-        panel,
-        [cfg.model],
-        cutoffs,
-        cfg.horizon,
-        holiday_country=country,
-        params={cfg.model: cfg.model_params()},
-    )
-    per_fold = metrics_table(results)
-    summary = summary_table(results).iloc[0].to_dict()
-    log.info("backtest mean Poisson deviance %.4f", summary["poisson_deviance"])
-
-    log.info("fitting %s on all %d hours", cfg.model, panel.n_hours)
-    started = time.perf_counter()
-    forecaster = Forecaster(cfg.model, country, **cfg.model_params()).fit(panel)
-    fit_seconds = time.perf_counter() - started
-
+    dataset = forecast_dataset(list(panel.grid_ids), cfg.timezone, source)
+    city, why = resolve_city(MODEL_NAME, city, calls, source, dataset)
+    name = model_name(MODEL_NAME, city)
+    log.info("city %s (%s): registered model %s, data set %s", city, why, name, dataset)
     tracking.configure()
-    with mlflow.start_run(experiment_id=tracking.experiment_id(EXPERIMENT)) as run:
+    with mlflow.start_run(  # open for the whole job: backtest, re-score, fit, register
+        experiment_id=tracking.experiment_id(EXPERIMENT),
+        run_name=tracking.run_name(EXPERIMENT, cfg.model, city),
+        tags=tracking.job_tags(
+            EXPERIMENT, cfg.model, city, int(panel.counts.sum()), dataset=dataset, source=source
+        ),
+    ) as run:
         mlflow.log_params(_flat_params(cfg, data))
+        tracking.log_calls_input(
+            _counts_frame(panel), name=f"calls-{city}", source=str(calls), digest=_digest(panel)
+        )
+        country = cfg.country()
+        cutoffs = fold_cutoffs(panel.n_hours, cfg.folds, cfg.horizon)
+        log.info("backtest: %s, %d folds of %d h", cfg.model, len(cutoffs), cfg.horizon)
+        results = run_backtest(
+            panel,
+            [cfg.model],
+            cutoffs,
+            cfg.horizon,
+            holiday_country=country,
+            params={cfg.model: cfg.model_params()},
+        )
+        per_fold = metrics_table(results)
+        summary = summary_table(results).iloc[0].to_dict()
+        log.info("backtest mean Poisson deviance %.4f", summary["poisson_deviance"])
+        rescore = rescore_champion(name, dataset, panel, cutoffs, cfg, summary)
+        log.info("%s", rescore.note)
+
+        log.info("fitting %s on all %d hours", cfg.model, panel.n_hours)
+        started = time.perf_counter()
+        forecaster = Forecaster(cfg.model, country, **cfg.model_params()).fit(panel)
+        fit_seconds = time.perf_counter() - started
+
         for _, row in per_fold.iterrows():
             for key, value in row.items():
                 if key not in ("model", "fold") and np.isfinite(value):
@@ -112,6 +147,8 @@ def run_train_forecast(
         }
         metrics["fit_seconds"] = fit_seconds
         metrics["dispersion_alpha"] = forecaster.alpha_
+        if rescore.value is not None:
+            metrics["champion_" + PROMOTION_METRIC] = rescore.value
         mlflow.log_metrics(metrics)
         with tempfile.TemporaryDirectory() as tmp:
             tmp_path = Path(tmp)
@@ -139,17 +176,26 @@ def run_train_forecast(
                 (tmp_path / "grids.geojson").write_text(data.geojson, encoding="utf-8")
             mlflow.log_artifacts(str(tmp_path))
         problems = gates.forecast_quality_problems(summary, cfg.model)
-        gates.require_quality(problems, MODEL_NAME, run.info.run_id)
+        gates.require_quality(problems, name, run.info.run_id)
         state = {"forecaster": forecaster, "geojson": data.geojson, "centroids": data.centroids}
         model_uri = log_forecast_model(state)
         promotion = tracking.register_and_promote(
             model_uri,
-            MODEL_NAME,
+            name,
             metric=PROMOTION_METRIC,
             value=metrics[PROMOTION_METRIC],
             higher_is_better=False,
             allow_tie=False,
-            tags={"model": cfg.model, "run_id": run.info.run_id},
-            dataset=forecast_dataset(list(panel.grid_ids), cfg.timezone),
+            tags={"model": cfg.model, "run_id": run.info.run_id, "city": city},
+            champion_value=rescore.value,
+            rescored=True,
+            dataset=dataset,
+            descriptions=(
+                f"Calls per grid and hour of city {city} ({dataset}); planners get its "
+                f"@champion from `jingqing forecast --city {city}` and `serve --city {city}`.",
+                f"{cfg.model} on {int(panel.counts.sum()):,} calls of {calls} "
+                f"({panel.start} to {panel.end}); backtest {cfg.folds} × {cfg.horizon} h; "
+                f"{rescore.note}; MLflow run {run.info.run_id}",
+            ),
         )
     return TrainResult(run.info.run_id, model_uri, promotion, summary, fit_seconds)

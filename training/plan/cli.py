@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from training.cliutil import add_map_argument, parse_map
+from training.cliutil import add_city_argument, add_map_argument, parse_map
 
 
 def register(verbs) -> None:
@@ -32,6 +32,7 @@ def register(verbs) -> None:
     p.add_argument("--grids-geojson", help="grid polygons (default: the forecast model's own)")
     p.add_argument("--output", required=True, help="plan CSV (a map picture is written beside)")
     p.add_argument("--no-track", action="store_true", help="do not log the plan to MLflow")
+    add_city_argument(p)
     p.set_defaults(func=plan_handler)
 
 
@@ -51,6 +52,7 @@ def plan_handler(args: argparse.Namespace) -> int:
         mapping=parse_map(args.map),
         grids_geojson=args.grids_geojson,
         track=not args.no_track,
+        city=args.city,
     )
     run = run_plan(cfg)
     s = run.result.summary

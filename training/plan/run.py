@@ -43,6 +43,7 @@ class PlanConfig:
     mapping: dict[str, str] = field(default_factory=dict)
     grids_geojson: str | None = None
     track: bool = True
+    city: str = "demo"  # whose forecast champion (training.datasets)
 
 
 @dataclass
@@ -130,8 +131,10 @@ def run_plan(cfg: PlanConfig) -> PlanRun:
     roster = roster_of(cfg)
     if not isinstance(cfg.shifts, int) or not 1 <= cfg.shifts <= 21:
         raise UserError(f"--shifts must be a whole number from 1 to 21, got {cfg.shifts!r}")
-    model, _ = tracking.load_champion("forecast")
-    version = tracking.champion_version("forecast")
+    from training.datasets import model_name
+
+    model, _ = tracking.load_champion(model_name("forecast", cfg.city))
+    version = tracking.champion_version(model_name("forecast", cfg.city))
     forecast = model.forecast(cfg.start, SHIFT_HOURS * cfg.shifts)
     geometry = geometry_of(model, cfg.grids_geojson)
     params = calibrated(cfg, geometry)

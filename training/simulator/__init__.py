@@ -28,15 +28,21 @@ MAX_DAYS = 3650
 MAX_GRID_DAYS = 200_000
 
 
+LOCAL_TIME = "local_time"
+
+
 def call_columns() -> tuple[str, ...]:
     """The calls schema, then simulator-only columns that help analysis and grouped
     validation (imported here, not at module level, so ``jingqing --help`` stays fast)."""
     from features.schema import SCHEMA_COLUMNS
 
+    at = SCHEMA_COLUMNS.index("received_at") + 1
     return tuple(
         dict.fromkeys(
             (
-                *SCHEMA_COLUMNS,
+                *SCHEMA_COLUMNS[:at],
+                LOCAL_TIME,  # received_at as Excel reads a date (the file is for people too)
+                *SCHEMA_COLUMNS[at:],
                 "police_class",
                 "police_type",
                 "incident_id",
@@ -176,8 +182,8 @@ def run_simulate(
     path, start_date = _check(out, grids, days, start, seed, force)
     import numpy as np
     import pandas as pd
-    from tqdm.auto import tqdm
 
+    from features.progress import progress as shown
     from training.simulator.city import KINDS, build_city
     from training.simulator.dispatch import RESPONSE_COLUMNS, iso_or_blank, simulate_dispatch
     from training.simulator.incidents import (
@@ -227,7 +233,7 @@ def run_simulate(
     calls = draw_calls(city, intensity.hours, citizen, patrol, mix, intensity.firework, rng_draw)
 
     def bar(rows):
-        return tqdm(rows, total=len(calls), desc="texts", unit="call", mininterval=0.5)
+        return shown(rows, "texts", "call", total=len(calls))
 
     calls = write_texts(calls, city, rng_text, progress=bar if progress else None)
     rng_inc = np.random.default_rng(np.random.SeedSequence([int(seed), 3]))
@@ -246,6 +252,8 @@ def run_simulate(
         {
             "call_id": ids,
             "received_at": stamps,
+            # the stamps are local wall-clock ISO text: "2025-01-01T00:13:14+08:00"
+            LOCAL_TIME: pd.Series(stamps).str.slice(0, 16).str.replace("T", " ").to_numpy(),
             "grid_id": grid_ids[calls["grid"].to_numpy()],
             "lat": calls["lat"].to_numpy(),
             "lon": calls["lon"].to_numpy(),

@@ -9,7 +9,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from training.cliutil import add_label_map_argument, add_map_argument, output_file, parse_map
+from training.cliutil import (
+    add_city_argument,
+    add_label_map_argument,
+    add_map_argument,
+    output_file,
+    parse_map,
+)
 from training.distributed import add_scheduler_argument, with_scheduler
 
 
@@ -30,6 +36,7 @@ def register(verbs) -> None:
         help="SQLite feedback store of the service: corrected calls are added to training",
     )
     train.add_argument("--config", type=Path, help="YAML file overriding triage config options")
+    add_city_argument(train, training=True)
     train.set_defaults(func=_train)
 
     predict = verbs.predict.add_parser(
@@ -45,6 +52,7 @@ def register(verbs) -> None:
         "--output", required=True, type=Path, help="file to write: .jsonl/.json or .csv"
     )
     predict.add_argument("--batch-size", type=int, default=1024, help="texts per chunk")
+    add_city_argument(predict)
     add_scheduler_argument(predict)
     predict.set_defaults(func=with_scheduler(_predict))
 
@@ -60,6 +68,7 @@ def _train(args: argparse.Namespace) -> int:
         feedback=args.feedback,
         config=cfg,
         label_map=args.label_map,
+        city=args.city,
     )
     print()
     print(summary_table(result))
@@ -72,9 +81,15 @@ def _predict(args: argparse.Namespace) -> int:
 
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")
+    from training.datasets import model_name
+
     output = output_file(args.output)
     summary = run_predict_triage(
-        args.input, output, batch_size=args.batch_size, mapping=parse_map(args.map)
+        args.input,
+        output,
+        batch_size=args.batch_size,
+        mapping=parse_map(args.map),
+        registered=model_name("triage", args.city),
     )
     print(
         f"wrote {summary.rows:,} rows to {summary.output} ({summary.scored:,} scored, "

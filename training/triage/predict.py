@@ -158,9 +158,10 @@ def run_predict_triage(
     model=None,
     model_version: str | None = None,
     show_progress: bool = True,
+    registered: str = "triage",
 ) -> PredictSummary:
     """Score every row of ``input_path`` and write it to ``output_path`` (JSONL, or CSV when
-    the name ends in ``.csv``), in order."""
+    the name ends in ``.csv``), in order, with ``registered@champion`` unless ``model``."""
     from features.tasks import map_tasks
 
     input_path, output_path = Path(input_path), Path(output_path)
@@ -168,7 +169,7 @@ def run_predict_triage(
     if model is None:
         from training.tracking import load_champion
 
-        model, model_version = load_champion("triage")
+        model, model_version = load_champion(registered)  # the city's (training.datasets)
     problems = [err or row_problem(r.get("text")) for r, err in zip(rows, errors, strict=True)]
     good = [i for i, p in enumerate(problems) if p is None]
     parts = [good[start : start + batch_size] for start in range(0, len(good), batch_size)]

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from features.errors import UserError
-from training import gates
+from training import datasets, gates
 from training.triage import own as own_records
 from training.triage import yardstick
 from training.triage.config import TriageConfig
@@ -85,6 +85,7 @@ def run_train_triage(
     config: TriageConfig | None = None,
     label_map: str | Path | None = None,
     progress: Callable[[str], None] = print,
+    city: str | None = None,
 ) -> TrainResult:
     """Train, calibrate, evaluate, log and register the triage model from a calls file.
 
@@ -106,6 +107,8 @@ def run_train_triage(
     frame = load_training_calls(calls, mapping, label_map=label_map)
     own = not own_records.is_simulated(frame)
     kind = "own records" if own else "simulated calls"
+    city, registered, dataset, why = datasets.triage_identity(city, calls, own, label_map)
+    say(f"city {city} ({why}): registered model {registered}, data set {dataset}")
     gates.require_rows(len(frame), gates.MIN_TRIAGE_CALLS, f"labelled {kind}", str(calls))
     fraction = cfg.own_holdout_fraction if own else cfg.holdout_fraction
     train, holdout = split_by_time(frame, fraction)
@@ -152,7 +155,13 @@ def run_train_triage(
     data_hash = fingerprint(train)
     with (
         tempfile.TemporaryDirectory(prefix="triage-") as tmp,
-        mlflow.start_run(experiment_id=exp, run_name="train-triage") as run,
+        mlflow.start_run(
+            experiment_id=exp,
+            run_name=tracking.run_name(EXPERIMENT, "+".join(fit_cfg.candidates), city),
+            tags=tracking.job_tags(
+                EXPERIMENT, "+".join(fit_cfg.candidates), city, len(train), dataset=dataset
+            ),
+        ) as run,
     ):
         workdir = Path(tmp)
         mlflow.log_params(params)
@@ -166,6 +175,7 @@ def run_train_triage(
                 "prior": prior_note,
             }
         )
+        tracking.log_calls_input(train, name=f"calls-{city}", source=str(calls), digest=data_hash)
         mlflow.log_metrics(
             {"n_train": len(train), "n_holdout": len(holdout), **prior_metrics}
             | {f"n_{name}": len(part) for name, part in handwritten.items()}
@@ -255,15 +265,15 @@ def run_train_triage(
 
     urgent = handwritten["evalset"]["urgent"]
     base_rate = float(urgent.astype(bool).mean()) if urgent.notna().all() else None
-    gates.require_quality(gates.triage_quality_problems(metrics, base_rate), MODEL_NAME, run_id)
+    gates.require_quality(gates.triage_quality_problems(metrics, base_rate), registered, run_id)
     metric = OWN_PROMOTION_METRIC if own else PROMOTION_METRIC
     judged_on = holdout if own else handwritten["evalset"]
     say = _stage(progress, "register")
-    champion_value, note = yardstick.rescore_champion(MODEL_NAME, judged_on)
+    champion_value, note = yardstick.rescore_champion(registered, judged_on, dataset)
     say(f"{note}" + (f": {metric} {champion_value:.4f}" if champion_value is not None else ""))
     promotion = tracking.register_and_promote(
         info.model_uri,
-        MODEL_NAME,
+        registered,
         metric,
         metrics[metric],
         higher_is_better=True,
@@ -274,7 +284,15 @@ def run_train_triage(
             "run_id": run_id,
             "chosen_model": outcome.chosen,
             "yardstick_sha256": yardstick.fingerprint(judged_on),
+            "city": city,
         },
+        dataset=dataset,
+        descriptions=(
+            f"Category, routing and urgency suggestions for call takers of city {city} "
+            f"({dataset}); served by `jingqing serve --city {city}`.",
+            f"{outcome.chosen} on {len(train):,} {kind} of {calls}; {metric} "
+            f"{metrics[metric]:.4f}; {note}; MLflow run {run_id}",
+        ),
     )
     return TrainResult(
         run_id=run_id,

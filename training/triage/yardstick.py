@@ -73,20 +73,27 @@ def macro_f1(model, frame: pd.DataFrame) -> float:
     return float(f1_score(y, pred, average="macro", labels=labels))
 
 
-def rescore_champion(name: str, frame: pd.DataFrame) -> tuple[float | None, str]:
+def rescore_champion(
+    name: str, frame: pd.DataFrame, dataset: str | None = None
+) -> tuple[float | None, str]:
     """The current champion's macro-F1 on ``frame`` and a note of what happened.
 
-    None when there is no champion yet, or when it cannot be loaded (then the challenger
-    is compared with nothing and the note says why).
+    None when there is no champion yet, when it belongs to another data set than
+    ``dataset`` (another source or label coding: promotion keeps the challenger then), or
+    when it cannot be loaded (then the challenger is compared with nothing and the note
+    says why).
     """
     import mlflow
 
     from training import tracking
+    from training.datasets import DATASET_TAG, other_dataset_reason
     from training.triage.pyfunc import ARTIFACT_FILE, load_model_file
 
     version = tracking.champion_version(name)
     if version is None:
         return None, "no champion yet"
+    if other_dataset_reason(version.tags.get(DATASET_TAG), dataset):
+        return None, f"champion v{version.version} is of another data set; not re-scored"
     try:
         local = mlflow.artifacts.download_artifacts(f"models:/{name}/{version.version}")
         path = next(Path(local).rglob(ARTIFACT_FILE))
