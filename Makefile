@@ -10,7 +10,7 @@ export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ALLOW_FILE_STORE := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv demo test lint format bench clean browser-deps
+.PHONY: venv demo test lint format bench clean browser-deps screenshots
 
 venv: $(STAMP)
 
@@ -37,6 +37,14 @@ browser-deps:
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check features training serving tests benchmarks
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The README's console pictures: the browser tests save screenshots to test-artifacts/ui/
+# (never into the tracked tree); this copies the three the README shows.
+screenshots: $(STAMP) browser-deps
+	$(BIN)/python -m pytest -q tests/ui/test_ui_desk.py tests/ui/test_ui_planner.py
+	mkdir -p docs/img
+	cp test-artifacts/ui/console-1366.png test-artifacts/ui/console-1920.png \
+	   test-artifacts/ui/planner-1920.png docs/img/
 
 lint: $(STAMP)
 	$(BIN)/ruff check features training serving tests benchmarks

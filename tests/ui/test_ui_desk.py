@@ -77,8 +77,8 @@ def _in_view(driver, element_id: str) -> dict:
 @pytest.mark.parametrize(
     ("width", "height", "lang", "shot"),
     [
-        (1366, 640, "zh", "docs/img/console-1366.png"),
-        (1920, 950, "zh", "docs/img/console-1920.png"),
+        (1366, 640, "zh", "test-artifacts/ui/console-1366.png"),
+        (1920, 950, "zh", "test-artifacts/ui/console-1920.png"),
         (1366, 640, "en", "test-artifacts/ui/console-1366-en.png"),
     ],
 )

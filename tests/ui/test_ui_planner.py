@@ -12,7 +12,6 @@ import httpx
 import pytest
 from ui_browser import (
     ARTIFACTS,
-    ROOT,
     TOKEN,
     by_id,
     call_api,
@@ -80,7 +79,7 @@ def _shift_totals(browser, service_url: str) -> None:
         assert cells[1] == f"{r['mean']:.1f}"
         assert cells[2] == f"{r['p10']:.0f} – {r['p90']:.0f}"
     assert "班次合计" in by_id(browser, "heat-title").text
-    browser.save_screenshot(str(ROOT / "docs" / "img" / "planner-1920.png"))
+    browser.save_screenshot(str(ARTIFACTS / "planner-1920.png"))
     browser.execute_script(
         "const s = arguments[0]; s.value = 1; s.dispatchEvent(new Event('input'));",
         by_id(browser, "hour-slider"),
