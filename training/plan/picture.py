@@ -1,5 +1,6 @@
-"""The plan's map: grids coloured by the share of calls reached within the target, one panel
-per shift (up to three), units written in each grid and standby posts starred."""
+"""The plan's map, in Chinese: grids coloured by the share of calls reached within the
+target, one panel per shift of the plan (three to a row), units written in each grid and
+standby posts starred; titles give the shift's date, weekday and time zone."""
 
 from __future__ import annotations
 
@@ -16,20 +17,28 @@ def plan_map(result: PlanResult, geometry: GridGeometry, path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import pandas as pd
     from matplotlib.cm import ScalarMappable
     from matplotlib.collections import PatchCollection
     from matplotlib.colors import Normalize
     from matplotlib.patches import Polygon
 
+    from training.cjk import day_hour_label, use_cjk_font
+
+    use_cjk_font()
     table = result.table
-    shifts = sorted(table["shift"].unique())[:3]
+    shifts = sorted(table["shift"].unique())
+    cols = min(3, len(shifts))
+    rows = -(-len(shifts) // cols)
     geo = geometry.subset(sorted(table["grid_id"].unique()))
     cent = geo.centroids() / 1000.0
     cmap = plt.get_cmap("RdYlGn")
     norm = Normalize(vmin=0.5, vmax=1.0)
-    fig, axes = plt.subplots(1, len(shifts), figsize=(5.5 * len(shifts), 5.6), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.5 * cols, 5.6 * rows), squeeze=False)
+    for ax in axes.flat[len(shifts) :]:
+        ax.set_visible(False)
     label = len(geo) <= 120
-    for ax, shift in zip(axes[0], shifts, strict=True):
+    for ax, shift in zip(axes.flat, shifts, strict=False):
         part = table[table["shift"] == shift].set_index("grid_id").loc[list(geo.ids)]
         patches, colours = [], []
         for poly, share in zip(geo.polygons, part["share_within_target"], strict=True):
@@ -49,23 +58,25 @@ def plan_map(result: PlanResult, geometry: GridGeometry, path: Path) -> Path:
             c="#1f3b99",
             edgecolors="white",
             linewidths=0.5,
-            label="standby post",
+            label="备勤点",
         )
         ax.autoscale_view()
         ax.set_aspect("equal", adjustable="datalim")
         w = part["expected_calls"].to_numpy()
         overall = float(np.average(part["share_within_target"], weights=w)) if w.sum() else 0.0
-        start = str(part["shift_start"].iloc[0])[:16].replace("T", " ")
+        start = pd.Timestamp(part["shift_start"].iloc[0])
         ax.set_title(
-            f"shift {shift} from {start}: {overall:.1%} within {result.target:g} min", fontsize=9
+            f"第 {shift} 班 {day_hour_label(start)}（{start.tzname() or ''}）："
+            f"{result.target:g} 分钟内到达 {overall:.1%}",
+            fontsize=9,
         )
-        ax.set_xlabel("km east")
-        ax.set_ylabel("km north")
+        ax.set_xlabel("东向（公里）")
+        ax.set_ylabel("北向（公里）")
         ax.legend(loc="lower left", fontsize=7)
     fig.colorbar(
         ScalarMappable(norm=norm, cmap=cmap),
-        ax=axes[0].tolist(),
-        label=f"share of calls reached within {result.target:g} min (numbers: units)",
+        ax=axes.ravel().tolist(),
+        label=f"{result.target:g} 分钟内到达的警情比例（格内数字：巡逻单元数）",
     )
     fig.savefig(path, dpi=110)
     plt.close(fig)
