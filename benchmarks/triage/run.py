@@ -25,6 +25,8 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from bench_city import calls_in  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results" / "triage.json"
 TARGETS = {
@@ -81,15 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="jingqing-triage-bench-") as tmp:
         home = Path(tmp)
-        os.environ["JINGQING_HOME"] = str(home)
-        os.environ.pop("MLFLOW_TRACKING_URI", None)
-        calls = args.calls
-        if calls is None:
-            from training.simulator import run_simulate
-
-            print("simulating the default city (51 grids x 365 days) ...", flush=True)
-            run_simulate(home / "city", grids=51, days=365, start="2025-01-01", seed=0)
-            calls = home / "city" / "calls.csv"
+        calls = calls_in(home, args.calls)
 
         cfg = TriageConfig()
         t = time.perf_counter()
