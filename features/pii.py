@@ -25,7 +25,14 @@ from typing import NamedTuple
 
 from features.pii_normal import SCREEN_PATTERN, normalise
 
-__all__ = ["PLACEHOLDERS", "SCREEN_PATTERN", "PiiSpan", "find_pii", "mask_pii"]
+__all__ = [
+    "PLACEHOLDERS",
+    "SCREEN_PATTERN",
+    "PiiSpan",
+    "find_pii",
+    "mask_incident_no",
+    "mask_pii",
+]
 
 PLACEHOLDERS: dict[str, str] = {
     "mobile": "<MOBILE>",
@@ -222,3 +229,22 @@ def mask_pii(text: str) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+# An incident number (警情编号) is a Latin letter prefix glued to a digit run
+# (J3201052026120100017). About one in eleven of those with 18 digits has a valid ID check
+# digit, so in free text they would read as ID numbers; in the ``incident_no`` field the
+# glued run is the number itself.
+_INCIDENT_PREFIX = re.compile(r"\s*[A-Za-z]+[0-9]+(?![0-9])")
+
+
+def mask_incident_no(value: str) -> str:
+    """The ``incident_no`` field masked: a digit run glued to a leading Latin letter prefix
+    is the incident number and is kept; anything else in the field (a bare number, what
+    follows the run) is masked as :func:`mask_pii` masks free text."""
+    if not isinstance(value, str):
+        return ""
+    head = _INCIDENT_PREFIX.match(value)
+    if head is None:
+        return mask_pii(value)
+    return value[: head.end()] + mask_pii(value[head.end() :])

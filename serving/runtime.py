@@ -41,10 +41,10 @@ class RequestProblem(ValueError):
         self.message = message
 
 
-def _mask(text: str) -> str:
-    from features.pii import mask_pii
+def _mask(text: str, *, incident_no: bool = False) -> str:
+    from features.pii import mask_incident_no, mask_pii
 
-    return mask_pii(text)
+    return mask_incident_no(text) if incident_no else mask_pii(text)
 
 
 def _mask_all(texts: list[str]) -> list[str]:
@@ -270,7 +270,7 @@ class Runtime:
         record = dict(fields)
         for name in ("text", "incident_no", "operator_id"):
             if record.get(name):
-                record[name] = _mask(record[name])
+                record[name] = _mask(record[name], incident_no=name == "incident_no")
         stored = self.feedback.store(record)
         metrics.count_feedback(record["suggested_category"], record["final_category"])
         return stored

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from features.pii import PLACEHOLDERS, find_pii, id_check_ok, luhn_ok, mask_pii
+from features.pii import (
+    PLACEHOLDERS,
+    find_pii,
+    id_check_ok,
+    luhn_ok,
+    mask_incident_no,
+    mask_pii,
+)
 
 # (input, expected masked text). Valid IDs / cards below were built with the real check
 # digits; the "stays" rows are things a call description legitimately contains.
@@ -171,3 +178,39 @@ def test_long_runs_of_grouped_numbers_are_read_in_bounded_time() -> None:
     # A list of 5,000 short numbers is one "run"; only sequences up to 19 digits are tried.
     text = "记录" + " ".join(["12"] * 5_000)
     assert mask_pii(text).startswith("记录")
+
+
+# J + 18 digits whose digits pass the ID check (about one incident number in eleven).
+ID_SHAPED_INCIDENT = "J320105202612010013"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [ID_SHAPED_INCIDENT, "JQ320105202612010013", " J320105202612010013", "J3201052026120100017"],
+)
+def test_incident_no_field_keeps_a_digit_run_glued_to_a_letter_prefix(value: str) -> None:
+    # Given an incident number whose digits look like an ID number, in the incident_no field
+    # Then it is kept as typed
+    assert mask_incident_no(value) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("320105202612010013", "<IDCARD>"),  # no letter prefix: an ID number
+        ("13800138000", "<MOBILE>"),
+        ("J-320105202612010013", "J-<IDCARD>"),  # not glued to the prefix
+        ("J3201052026/13800138000", "J3201052026/<MOBILE>"),  # what follows the run
+    ],
+)
+def test_incident_no_field_still_masks_what_is_not_the_glued_run(
+    value: str, expected: str
+) -> None:
+    assert mask_incident_no(value) == expected
+
+
+def test_id_shaped_incident_numbers_in_free_text_are_still_masked() -> None:
+    # Given the same number in a call description (safety first outside the field)
+    # Then it is masked as an ID number, as before
+    assert mask_pii(f"警情编号{ID_SHAPED_INCIDENT}，报警人称") == "警情编号J<IDCARD>，报警人称"
+    assert mask_incident_no(None) == ""  # type: ignore[arg-type]

@@ -307,18 +307,32 @@ def test_serving_feedback_is_stored_masked(client):
     assert row["received_at"]
 
 
+def _stored_feedback(client, body: dict, columns: str) -> tuple:
+    """POST ``body`` to /feedback; the stored row's ``columns``."""
+    resp = client.post("/feedback", json=body)
+    assert resp.status_code == 200, resp.text
+    with sqlite3.connect(client.home / "feedback" / "feedback.db") as conn:
+        sql = f"SELECT {columns} FROM feedback WHERE id = ?"  # noqa: S608 - the test's own columns
+        return conn.execute(sql, (resp.json()["id"],)).fetchone()
+
+
 def test_serving_feedback_masks_personal_data_typed_into_the_identifiers(client):
     # Given a call taker who typed a phone number where the incident number goes
     body = {**FEEDBACK, "call_id": "C-ids", "incident_no": PHONE, "operator": " op8 "}
     del body["operator_id"]
-    resp = client.post("/feedback", json=body)
-    assert resp.status_code == 200, resp.text
-    with sqlite3.connect(client.home / "feedback" / "feedback.db") as conn:
-        row = conn.execute(
-            "SELECT incident_no, operator_id FROM feedback WHERE id = ?", (resp.json()["id"],)
-        ).fetchone()
+    row = _stored_feedback(client, body, "incident_no, operator_id")
     # Then the number is masked, and the old field name still reaches operator_id
     assert row == ("<MOBILE>", "op8")
+
+
+def test_serving_feedback_keeps_an_id_shaped_incident_number_and_masks_it_in_the_text(client):
+    # Given an incident number J + 18 digits whose digits pass the ID check, typed both in
+    # the incident_no field and in the call text
+    number = "J320105202612010013"
+    body = {**FEEDBACK, "call_id": "C-incident", "incident_no": number, "text": f"警情{number}"}
+    row = _stored_feedback(client, body, "incident_no, text")
+    # Then the field keeps the number and the free text masks it as before
+    assert row == (number, "警情J<IDCARD>")
 
 
 BAD_FEEDBACK = [
