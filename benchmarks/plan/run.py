@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results"
 
+from speed import cases, time_plan  # noqa: E402
+
 from features.deploy.allocate import equal_plan, proportional_plan  # noqa: E402
 from features.deploy.calibrate import calibrate  # noqa: E402
 from features.deploy.geometry import GridGeometry  # noqa: E402
@@ -241,58 +243,16 @@ def run(args) -> dict:
     return record
 
 
-def synthetic_forecast(ids, base_rates, start) -> pd.DataFrame:
-    hours = pd.date_range(start, periods=24, freq="h", tz="Asia/Shanghai")
-    shape = np.where((hours.hour >= 8) & (hours.hour <= 22), 1.4, 0.5)
-    mean = np.asarray(base_rates)[:, None] / 24 * shape[None, :]
-    sd = np.sqrt(mean + 0.05 * mean**2)
-    return pd.DataFrame(
-        {
-            "grid_id": np.repeat(ids, len(hours)),
-            "hour": np.tile(hours, len(ids)),
-            "mean": mean.ravel(),
-            "p10": np.floor(np.maximum(mean - 1.28 * sd, 0)).ravel(),
-            "p90": np.ceil(mean + 1.28 * sd).ravel(),
-        }
-    )
-
-
-def lattice_city(n: int, seed: int = 0):
-    """``n`` square 1 km grids around Simao (a lattice, as cities without polygons use)."""
-    import shapely
-
-    side = int(np.ceil(np.sqrt(n)))
-    dlat = 1000 / 111_195.0
-    dlon = dlat / np.cos(np.radians(24.77))
-    polys, ids = [], []
-    for k in range(n):
-        r, c = divmod(k, side)
-        w, s = 100.97 + (c - side / 2) * dlon, 24.77 + (r - side / 2) * dlat
-        polys.append(shapely.box(w, s, w + dlon, s + dlat))
-        ids.append(f"r{r:03d}c{c:03d}")
-    rates = np.random.default_rng(seed).lognormal(np.log(6.5) - 0.18, 0.6, n)
-    return ids, polys, rates
-
-
 def timings(args) -> dict:
-    """Wall time of ``make_plan`` including the travel model's sampling, 51 and 2,000 grids."""
-    from training.simulator.city import build_city
-
+    """Wall and CPU time of ``make_plan`` (travel sampling included), 51 and 2,000 grids
+    (``speed.py`` times the same cases with repeats and writes ``plan_speed.json``)."""
     out = {}
-    city = build_city(51, 0)
-    cities = {
-        51: (city.grid_ids, [g.polygon for g in city.grids], city.base_rates, 120),
-        args.scale_grids: (*lattice_city(args.scale_grids), int(args.scale_grids * 2.4)),
-    }
-    for n, (ids, polys, rates, units) in cities.items():
-        geo = GridGeometry.from_polygons(ids, polys)
-        fc = synthetic_forecast(ids, rates, "2025-06-02")
-        t = time.perf_counter()
-        res = make_plan(fc, geo, Roster.uniform(units, 3), shifts=3)
-        s = time.perf_counter() - t
-        out[f"plan_seconds_{n}x3"] = round(s, 2)
-        out[f"plan_share_{n}x3"] = round(res.summary["share_within_target"], 4)
-        print(f"[plan] {n} grids x 3 shifts, {units} units: {s:.2f} s", flush=True)
+    for n, case in cases(args.scale_grids).items():
+        got = time_plan(*case)
+        out[f"plan_seconds_{n}x3"] = got["wall_seconds"]
+        out[f"plan_cpu_seconds_{n}x3"] = got["cpu_seconds"]
+        out[f"plan_share_{n}x3"] = got["share_within_target"]
+        print(f"[plan] {n} grids x 3 shifts, {case[-1]} units: {got}", flush=True)
     return out
 
 

@@ -34,7 +34,7 @@ from scipy import stats
 
 from features.deploy.travel import TravelModel
 
-__all__ = ["ShiftModel", "at_count", "busy_cap", "erlang_b", "occupancy"]
+__all__ = ["ShiftModel", "at_count", "busy_cap", "erlang_b", "occupancy", "poisson_terms"]
 
 TIMES_MIN = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 17, 20, 25, 30, 40, 60, 90.0])
 _RATE_P = np.array([1 / 6, 1 / 2, 5 / 6])
@@ -62,18 +62,23 @@ def erlang_b(c, a) -> np.ndarray:
     return b
 
 
+def poisson_terms(a: np.ndarray, n_max: int) -> np.ndarray:
+    """Unnormalised Poisson terms ``a^n / n!``, ``n = 0..min(n_max, busy_cap(a))``, last axis
+    (a running product: loads stay far below overflow, a << 700)."""
+    a = np.maximum(np.asarray(a, dtype=float), 1e-12)
+    n_max = min(int(n_max), busy_cap(a))
+    n = np.arange(1, n_max + 1)
+    terms = np.cumprod(a[..., None] / n, axis=-1)
+    return np.concatenate([np.ones(a.shape + (1,)), terms], axis=-1)
+
+
 def occupancy(a: np.ndarray, c: np.ndarray, n_max: int) -> np.ndarray:
     """Truncated Poisson ``P(n busy)``, ``n = 0..n_max`` (zero above ``c``), last axis.
 
     ``n_max`` is capped at ``busy_cap(a)``: more busy units than that never occur (read the
     probability that all ``c`` are busy with ``at_count``, which is 0 beyond the cap)."""
-    a = np.maximum(np.asarray(a, dtype=float), 1e-12)
-    n_max = min(int(n_max), busy_cap(a))
-    n = np.arange(1, n_max + 1)
-    # a^n / n! by a running product (loads stay far below overflow: a << 700)
-    terms = np.cumprod(a[..., None] / n, axis=-1)
-    p = np.concatenate([np.ones(a.shape + (1,)), terms], axis=-1)
-    p = np.where(np.arange(n_max + 1) <= np.asarray(c)[..., None], p, 0.0)
+    p = poisson_terms(a, n_max)
+    p = np.where(np.arange(p.shape[-1]) <= np.asarray(c)[..., None], p, 0.0)
     return p / p.sum(axis=-1, keepdims=True)
 
 
@@ -248,23 +253,30 @@ class ShiftModel:
     def local_within(self, cs: np.ndarray, times: np.ndarray):
         """For allocations ``cs`` ``(G, V)``: the share of calls that find every local
         unit busy ``(G, V, H, R)`` and the share within ``times`` reached by a free local
-        unit ``(G, V, H, R, T)``, both as calls find the units (follow-ups included)."""
+        unit ``(G, V, H, R, T)``, both as calls find the units (follow-ups included).
+
+        The busy count of ``c`` units is the Poisson law truncated at ``c``: the terms
+        ``a^n / n!`` are computed once for every allocation and only the normaliser (their
+        running sum up to ``c``) depends on ``c``."""
         local_w, _, _ = self._components(times)  # (G, kmax, H, T)
         local_w = self._seen_local(local_w)
         kmax = local_w.shape[1]
-        n_max = int(cs.max(initial=0))
-        a = self.load()[:, None]
-        pi = occupancy(a, cs[:, :, None, None], n_max)  # (G,V,H,R,N+1) time average
+        a = self.load()  # (G, H, R)
+        terms = poisson_terms(a, int(cs.max(initial=0)))  # (G, H, R, N+1), N <= busy cap
+        top = terms.shape[-1] - 1
+        running = np.cumsum(terms, axis=-1)
         c4 = cs[:, :, None, None]
-        blocked = self.blocked_seen(c4, a, at_count(pi, c4))
-        n = np.arange(pi.shape[-1])  # up to the busy cap
+        norm = np.moveaxis(running, -1, 1)[np.arange(len(cs))[:, None], np.minimum(cs, top)]
+        at_c = np.moveaxis(terms, -1, 1)[np.arange(len(cs))[:, None], np.minimum(cs, top)]
+        all_busy = np.where(c4 > top, 0.0, at_c / norm)  # (G, V, H, R) time average
+        blocked = self.blocked_seen(c4, a[:, None], all_busy)
+        n = np.arange(top + 1)
         k = cs[:, :, None] - n  # free units when n are busy (G, V, N+1)
-        valid = k >= 1
         kidx = np.clip(k, 1, kmax) - 1
-        # local_w gathered at kidx: (G, V, N+1, H, T)
+        # local_w gathered at kidx: (G, V, N+1, H, T), nothing reached with no unit free
         lw = local_w[np.arange(len(cs))[:, None, None], kidx]
-        lw = np.where(valid[..., None, None], lw, 0.0)
-        reach = np.einsum("gvhrn,gvnht->gvhrt", pi, lw)
+        lw = np.where((k >= 1)[..., None, None], lw, 0.0)
+        reach = np.einsum("ghrn,gvnht->gvhrt", terms, lw) / norm[..., None]
         return blocked, reach
 
     def shares(self, cs: np.ndarray, chain: np.ndarray) -> np.ndarray:

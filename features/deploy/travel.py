@@ -183,17 +183,21 @@ class TravelModel:
     @staticmethod
     def cdf_table(rows: np.ndarray) -> np.ndarray:
         """Empirical CDF of each row ``(R, M)`` on the log-spaced ``_BINS``: each sample is
-        counted at the first bin at or above it (one ``bincount`` for all rows), then summed
-        up the bins."""
+        counted at the first bin at or above it. Rows are sorted, so a row's table is the
+        step ``k / M`` held from its ``k``-th sample's bin to the next one's: one
+        ``np.repeat`` writes every row (float32, no count matrix)."""
         r, m = rows.shape
         nb = len(_BINS)
         if r == 0:
             return np.zeros((0, nb), dtype=np.float32)
+        rows = np.sort(rows, axis=1) if (np.diff(rows, axis=1) < 0).any() else rows
         pos = (np.log(np.maximum(rows, _BINS[0])) - _LOG0) / _DLOG
         first = np.clip(np.ceil(pos - 1e-9), 0, nb).astype(np.int64)  # nb: beyond the bins
-        flat = (first + np.arange(r)[:, None] * (nb + 1)).ravel()
-        counts = np.bincount(flat, minlength=r * (nb + 1)).reshape(r, nb + 1)[:, :nb]
-        return (np.cumsum(counts, axis=1) / m).astype(np.float32)
+        edges = np.concatenate(
+            [np.zeros((r, 1), np.int64), first, np.full((r, 1), nb, np.int64)], axis=1
+        )
+        steps = (np.arange(m + 1) / m).astype(np.float32)
+        return np.repeat(np.tile(steps, r), np.diff(edges, axis=1).ravel()).reshape(r, nb)
 
     @staticmethod
     def share_within(table: np.ndarray, reach: np.ndarray) -> np.ndarray:
@@ -214,21 +218,25 @@ class TravelModel:
 
 def noisy_cdf(table: np.ndarray, sigma: float) -> np.ndarray:
     """``P(D × exp(sigma Z) ≤ bin)`` from ``P(D ≤ bin)``: a log-normal spread is a shift in
-    log distance, so the spread-out CDF is a Gauss-Hermite mix of shifted tables (shifts by
-    a constant number of bins: slices of a padded table, no gathers)."""
+    log distance, so the spread-out CDF is a Gauss-Hermite mix of shifted tables. Each
+    node's shift lies between two whole numbers of bins; their weights are summed per
+    whole shift, and every shifted table is a slice of one padded table added in place
+    (no gathers, one scratch table)."""
     r, nb = table.shape
     offsets = -sigma * _GH_Z / _DLOG  # D e^{sigma z} <= bin  <=>  D <= bin e^{-sigma z}
     pad = int(np.ceil(np.abs(offsets).max())) + 2
-    padded = np.concatenate(
-        [np.zeros((r, pad), np.float32), table, np.repeat(table[:, -1:], pad, axis=1)], axis=1
-    )
-    out = np.zeros_like(table)
+    weight: dict[int, float] = {}
     for off, w in zip(offsets, _GH_W, strict=True):
         lo = int(np.floor(off))
-        frac = np.float32(off - lo)
-        start = pad + lo
-        out += np.float32(w) * (
-            (1 - frac) * padded[:, start : start + nb]
-            + frac * padded[:, start + 1 : start + 1 + nb]
-        )
+        weight[lo] = weight.get(lo, 0.0) + w * (1.0 - (off - lo))
+        weight[lo + 1] = weight.get(lo + 1, 0.0) + w * (off - lo)
+    padded = np.empty((r, nb + 2 * pad), dtype=np.float32)
+    padded[:, :pad] = 0.0
+    padded[:, pad : pad + nb] = table
+    padded[:, pad + nb :] = table[:, -1:]
+    out = np.zeros((r, nb), dtype=np.float32)
+    part = np.empty_like(out)
+    for shift, w in sorted(weight.items()):
+        np.multiply(padded[:, pad + shift : pad + shift + nb], np.float32(w), out=part)
+        out += part
     return out
