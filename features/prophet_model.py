@@ -82,22 +82,33 @@ class ProphetModel:
         predict = panel.hours(self.window_start_, self.window_end_).tz_localize(None)
         holidays = prophet_holidays(ds.min(), predict.max(), self.holiday_country)
         yearly = len(ds) >= 2 * 365 * 24
+        # a grid without a call in its history has nothing to fit: its forecast is zero (the
+        # forecaster's floor), which is what Prophet would fit to it, at no cost
+        self.fitted_ = panel.counts[:, first:].sum(axis=1) > 0
         return [
             ProphetTask(
                 gid, ds, panel.counts[i, first:].astype(np.float64), holidays, predict, yearly
             )
             for i, gid in enumerate(panel.grid_ids)
+            if self.fitted_[i]
         ]
 
     def fit(self, panel: Panel) -> ProphetModel:
         started = time.perf_counter()
         tasks = self.tasks(panel)
         preds = map_tasks(fit_prophet_grid, tasks, desc="prophet per grid", unit="grid")
-        self.predictions_ = np.vstack(preds)
+        self.predictions_ = np.zeros((len(panel.grid_ids), self.window_end_ - self.window_start_))
+        if preds:
+            self.predictions_[self.fitted_] = np.vstack(preds)
         n_in = panel.n_hours - self.window_start_
         self.oof_ = (panel.counts[:, self.window_start_ :], self.predictions_[:, :n_in])
         self.fit_seconds_ = time.perf_counter() - started
-        log.info("prophet: %d grids fitted in %.1f s", len(tasks), self.fit_seconds_)
+        log.info(
+            "prophet: %d of %d grids fitted in %.1f s (the others had no calls)",
+            len(tasks),
+            len(panel.grid_ids),
+            self.fit_seconds_,
+        )
         return self
 
     def predict_mean(self, history: Panel, origin: int, first: int, hours: int) -> np.ndarray:

@@ -93,7 +93,10 @@ def load(kind: str):
 
 def model_mean(kind: str, panel: Panel, model: str, cut: int, country: str) -> np.ndarray:
     """The floored forecast mean of ``model`` fitted before ``cut`` (cached on disk)."""
-    path = CACHE / f"{kind}-{model}-{cut}.npy"
+    from run import simulator_stamp
+
+    stamp = f"-{simulator_stamp()}" if kind == "sim" else ""  # the city of this simulator
+    path = CACHE / f"{kind}{stamp}-{model}-{cut}.npy"
     if path.exists():
         return np.load(path)
     params = {"rhythm_weight": 0.0} if model == "lightgbm" else {}  # the trees alone

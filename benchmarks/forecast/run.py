@@ -49,10 +49,20 @@ HOUSTON_MAP = {"received_at": "time_local", "grid_id": "beat"}
 log = logging.getLogger("benchmark")
 
 
+def simulator_stamp() -> str:
+    """A digest of the simulator's code: a cached city made by other code is not reused."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "training" / "simulator").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def simulate(days: int = 365, grids: int = 51) -> Path:
     from training.simulator import run_simulate
 
-    out = Path(tempfile.gettempdir()) / f"jingqing-bench-city-{grids}x{days}"
+    out = Path(tempfile.gettempdir()) / f"jingqing-bench-city-{grids}x{days}-{simulator_stamp()}"
     if not (out / "intensity.parquet").exists():
         run_simulate(
             out, grids=grids, days=days, start="2025-01-01", seed=0, force=True, progress=False
@@ -60,18 +70,24 @@ def simulate(days: int = 365, grids: int = 51) -> Path:
     return out
 
 
-def backtest_section(name: str, data, models, country: str, intensity=None, stored=None) -> dict:
+def backtest_section(
+    name: str, data, models, country: str, intensity=None, stored=None, cluster=None
+) -> dict:
     """Backtest ``models``; rows of other models already stored (``stored()``, read when
-    the backtest is done, for the same folds) are kept."""
+    the backtest is done, for the same folds) are kept. ``cluster``: a ``--scheduler``
+    spec to run the folds on (the results are the same as in this process)."""
     import pandas as pd
+
+    from training.distributed import scheduler
 
     panel = data.panel
     cutoffs = fold_cutoffs(panel.n_hours, FOLDS, HORIZON)
     runs = list(models) + (["oracle"] if intensity is not None else [])
     started = time.perf_counter()
-    results = run_backtest(
-        panel, runs, cutoffs, HORIZON, holiday_country=country, intensity=intensity
-    )
+    with scheduler(cluster):
+        results = run_backtest(
+            panel, runs, cutoffs, HORIZON, holiday_country=country, intensity=intensity
+        )
     summary = summary_table(results)
     per_fold = metrics_table(results)
     cut_text = [str(panel.hours(c, c + 1)[0]) for c in cutoffs]
@@ -132,38 +148,67 @@ def real_city_targets(key: str, section: dict) -> dict[str, float | str]:
     return out
 
 
-def timing_section(city: Path) -> dict:
-    """LightGBM fit on 51 grids × 1 year vs per-grid Prophet fit + predict, same run."""
+def _cpu_seconds() -> tuple[float, float]:
+    """(this process, its finished children) user + system CPU seconds so far; Prophet's
+    cmdstan runs as a child process per fit, so its CPU is in the second figure."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def _timed_fit(model: str, history):
+    """Fit ``model`` on ``history``: (forecaster, wall s, process CPU s, children CPU s)."""
     from features.forecaster import Forecaster
-    from features.prophet_model import ProphetModel, fit_prophet_grid
+
+    own, kids = _cpu_seconds()
+    wall = time.perf_counter()
+    forecaster = Forecaster(model, "CN").fit(history)
+    wall = time.perf_counter() - wall
+    own_after, kids_after = _cpu_seconds()
+    return forecaster, wall, own_after - own, kids_after - kids
+
+
+def timing_section(city: Path) -> dict:
+    """LightGBM vs per-grid Prophet on 51 grids × 1 year, same run: fit wall and CPU time
+    (Prophet's fit includes its predictions, and its cmdstan child processes' CPU), and the
+    deviance of each on the week after the year (fit time bought with accuracy is no win)."""
+    from training.forecast.metrics import poisson_deviance
 
     data = load_forecast_data(city / "calls.csv", grids_geojson=city / "grids.geojson")
     panel = data.panel
+    year = 365 * 24
+    if panel.n_hours < year + HORIZON:
+        raise SystemExit(f"the timing city has {panel.n_hours} hours, needs {year + HORIZON}")
+    history = panel.truncate(year)
+    y = panel.counts[:, year : year + HORIZON]
     load_before = os.getloadavg()[0]
-    wall, cpu = time.perf_counter(), time.process_time()
-    Forecaster("lightgbm", "CN").fit(panel)
-    lgb_wall, lgb_cpu = time.perf_counter() - wall, time.process_time() - cpu
-    tasks = ProphetModel("CN").tasks(panel)
-    wall, cpu = time.perf_counter(), time.process_time()
-    for task in tasks:
-        fit_prophet_grid(task)
-    pro_wall, pro_cpu = time.perf_counter() - wall, time.process_time() - cpu
-    out = {
-        "grids": len(panel.grid_ids),
-        "hours": panel.n_hours,
-        "lightgbm_fit_seconds": lgb_wall,
-        "lightgbm_fit_cpu_seconds": lgb_cpu,
-        "prophet_fit_predict_seconds": pro_wall,
-        "prophet_fit_predict_cpu_seconds_parent_process": pro_cpu,
-        "prophet_to_lightgbm_ratio": pro_wall / lgb_wall,
-        "load_average_1m_before": load_before,
-        "load_average_1m": os.getloadavg()[0],
-        "cores": os.cpu_count(),
-    }
+    out: dict = {"grids": len(panel.grid_ids), "hours": year, "scored_hours": HORIZON}
+    for model in ("lightgbm", "prophet"):
+        forecaster, wall, own, kids = _timed_fit(model, history)
+        pred = forecaster.predict_from(history, year, year, HORIZON)
+        key = model
+        out[f"{key}_fit_seconds"] = wall
+        out[f"{key}_fit_cpu_seconds"] = own + kids
+        out[f"{key}_fit_cpu_seconds_children"] = kids
+        out[f"{key}_next_week_deviance"] = poisson_deviance(y, pred.mean)
+    out["prophet_to_lightgbm_ratio"] = out["prophet_fit_seconds"] / out["lightgbm_fit_seconds"]
+    out["prophet_to_lightgbm_cpu_ratio"] = (
+        out["prophet_fit_cpu_seconds"] / out["lightgbm_fit_cpu_seconds"]
+    )
+    out.update(
+        load_average_1m_before=load_before,
+        load_average_1m=os.getloadavg()[0],
+        cores=os.cpu_count(),
+    )
     print(
-        f"\n## timing: LightGBM {lgb_wall:.1f} s wall ({lgb_cpu:.1f} s CPU); Prophet per grid "
-        f"{pro_wall:.1f} s; ratio {out['prophet_to_lightgbm_ratio']:.1f}x "
-        f"(load average {out['load_average_1m']:.1f} on {out['cores']} cores)"
+        f"\n## timing: LightGBM {out['lightgbm_fit_seconds']:.1f} s wall "
+        f"({out['lightgbm_fit_cpu_seconds']:.1f} s CPU), Prophet per grid "
+        f"{out['prophet_fit_seconds']:.1f} s wall ({out['prophet_fit_cpu_seconds']:.1f} s CPU, "
+        f"{out['prophet_fit_cpu_seconds_children']:.1f} s of it in cmdstan); ratio "
+        f"{out['prophet_to_lightgbm_ratio']:.1f}x wall, {out['prophet_to_lightgbm_cpu_ratio']:.1f}x "
+        f"CPU; next-week deviance {out['lightgbm_next_week_deviance']:.4f} vs "
+        f"{out['prophet_next_week_deviance']:.4f} (load average {load_before:.1f} -> "
+        f"{out['load_average_1m']:.1f} on {out['cores']} cores)"
     )
     return out
 
@@ -177,8 +222,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--lattice-models",
-        default=MODELS,
-        help="models on the 551-cell lattice (prophet and mstl take 15-30 min there)",
+        default=f"{MODELS},prophet,mstl",
+        help="models on the 551-cell lattice (prophet and mstl take hours there: "
+        "run them with --scheduler local:2)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        help="run the backtest folds as Dask tasks (local:N or a scheduler address)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
@@ -188,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "forecast.json"
     report: dict = json.loads(path.read_text()) if path.exists() else {}
-    city = simulate() if sections & {"sim", "timing"} else None
+    city = simulate() if "sim" in sections else None
     if "sim" in sections:
         data = load_forecast_data(city / "calls.csv", grids_geojson=city / "grids.geojson")
         intensity = load_intensity(city / "intensity.parquet", data.panel)
@@ -199,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             "CN",
             intensity,
             lambda: _stored(path, "simulated_city"),
+            args.scheduler,
         )
     if "houston" in sections:
         data = load_forecast_data(
@@ -211,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             "US",
             None,
             lambda: _stored(path, "houston_beats"),
+            args.scheduler,
         )
     if "lattice" in sections:
         data = load_forecast_data(
@@ -226,9 +278,11 @@ def main(argv: list[str] | None = None) -> int:
             "US",
             None,
             lambda: _stored(path, "houston_lattice_2km"),
+            args.scheduler,
         )
     if "timing" in sections:
-        report["timing_51_grids_1_year"] = timing_section(city)
+        # a year to fit and the week after it to score
+        report["timing_51_grids_1_year"] = timing_section(simulate(days=365 + 7))
     # another run may have written other sections meanwhile: keep them, replace only ours
     ran = {"sim": "simulated_city", "houston": "houston_beats"}
     ran.update(lattice="houston_lattice_2km", timing="timing_51_grids_1_year")
@@ -250,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         t = report["timing_51_grids_1_year"]
         targets["lightgbm_fit_seconds_51x1y"] = t["lightgbm_fit_seconds"]
         targets["prophet_over_lightgbm_fit_time"] = t["prophet_to_lightgbm_ratio"]
+        if "prophet_to_lightgbm_cpu_ratio" in t:
+            targets["prophet_over_lightgbm_fit_cpu"] = t["prophet_to_lightgbm_cpu_ratio"]
     report["targets"] = targets
     report["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     path.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
@@ -301,24 +357,37 @@ def write_tables(report: dict) -> None:
             ran = {r["model"] for r in report[key]["summary"]}
             if "prophet" not in ran:
                 lines += [
-                    "Prophet left out here by default (one fit per cell × 4 folds takes "
-                    "~15 min on 2 cores); add it with `--lattice-models "
-                    "lightgbm,prophet,seasonal-naive,how-mean`.",
+                    "Prophet not run here yet (one fit per cell and fold: hours on 2 shared "
+                    "cores); `run.py --sections lattice --lattice-models prophet "
+                    "--scheduler local:2` adds its rows to the others.",
                     "",
                 ]
     if "timing_51_grids_1_year" in report:
         t = report["timing_51_grids_1_year"]
-        lines += [
-            "## Training time, simulated city (51 grids × 1 year)",
-            "",
-            f"LightGBM fit {t['lightgbm_fit_seconds']:.1f} s wall "
-            f"({t['lightgbm_fit_cpu_seconds']:.1f} s CPU); Prophet per grid, fit + predict, "
-            f"{t['prophet_fit_predict_seconds']:.1f} s; ratio "
-            f"{t['prophet_to_lightgbm_ratio']:.1f}× (2 shared cores, load average "
-            f"{t['load_average_1m']:.1f}).",
-            "",
-        ]
+        lines += ["## Training time, simulated city (51 grids × 1 year)", "", timing_text(t), ""]
     (RESULTS / "forecast_tables.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def timing_text(t: dict) -> str:
+    """The timing figures in one sentence (runs before CPU time was measured say less)."""
+    if "prophet_to_lightgbm_cpu_ratio" not in t:
+        return (
+            f"LightGBM fit {t['lightgbm_fit_seconds']:.1f} s wall; Prophet per grid, fit + "
+            f"predict, {t['prophet_fit_predict_seconds']:.1f} s; ratio "
+            f"{t['prophet_to_lightgbm_ratio']:.1f}× (load average {t['load_average_1m']:.1f})."
+        )
+    return (
+        f"One run: LightGBM fit {t['lightgbm_fit_seconds']:.1f} s wall, "
+        f"{t['lightgbm_fit_cpu_seconds']:.1f} s CPU; Prophet per grid (fit + predict) "
+        f"{t['prophet_fit_seconds']:.1f} s wall, {t['prophet_fit_cpu_seconds']:.1f} s CPU "
+        f"({t['prophet_fit_cpu_seconds_children']:.1f} s of it in cmdstan child processes); "
+        f"ratio **{t['prophet_to_lightgbm_ratio']:.1f}× wall, "
+        f"{t['prophet_to_lightgbm_cpu_ratio']:.1f}× CPU**; deviance on the week after the "
+        f"year {t['lightgbm_next_week_deviance']:.4f} (LightGBM) vs "
+        f"{t['prophet_next_week_deviance']:.4f} (Prophet); load average "
+        f"{t['load_average_1m_before']:.1f} before, {t['load_average_1m']:.1f} after, "
+        f"{t['cores']} cores."
+    )
 
 
 if __name__ == "__main__":

@@ -131,6 +131,24 @@ def test_prophet_fits_per_grid_and_forecasts_the_contract(panel_and_truth):
         model.forecast(small.start + pd.Timedelta(days=8), 24)
 
 
+@pytest.mark.slow
+def test_prophet_fits_only_grids_with_calls(panel_and_truth):
+    from features.prophet_model import ProphetModel
+
+    panel, _ = panel_and_truth
+    counts = panel.counts[:3, : 24 * 14].copy()
+    counts[1] = 0  # a lattice cell where nothing happened
+    small = type(panel)(panel.grid_ids[:3], panel.start, counts, panel.kinds[:3])
+    model = ProphetModel(history_days=14, insample_days=7, ahead_hours=24).fit(small)
+    assert model.fitted_.tolist() == [True, False, True]
+    assert not model.predictions_[1].any() and model.predictions_[[0, 2]].any()
+    kept = type(panel)(
+        [panel.grid_ids[0], panel.grid_ids[2]], panel.start, counts[[0, 2]], panel.kinds[:2]
+    )
+    alone = ProphetModel(history_days=14, insample_days=7, ahead_hours=24).fit(kept)
+    np.testing.assert_allclose(alone.predictions_, model.predictions_[[0, 2]])
+
+
 def test_fold_cutoffs_are_a_horizon_apart_and_inside_the_data():
     from training.forecast.backtest import fold_cutoffs
 
