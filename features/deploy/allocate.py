@@ -40,15 +40,27 @@ def standby_posts(weights: np.ndarray, centroids: np.ndarray, n_posts: int) -> n
     if n_posts == g:
         return np.argsort(-w, kind="stable").astype(np.int64)
     km = KMeans(n_clusters=n_posts, n_init=1, random_state=0).fit(centroids, sample_weight=w)
-    taken = np.zeros(g, dtype=bool)
-    chosen = []
     mass = np.bincount(km.labels_, weights=w, minlength=n_posts)
-    for k in np.argsort(-mass, kind="stable"):  # the heaviest cluster picks first
-        d = np.hypot(*(centroids - km.cluster_centers_[k]).T)
-        d[taken] = np.inf
-        pick = int(np.argmin(d))
-        taken[pick] = True
-        chosen.append(pick)
+    return snap_to_grids(km.cluster_centers_, mass, centroids)
+
+
+def snap_to_grids(centres: np.ndarray, mass: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """Each centre's nearest grid not already taken, the heaviest centre choosing first
+    (ties: the lower grid index). Each centre walks its own grids sorted by distance, so
+    the distances are computed and sorted once, not once per centre."""
+    d = np.hypot(
+        centroids[None, :, 0] - centres[:, None, 0], centroids[None, :, 1] - centres[:, None, 1]
+    )
+    ranked = np.argsort(d, axis=1, kind="stable")
+    taken = np.zeros(len(centroids), dtype=bool)
+    chosen = []
+    for k in np.argsort(-mass, kind="stable"):
+        row = ranked[k]
+        j = 0
+        while taken[row[j]]:
+            j += 1
+        taken[row[j]] = True
+        chosen.append(int(row[j]))
     return np.array(chosen, dtype=np.int64)
 
 

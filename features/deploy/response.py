@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from features.deploy.travel import TravelModel
+from features.deploy.travel import TravelModel, bin_positions, read_cdf
 
 __all__ = ["ShiftModel", "at_count", "busy_cap", "erlang_b", "occupancy", "poisson_terms"]
 
@@ -159,29 +159,63 @@ class ShiftModel:
         return np.minimum(blocked + phi * np.where(c > 0, prev, 0.0), 1.0)
 
     # ------------------------------------------------------------- travel components
-    def _components(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Within-``times`` shares ``(G, kmax, H, T)`` local, ``(G, L, H, T)`` neighbours,
-        ``(G, Q, H, T)`` posts."""
-        key = tuple(np.round(times, 4))
+    def _own_positions(self, times: np.ndarray):
+        """Bin positions ``(G, H, T)`` of each grid's own units' reach within ``times``
+        (the same for every ``k``, and a neighbour's unit drives at its own grid's speed)."""
+        return bin_positions(self.travel.reach_m(times[None, None, :], self.speed[:, :, None]))
+
+    def _local(self, times: np.ndarray, kneed: np.ndarray | None = None) -> np.ndarray:
+        """Within-``times`` shares ``(G, K, H, T)`` of the nearest of ``k = 1..K`` free local
+        units, ``K = kmax``; with ``kneed`` ``(G,)`` only ``k <= kneed`` are read (the rest
+        stay 0) and ``K = max(kneed)``."""
+        key = ("local", tuple(np.round(times, 4)), None if kneed is None else kneed.tobytes())
         if key in self._cache:
             return self._cache[key]
         tr = self.travel
-        g, kmax, m = tr.near_.shape
-        n_l, n_q = tr.nb_.shape[1], tr.post_.shape[1]
-        speed = np.concatenate(
-            [
-                np.repeat(self.speed[:, None, :], kmax, axis=1),
-                self.speed[tr.nb_idx_] if n_l else np.zeros((g, 0, len(self.hours))),
-                np.broadcast_to(self.post_speed, (g, n_q, len(self.hours))),
-            ],
-            axis=1,
-        )  # (G, C, H)
-        reach = tr.reach_m(times[None, None, None, :], speed[..., None])  # (G, C, H, T)
-        within = TravelModel.share_within(tr.tables(), reach.reshape((-1,) + reach.shape[2:]))
-        within = within.reshape(g, -1, len(self.hours), len(times))
-        out = (within[:, :kmax], within[:, kmax : kmax + n_l], within[:, kmax + n_l :])
+        fixed, _ = tr.split_tables()  # (G, kmax + L, B)
+        g, width = fixed.shape[:2]
+        pos, below = self._own_positions(times)
+        wanted = np.ones((g, tr.kmax), dtype=bool)
+        if kneed is not None:
+            kneed = np.asarray(kneed)
+            wanted = np.arange(max(int(kneed.max(initial=0)), 1))[None, :] < kneed[:, None]
+        gi, ki = np.nonzero(wanted)
+        out = np.zeros(wanted.shape + (len(self.hours), len(times)))
+        out[gi, ki] = read_cdf(fixed, (gi * width + ki)[:, None, None], pos[gi], below[gi])
         self._cache[key] = out
         return out
+
+    def _backups(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The backups of each grid (its neighbours' units, then the standby posts) in order
+        of median drive ``(G, J)``, the grid each belongs to (-1: a post) ``(G, J)`` and
+        their within-``times`` shares ``(G, J, H, T)`` in that order."""
+        key = ("backups", tuple(np.round(times, 4)))
+        if key in self._cache:
+            return self._cache[key]
+        tr = self.travel
+        fixed, posts = tr.split_tables()
+        g, width = fixed.shape[:2]
+        n_l, n_q = tr.nb_idx_.shape[1], posts.shape[1]
+        pos, below = self._own_positions(times)
+        rows = np.arange(g)[:, None] * width + tr.kmax + np.arange(n_l)[None, :]
+        nb_w = read_cdf(fixed, rows[..., None, None], pos[tr.nb_idx_], below[tr.nb_idx_])
+        if n_l == 0:
+            nb_w = np.zeros((g, 0, len(self.hours), len(times)))
+        post_reach = tr.reach_m(times[None, :], self.post_speed[:, None])  # (H, T)
+        rows = np.arange(g)[:, None] * n_q + np.arange(n_q)[None, :]
+        post_w = read_cdf(posts, rows[..., None, None], *bin_positions(post_reach))
+        if n_q == 0:
+            post_w = np.zeros((g, 0, len(self.hours), len(times)))
+        med = np.concatenate(
+            [tr.nb_[:, :, tr.samples // 2], tr.post_[:, :, tr.samples // 2]], axis=1
+        )
+        order = np.argsort(med, axis=1, kind="stable")
+        target = np.concatenate([tr.nb_idx_, np.full((g, n_q), -1)], axis=1)
+        target = np.take_along_axis(target, order, axis=1)
+        within = np.concatenate([nb_w, post_w], axis=1)
+        within = np.take_along_axis(within, order[:, :, None, None], axis=1)
+        self._cache[key] = order, target, within
+        return order, target, within
 
     def _wait_then_drive(self, c: np.ndarray, times: np.ndarray) -> np.ndarray:
         """``(G, H, T)`` share within ``times`` of a call that waits for a local unit."""
@@ -189,9 +223,9 @@ class ShiftModel:
         mean_wait = self.service / np.maximum(c, 1)  # (G,)
         shifted = times[None, :, None] - mean_wait[:, None, None] * _WAIT_Q  # (G, T, W)
         reach = tr.reach_m(shifted[:, None], self.speed[:, :, None, None])  # (G, H, T, W)
-        one = tr.tables().reshape(len(self.lam), -1, tr.tables().shape[1])[:, 0]  # k = 1
-        w = TravelModel.share_within(one, reach)
-        return w.mean(axis=-1)
+        fixed, _ = tr.split_tables()
+        rows = (np.arange(len(c)) * fixed.shape[1]).reshape(-1, 1, 1, 1)  # k = 1
+        return read_cdf(fixed, rows, *bin_positions(reach)).mean(axis=-1)
 
     # ------------------------------------------------------------------ queueing
     def load(self) -> np.ndarray:
@@ -210,7 +244,7 @@ class ShiftModel:
         a = self.load()
         blocked = erlang_b(c[:, None, None], a)  # (G, H, R) time average: for neighbours
         found = self.blocked_seen(c[:, None, None], a, blocked)  # as the grid's calls find it
-        _, nb_w, post_w = self._components(times)
+        order, target, within = self._backups(times)
         n_l = tr.nb_idx_.shape[1]
         avail_nb = 1.0 - blocked[tr.nb_idx_] if n_l else np.zeros(blocked.shape[:1] + (0,))
         avail_nb = avail_nb.reshape(len(c), n_l, *blocked.shape[1:])  # (G, L, H, R)
@@ -226,15 +260,7 @@ class ShiftModel:
         else:
             avail_q = np.zeros((len(c), 0) + spill.shape[1:])
         avail = np.concatenate([avail_nb, avail_q], axis=1)  # (G, J, H, R)
-        within = np.concatenate([nb_w, post_w], axis=1)  # (G, J, H, T)
-        med = np.concatenate(
-            [tr.nb_[:, :, tr.samples // 2], tr.post_[:, :, tr.samples // 2]], axis=1
-        )
-        order = np.argsort(med, axis=1, kind="stable")
-        target = np.concatenate([tr.nb_idx_, np.full((len(c), n_q), -1)], axis=1)
-        target = np.take_along_axis(target, order, axis=1)  # grid each backup belongs to
-        avail = np.take_along_axis(avail, order[:, :, None, None], axis=1)
-        within = np.take_along_axis(within, order[:, :, None, None], axis=1)
+        avail = np.take_along_axis(avail, order[:, :, None, None], axis=1)  # nearest first
         none_before = np.cumprod(1.0 - avail, axis=1)
         first_free = avail * np.concatenate(
             [np.ones_like(avail[:, :1]), none_before[:, :-1]], axis=1
@@ -258,8 +284,9 @@ class ShiftModel:
         The busy count of ``c`` units is the Poisson law truncated at ``c``: the terms
         ``a^n / n!`` are computed once for every allocation and only the normaliser (their
         running sum up to ``c``) depends on ``c``."""
-        local_w, _, _ = self._components(times)  # (G, kmax, H, T)
-        local_w = self._seen_local(local_w)
+        # no grid reads more free units than it has (nor than kmax: more reach like kmax)
+        local_w = self._local(times, np.minimum(cs.max(axis=1, initial=0), self.travel.kmax))
+        local_w = self._seen_local(local_w)  # (G, K, H, T)
         kmax = local_w.shape[1]
         a = self.load()  # (G, H, R)
         terms = poisson_terms(a, int(cs.max(initial=0)))  # (G, H, R, N+1), N <= busy cap

@@ -22,7 +22,14 @@ import numpy as np
 from features.deploy.geometry import GridGeometry
 from features.errors import UserError
 
-__all__ = ["UNIT_KINDS", "TravelModel", "TravelParams", "default_hour_factor"]
+__all__ = [
+    "UNIT_KINDS",
+    "TravelModel",
+    "TravelParams",
+    "bin_positions",
+    "default_hour_factor",
+    "read_cdf",
+]
 
 UNIT_KINDS = ("car", "motorbike", "foot")
 DEFAULT_SPEED_KMH = {"car": 30.0, "motorbike": 26.0, "foot": 5.0}
@@ -101,7 +108,7 @@ class TravelModel:
     ) -> None:
         self.geometry = geometry
         self._params = params or TravelParams()
-        self._tables = self._fixed_tables = None
+        self._post_tables = self._fixed_tables = None
         self.kmax = int(kmax)
         self.samples = int(samples)
         rng = np.random.default_rng(seed)
@@ -121,7 +128,6 @@ class TravelModel:
         self.nb_ = np.sort(dn, axis=2).astype(np.float32)
         self.post_idx_ = np.zeros((len(geometry), 0), dtype=np.int64)
         self.post_ = np.zeros((len(geometry), 0, m), dtype=np.float32)
-        self._tables = None
 
     @property
     def params(self) -> TravelParams:
@@ -130,7 +136,7 @@ class TravelModel:
     @params.setter
     def params(self, value: TravelParams) -> None:
         self._params = value
-        self._tables = self._fixed_tables = None  # the spread is baked into the tables
+        self._post_tables = self._fixed_tables = None  # the spread is baked into the tables
 
     def set_posts(self, post_xy: np.ndarray, nearest: int = 3) -> None:
         """Distances from standby posts (``(P, 2)`` metres) to each grid's calls."""
@@ -138,7 +144,7 @@ class TravelModel:
         if len(post_xy) == 0:
             self.post_idx_ = np.zeros((len(self.geometry), 0), dtype=np.int64)
             self.post_ = np.zeros((len(self.geometry), 0, self.samples), dtype=np.float32)
-            self._tables = None
+            self._post_tables = None
             return
         cent = self.geometry.centroids()
         q = min(nearest, len(post_xy))
@@ -153,26 +159,31 @@ class TravelModel:
         )
         self.post_idx_ = idx
         self.post_ = np.sort(dp, axis=2).astype(np.float32)
-        self._tables = None
+        self._post_tables = None
 
     # ------------------------------------------------------------------ evaluation
     def components(self) -> np.ndarray:
         """All sample rows stacked ``(G, kmax + L + Q, M)``: local k=1..kmax, neighbours, posts."""
         return np.concatenate([self.near_, self.nb_, self.post_], axis=1)
 
+    def split_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """Noise-averaged CDF tables (see ``noisy_cdf``): ``(G, kmax + L, B)`` for the own
+        grid's units and the neighbours' (cached until the parameters change) and
+        ``(G, Q, B)`` for the standby posts (until the posts change)."""
+        g, m = self.near_.shape[0], self.samples
+        if self._fixed_tables is None:
+            fixed = self.cdf_table(
+                np.concatenate([self.near_, self.nb_], axis=1).reshape(-1, m), presorted=True
+            )
+            self._fixed_tables = noisy_cdf(fixed, self.params.sigma).reshape(g, -1, len(_BINS))
+        if self._post_tables is None:
+            posts = self.cdf_table(self.post_.reshape(-1, m), presorted=True)
+            self._post_tables = noisy_cdf(posts, self.params.sigma).reshape(g, -1, len(_BINS))
+        return self._fixed_tables, self._post_tables
+
     def tables(self) -> np.ndarray:
-        """Noise-averaged CDF tables of ``components()`` ``(G * C, B)`` (see ``noisy_cdf``),
-        cached (the posts' part until the posts change, the rest until the parameters do)."""
-        if self._tables is None:
-            g, m = self.near_.shape[0], self.samples
-            if self._fixed_tables is None:
-                fixed = np.concatenate([self.near_, self.nb_], axis=1)
-                base = self.cdf_table(fixed.reshape(-1, m))
-                self._fixed_tables = noisy_cdf(base, self.params.sigma).reshape(g, -1, len(_BINS))
-            posts = noisy_cdf(self.cdf_table(self.post_.reshape(-1, m)), self.params.sigma)
-            both = np.concatenate([self._fixed_tables, posts.reshape(g, -1, len(_BINS))], axis=1)
-            self._tables = both.reshape(-1, len(_BINS))
-        return self._tables
+        """The tables of ``components()`` ``(G * C, B)``: ``split_tables`` stacked."""
+        return np.concatenate(self.split_tables(), axis=1).reshape(-1, len(_BINS))
 
     def reach_m(self, minutes, speed_m_per_min) -> np.ndarray:
         """Straight-line reach in metres within ``minutes`` at the median travel speed."""
@@ -181,16 +192,18 @@ class TravelModel:
         return drive * np.asarray(speed_m_per_min, dtype=np.float32) / np.float32(p.road_factor)
 
     @staticmethod
-    def cdf_table(rows: np.ndarray) -> np.ndarray:
+    def cdf_table(rows: np.ndarray, presorted: bool = False) -> np.ndarray:
         """Empirical CDF of each row ``(R, M)`` on the log-spaced ``_BINS``: each sample is
-        counted at the first bin at or above it. Rows are sorted, so a row's table is the
-        step ``k / M`` held from its ``k``-th sample's bin to the next one's: one
-        ``np.repeat`` writes every row (float32, no count matrix)."""
+        counted at the first bin at or above it. Sorted rows (``presorted``: the model's
+        own sample rows are) make a row's table the step ``k / M`` held from its ``k``-th
+        sample's bin to the next one's: one ``np.repeat`` writes every row (float32, no
+        count matrix)."""
         r, m = rows.shape
         nb = len(_BINS)
         if r == 0:
             return np.zeros((0, nb), dtype=np.float32)
-        rows = np.sort(rows, axis=1) if (np.diff(rows, axis=1) < 0).any() else rows
+        if not presorted:
+            rows = np.sort(rows, axis=1)
         pos = (np.log(np.maximum(rows, _BINS[0])) - _LOG0) / _DLOG
         first = np.clip(np.ceil(pos - 1e-9), 0, nb).astype(np.int64)  # nb: beyond the bins
         edges = np.concatenate(
@@ -205,15 +218,31 @@ class TravelModel:
 
         ``table`` is ``(R, B)`` (``cdf_table`` or ``noisy_cdf``); ``reach`` is ``(R, ...)``.
         """
-        r, nb = table.shape
-        pos = (np.log(np.maximum(reach, _BINS[0])) - _LOG0) / _DLOG
-        pos = np.minimum(pos, nb - 1.000001).astype(np.float32)
-        lo = pos.astype(np.int64)
-        frac = pos - lo
-        rows = np.arange(r).reshape((r,) + (1,) * (reach.ndim - 1)) * nb
-        flat = table.ravel()
-        got = flat[rows + lo] * (1 - frac) + flat[rows + lo + 1] * frac
-        return np.where(reach < _BINS[0], np.float32(0.0), got)
+        r = table.shape[0]
+        rows = np.arange(r).reshape((r,) + (1,) * (reach.ndim - 1))
+        return read_cdf(table, rows, *bin_positions(reach))
+
+
+def bin_positions(reach) -> tuple[np.ndarray, np.ndarray]:
+    """Fractional bin index of ``reach`` metres on the log-spaced bins, and where it lies
+    below the first bin (nothing is that near). Positions of a few distinct reaches are
+    computed once and broadcast over the table rows that share them (``read_cdf``)."""
+    reach = np.asarray(reach)
+    pos = (np.log(np.maximum(reach, _BINS[0])) - _LOG0) / _DLOG
+    return np.minimum(pos, len(_BINS) - 1.000001).astype(np.float32), reach < _BINS[0]
+
+
+def read_cdf(table: np.ndarray, rows, pos: np.ndarray, below: np.ndarray) -> np.ndarray:
+    """Rows ``rows`` of the (contiguous) tables ``table`` (``(..., B)``, rows counted over
+    every axis but the last) at bin positions ``pos`` from ``bin_positions``, linear between
+    bins; ``rows``, ``pos`` and ``below`` broadcast together."""
+    nb = table.shape[-1]
+    lo = pos.astype(np.int64)
+    frac = pos - lo
+    flat = table.reshape(-1)
+    at = np.asarray(rows) * nb + lo
+    got = flat[at] * (1 - frac) + flat[at + 1] * frac
+    return np.where(below, np.float32(0.0), got)
 
 
 def noisy_cdf(table: np.ndarray, sigma: float) -> np.ndarray:

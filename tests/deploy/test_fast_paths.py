@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import features.deploy.travel as travel_module
+from features.deploy.allocate import snap_to_grids
 from features.deploy.geometry import GridGeometry
 from features.deploy.plan import make_plan
 from features.deploy.response import ShiftModel, at_count, occupancy
@@ -24,9 +25,9 @@ from features.deploy.travel import _BINS, _GH_W, _GH_Z, TravelModel, noisy_cdf
 TOLERANCE = {"share": 1e-6, "p90": 1e-4, "utilisation": 1e-9, "p_all_busy": 1e-9, "p_wait": 1e-9}
 
 
-def cdf_reference(rows: np.ndarray) -> np.ndarray:
+def cdf_reference(rows: np.ndarray, presorted: bool = False) -> np.ndarray:
     """Share of each row's samples counted at or below each bin (a sample counts at the
-    first bin at or above it)."""
+    first bin at or above it); any order of the samples."""
     pos = (np.log(np.maximum(rows, _BINS[0])) - np.log(_BINS[0])) / np.log(_BINS[1] / _BINS[0])
     first = np.sort(np.ceil(pos - 1e-9), axis=1)
     bins = np.arange(len(_BINS))
@@ -47,9 +48,21 @@ def noisy_reference(table: np.ndarray, sigma: float) -> np.ndarray:
     return out.astype(np.float32)
 
 
+def snap_reference(centres, mass, centroids) -> np.ndarray:
+    """The heaviest centre first takes its nearest grid not yet taken."""
+    taken = np.zeros(len(centroids), dtype=bool)
+    chosen = []
+    for k in np.argsort(-np.asarray(mass), kind="stable"):
+        d = np.hypot(*(centroids - centres[k]).T)
+        d[taken] = np.inf
+        chosen.append(int(np.argmin(d)))
+        taken[chosen[-1]] = True
+    return np.array(chosen)
+
+
 def local_within_reference(self, cs, times):
     """``ShiftModel.local_within`` with the busy-count law normalised per allocation."""
-    local_w, _, _ = self._components(times)
+    local_w = self._local(times)
     local_w = self._seen_local(local_w)
     kmax = local_w.shape[1]
     a = self.load()[:, None]
@@ -94,6 +107,17 @@ def test_local_within_matches_the_per_allocation_law(travel):
     ref_blocked, ref_reach = local_within_reference(model, cs, times)
     assert blocked == pytest.approx(ref_blocked, rel=1e-12, abs=1e-15)
     assert reach == pytest.approx(ref_reach, rel=1e-12, abs=1e-15)
+
+
+def test_snapping_posts_to_grids_takes_each_centres_nearest_free_grid():
+    rng = np.random.default_rng(6)
+    lattice = np.stack(np.meshgrid(np.arange(12.0), np.arange(10.0)), -1).reshape(-1, 2) * 1000
+    centres = rng.uniform(0, 11_000, size=(40, 2))
+    centres[:6] = lattice[[0, 0, 0, 5, 5, 60]] + 500.0  # equidistant grids, shared nearest
+    mass = rng.integers(1, 4, size=40).astype(float)  # ties in the order of choice
+    got = snap_to_grids(centres, mass, lattice)
+    assert len(set(got)) == 40
+    assert np.array_equal(got, snap_reference(centres, mass, lattice))
 
 
 @pytest.fixture(scope="module")
