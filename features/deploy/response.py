@@ -145,11 +145,14 @@ class ShiftModel:
     # ``(1 - phi) pi(n) + phi pi(n - 1)`` (all ``c`` busy stay all busy); with the reach
     # of ``k`` free units that is the same as mixing the reach of ``k`` and ``k - 1``.
     def _seen_local(self, local_w: np.ndarray) -> np.ndarray:
-        """``(1 - phi) w(k) + phi w(k - 1)`` along the free-units axis of ``(G, kmax, ...)``
-        (``w(0) = 0``: a follow-up that finds no unit free is a blocked call)."""
-        fewer = np.concatenate([np.zeros_like(local_w[:, :1]), local_w[:, :-1]], axis=1)
+        """``(1 - phi) w(k) + phi w(k - 1)`` along the free-units axis of ``(G, K, ...)``,
+        ``k = 0..K`` (``w(0) = 0``: no unit free reaches nothing, and a follow-up that finds
+        no unit free is a blocked call)."""
+        w = np.concatenate([np.zeros_like(local_w[:, :1]), local_w], axis=1)
         phi = self.follow.reshape((-1,) + (1,) * (local_w.ndim - 1))
-        return (1.0 - phi) * local_w + phi * fewer
+        seen = (1.0 - phi) * w
+        seen[:, 1:] += phi * w[:, :-1]
+        return seen
 
     def blocked_seen(self, c: np.ndarray, a: np.ndarray, blocked: np.ndarray) -> np.ndarray:
         """Share of calls that find all ``c`` units busy: Erlang B plus the follow-ups that
@@ -286,8 +289,8 @@ class ShiftModel:
         running sum up to ``c``) depends on ``c``."""
         # no grid reads more free units than it has (nor than kmax: more reach like kmax)
         local_w = self._local(times, np.minimum(cs.max(axis=1, initial=0), self.travel.kmax))
-        local_w = self._seen_local(local_w)  # (G, K, H, T)
-        kmax = local_w.shape[1]
+        local_w = self._seen_local(local_w)  # (G, K + 1, H, T), k = 0 first
+        kmax = local_w.shape[1] - 1
         a = self.load()  # (G, H, R)
         terms = poisson_terms(a, int(cs.max(initial=0)))  # (G, H, R, N+1), N <= busy cap
         top = terms.shape[-1] - 1
@@ -299,10 +302,8 @@ class ShiftModel:
         blocked = self.blocked_seen(c4, a[:, None], all_busy)
         n = np.arange(top + 1)
         k = cs[:, :, None] - n  # free units when n are busy (G, V, N+1)
-        kidx = np.clip(k, 1, kmax) - 1
-        # local_w gathered at kidx: (G, V, N+1, H, T), nothing reached with no unit free
-        lw = local_w[np.arange(len(cs))[:, None, None], kidx]
-        lw = np.where((k >= 1)[..., None, None], lw, 0.0)
+        # local_w gathered at the free units: (G, V, N+1, H, T), k <= 0 reaches nothing
+        lw = local_w[np.arange(len(cs))[:, None, None], np.clip(k, 0, kmax)]
         reach = np.einsum("ghrn,gvnht->gvhrt", terms, lw) / norm[..., None]
         return blocked, reach
 

@@ -204,13 +204,17 @@ class TravelModel:
             return np.zeros((0, nb), dtype=np.float32)
         if not presorted:
             rows = np.sort(rows, axis=1)
-        pos = (np.log(np.maximum(rows, _BINS[0])) - _LOG0) / _DLOG
-        first = np.clip(np.ceil(pos - 1e-9), 0, nb).astype(np.int64)  # nb: beyond the bins
-        edges = np.concatenate(
-            [np.zeros((r, 1), np.int64), first, np.full((r, 1), nb, np.int64)], axis=1
-        )
+        pos = np.log(np.maximum(rows, _BINS[0]))
+        pos -= _LOG0
+        pos /= _DLOG
+        pos -= 1e-9
+        first = np.clip(np.ceil(pos, out=pos), 0, nb, out=pos).astype(np.int64)  # nb: beyond
+        held = np.empty((r, m + 1), dtype=np.int64)  # bins each step k / M is held for
+        held[:, 0] = first[:, 0]
+        np.subtract(first[:, 1:], first[:, :-1], out=held[:, 1:m])
+        held[:, m] = nb - first[:, -1]
         steps = (np.arange(m + 1) / m).astype(np.float32)
-        return np.repeat(np.tile(steps, r), np.diff(edges, axis=1).ravel()).reshape(r, nb)
+        return np.repeat(np.tile(steps, r), held.ravel()).reshape(r, nb)
 
     @staticmethod
     def share_within(table: np.ndarray, reach: np.ndarray) -> np.ndarray:

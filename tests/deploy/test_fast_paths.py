@@ -62,8 +62,10 @@ def snap_reference(centres, mass, centroids) -> np.ndarray:
 
 def local_within_reference(self, cs, times):
     """``ShiftModel.local_within`` with the busy-count law normalised per allocation."""
-    local_w = self._local(times)
-    local_w = self._seen_local(local_w)
+    w = self._local(times)
+    fewer = np.concatenate([np.zeros_like(w[:, :1]), w[:, :-1]], axis=1)
+    phi = self.follow[:, None, None, None]
+    local_w = (1.0 - phi) * w + phi * fewer  # a follow-up finds one unit fewer free
     kmax = local_w.shape[1]
     a = self.load()[:, None]
     pi = occupancy(a, cs[:, :, None, None], int(cs.max(initial=0)))

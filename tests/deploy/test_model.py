@@ -125,7 +125,7 @@ def test_follow_up_calls_find_one_more_unit_busy(travel):
     assert model.blocked_seen(c, a, b) == pytest.approx(seen[np.arange(3), c])
     # the local reach with k free units, mixed on the k axis, equals the reach under `seen`
     w = np.array([0.5, 0.7, 0.8])  # share within the target with 1, 2, 3 free units
-    mixed = model._seen_local(np.tile(w, (3, 1)))
+    mixed = model._seen_local(np.tile(w, (3, 1)))[:, 1:]  # k = 1, 2, 3 (column 0: none free)
     for i in range(3):
         want = sum(seen[i, n] * w[c[i] - n - 1] for n in range(c[i]))
         got = sum(pi[i, n] * mixed[i, c[i] - n - 1] for n in range(c[i]))
