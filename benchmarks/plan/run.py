@@ -70,13 +70,18 @@ def run(args) -> dict:
     from features.forecaster import Forecaster
 
     began = time.perf_counter()
-    tmp = Path(tempfile.mkdtemp(prefix="jingqing-plan-"))
-    sim = simulate(tmp, args.grids, args.days)
-    print(f"[plan] simulated {sim.n_calls:,} calls in {sim.seconds:.1f} s", flush=True)
+    if args.city:  # a city simulated before (same --grids/--days, seed 0)
+        tmp = Path(args.city)
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="jingqing-plan-"))
+        sim = simulate(tmp, args.grids, args.days)
+        print(f"[plan] simulated {sim.n_calls:,} calls in {sim.seconds:.1f} s", flush=True)
     data, raw = load(tmp)
     panel = data.panel
     geometry = GridGeometry.from_geojson_text((tmp / "grids.geojson").read_text("utf-8"))
-    test_start = panel.start.normalize() + pd.Timedelta(days=args.days - 7 * args.weeks)
+    # --dev: the weeks before the reported ones (for model work; the reported weeks unseen)
+    last = args.days - (7 * args.weeks if args.dev else 0)
+    test_start = panel.start.normalize() + pd.Timedelta(days=last - 7 * args.weeks)
     origin0 = panel.index_of(test_start)
     history = raw[raw["received_at"] < test_start]
     t = time.perf_counter()
@@ -142,6 +147,8 @@ def run(args) -> dict:
                             "grid_id": ids,
                             "calls": calls,
                             "share": res.share,
+                            "units": np.asarray(units),
+                            "p_all_busy": res.p_all_busy,
                         }
                     )
                 )
@@ -163,18 +170,29 @@ def run(args) -> dict:
         g = test.loc[test["dispatch"], "grid_id"].to_numpy()
         within = (rts <= args.target).mean(axis=0)  # per call, over replications
         res = reps[0]
-        sim_grid = pd.DataFrame({"grid_id": g, "within": within, "ok": done}).groupby("grid_id")
+        away = np.mean([r.overflow[mask] for r in reps], axis=0)  # answered from outside
+        sim_grid = pd.DataFrame({"grid_id": g, "within": within, "ok": done, "away": away})
+        sim_grid = sim_grid.groupby("grid_id")
         # a grid's simulated share is a mean over its calls: its standard error (call
         # places and the replays' draws) says which gaps a perfect model would show too
         sim_se = sim_grid["within"].std(ddof=1) / np.sqrt(sim_grid.size())
         pr = pd.concat(predicted[name])
-        pr_grid = pr.assign(w=pr["calls"] * pr["share"]).groupby("grid_id")[["w", "calls"]].sum()
+        pr_grid = (
+            pr.assign(w=pr["calls"] * pr["share"], b=pr["calls"] * pr["p_all_busy"])
+            .groupby("grid_id")[["w", "b", "calls", "units"]]
+            .sum()
+        )
         table = pd.DataFrame(
             {
                 "calls": sim_grid.size(),
                 "simulated": sim_grid["within"].mean(),
                 "predicted": pr_grid["w"] / pr_grid["calls"],
                 "se": sim_se,
+                # diagnostics: mean patrol units, P(all local units busy) against the share
+                # of calls the replay answered from outside the grid
+                "units": pr_grid["units"] / (7 * args.weeks * 3),
+                "p_all_busy": pr_grid["b"] / pr_grid["calls"],
+                "sim_away": sim_grid["away"].mean(),
             }
         ).dropna()
         per_grid[name] = table
@@ -205,7 +223,7 @@ def run(args) -> dict:
             100 * abs(out[name]["predicted_share"] - out[name]["simulated_share"]), 2
         )
         print(f"[plan] {name}: {out[name]}", flush=True)
-    scale = timings(args)
+    scale = timings(args) if args.timings else {}
     record = {
         "benchmark": "plan",
         "grids": args.grids,
@@ -223,23 +241,29 @@ def run(args) -> dict:
         "allocator_beats_proportional": (
             out["allocator"]["simulated_share"] > out["proportional"]["simulated_share"]
         ),
-        "per_grid_allocator": [
-            {
-                "grid_id": g,
-                "calls": int(r.calls),
-                "predicted": round(float(r.predicted), 4),
-                "simulated": round(float(r.simulated), 4),
-                "se": round(float(r.se), 4),
-            }
-            for g, r in per_grid["allocator"].iterrows()
-        ],
+        **{
+            f"per_grid_{name}": [
+                {
+                    "grid_id": g,
+                    "calls": int(r.calls),
+                    "predicted": round(float(r.predicted), 4),
+                    "simulated": round(float(r.simulated), 4),
+                    "se": round(float(r.se), 4),
+                    "units": round(float(r.units), 2),
+                    "p_all_busy": round(float(r.p_all_busy), 4),
+                    "simulated_away": round(float(r.sim_away), 4),
+                }
+                for g, r in per_grid[name].iterrows()
+            ]
+            for name in PLANS
+        },
         "plan_seconds_51x3_in_loop_median": round(float(np.median(plan_seconds)), 3),
         **scale,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "seconds": round(time.perf_counter() - began, 1),
         "python": platform.python_version(),
     }
-    plot(per_grid, out, args, RESULTS / "plan.png")
+    plot(per_grid, out, args, RESULTS / ("plan-dev.png" if args.dev else "plan.png"))
     return record
 
 
@@ -304,18 +328,36 @@ def main() -> int:
     p.add_argument("--target", type=float, default=5.0)
     p.add_argument("--scale-grids", type=int, default=2000)
     p.add_argument("--replications", type=int, default=8, help="replay seeds averaged")
+    p.add_argument(
+        "--city", help="directory of a city simulated before (calls.csv, grids.geojson)"
+    )
+    p.add_argument(
+        "--dev",
+        action="store_true",
+        help="hold out the --weeks before the reported weeks instead (model work; "
+        "writes plan-dev.json / plan-dev.png)",
+    )
+    p.add_argument(
+        "--no-timings", dest="timings", action="store_false", help="skip the speed runs"
+    )
     args = p.parse_args()
     record = run(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "plan.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    name = "plan-dev" if args.dev else "plan"
+    (RESULTS / f"{name}.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     a = record["plans"]
+    speed = (
+        f"51x3 {record['plan_seconds_51x3']} s, {args.scale_grids}x3 "
+        f"{record[f'plan_seconds_{args.scale_grids}x3']} s; "
+        if args.timings
+        else ""
+    )
     print(
         f"plan: allocator {a['allocator']['simulated_share']:.1%} simulated vs "
         f"{a['allocator']['predicted_share']:.1%} predicted (gap {a['allocator']['overall_gap_points']} "
         f"points; worst grid {a['allocator']['max_grid_gap_points']} points); equal "
         f"{a['equal']['simulated_share']:.1%}, proportional {a['proportional']['simulated_share']:.1%}; "
-        f"51x3 {record['plan_seconds_51x3']} s, {args.scale_grids}x3 "
-        f"{record[f'plan_seconds_{args.scale_grids}x3']} s; wrote benchmarks/results/plan.json, plan.png"
+        f"{speed}wrote benchmarks/results/{name}.json, {name}.png"
     )
     return 0
 

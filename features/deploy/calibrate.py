@@ -2,19 +2,27 @@
 
 The data say when a unit was sent and when it arrived, not where it came from. The fit
 therefore uses the model's own geometry: at each call's dispatch the number of calls of
-its grid already being served tells how many of the grid's units were busy, and the grid's
-fleet is estimated as the 90th percentile of that concurrency plus one. With ``k`` units
-free, the expected straight-line distance from the nearest to the call is known from the
-polygon (``TravelModel.near_``), so
+its grid already being served tells how many of the grid's units were busy. With ``k``
+units free, the expected straight-line distance from the nearest to the call is known from
+the polygon (``TravelModel.near_``), so
 
     drive_i = t0 + beta_hour(i) × E[distance | grid, k_i] + noise
 
 is a linear least-squares fit of the turnout ``t0`` and 24 hourly ``beta`` (minutes per
-metre). Only ``road_factor / speed`` is identified: the road factor stays at its default
-and the speeds absorb the rest. The log-normal spread is what the drives' log variance
-leaves after the distances' own. Handling is the mean ``received → dispatched`` time of
-calls that did not wait (below the 95th percentile); time on scene is the mean
-``arrived → cleared``.
+metre). ``k_i`` is the grid's fleet minus the busy count, and the fleet is not in the data:
+it is fitted too, from the jump in the drives where a grid runs out of units (a call that
+finds all of them busy is answered from a neighbour, much further away). Starting from the
+90th percentile of the grid's concurrency plus one, each round fits the drives of all calls
+(the overflow calls with their own intercept and slope on the nearest neighbour's
+distance) and gives every grid the fleet with the smallest squared error, until the fleets
+stop changing. A fleet guessed one too large counts overflow drives as short local ones
+and flattens the slope (errors in the regressor): the turnout comes out too large and the
+speed about 10 % too fast, so large grids were predicted too well and small ones too badly.
+Only ``road_factor / speed`` is identified: the road factor stays at its default and the
+speeds absorb the rest. The log-normal spread and the scale are fitted by matching the
+drive-time quantiles of the calls a local unit answered. Handling is the mean ``received →
+dispatched`` time of calls that did not wait (below the 95th percentile); time on scene is
+the mean ``arrived → cleared``.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ import pandas as pd
 
 from features.deploy.travel import TravelModel, TravelParams
 
-__all__ = ["MIN_CALLS", "calibrate"]
+__all__ = ["MIN_CALLS", "calibrate", "fit_fleet"]
 
 log = logging.getLogger(__name__)
 
@@ -77,22 +85,17 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
     sent = times["dispatched_at"][ok]
     done = times["cleared_at"][ok]
     busy = _concurrency(grid, sent.to_numpy(), done.to_numpy())
-    fleet = np.ones(len(travel.geometry), dtype=np.int64)
-    for g in np.unique(grid):
-        fleet[g] = int(np.quantile(busy[grid == g], _FLEET_QUANTILE, method="higher")) + 1
+    hour_all = sent.dt.tz_convert(zone).dt.hour.to_numpy()
+    fleet = fit_fleet(travel, grid, busy, hour_all, drive[ok])
     free = fleet[grid] - busy
     use = free >= 1
     kmax = travel.kmax
     kidx = np.clip(free[use], 1, kmax) - 1
-    mean_d = travel.near_.mean(axis=2)[grid[use], kidx]
-    hour = sent.dt.tz_convert(zone).dt.hour.to_numpy()[use]
+    hour = hour_all[use]
     t = drive[ok][use]
-    x = np.zeros((len(t), 25))
-    x[:, 0] = 1.0
-    x[np.arange(len(t)), 1 + hour] = mean_d
-    coef, *_ = np.linalg.lstsq(x, t, rcond=None)
+    coef = _drive_fit(_design(travel, fleet, grid, busy, hour_all)[use][:, :25], t)
     t0 = float(max(coef[0], 0.0))
-    beta = coef[1:]
+    beta = coef[1:25]
     counts = np.bincount(hour, minlength=24)
     good = (counts >= _MIN_PER_HOUR) & (beta > 0)
     if not good.any():
@@ -109,13 +112,22 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
     target = np.quantile(t, qs)
     best = (np.inf, beta_ref, base.sigma)
     for sig in np.linspace(0.05, 1.0, 20):
-        spread = dist * np.exp(sig * z)
+        # quantiles of t0 + m × spread are t0 + m × those of spread (m > 0)
+        spread_q = np.quantile(dist * np.exp(sig * z), qs)
         for mult in np.geomspace(0.5, 2.0, 41):
-            err = np.sum((np.quantile(t0 + mult * beta_ref * spread, qs) - target) ** 2)
+            err = np.sum((t0 + mult * beta_ref * spread_q - target) ** 2)
             if err < best[0]:
                 best = (err, mult * beta_ref, float(sig))
     _, beta_fit, sigma = best
     follow, by_grid = _follow_shares(frame, ok, times["received_at"], travel.geometry.ids)
+    # a grid's units are busy with its own mix: more calls dispatched (nightlife: fights
+    # rather than calls diverted to 12345) and longer on scene (crimes handed over)
+    ids = travel.geometry.ids
+    all_grids = frame["grid_id"].astype(str).to_numpy()
+    dispatch_share = float(ok.sum() / max(citizen, 1))
+    dispatch_by_grid = shrunk_by_grid(ok[known], all_grids[known], dispatch_share, ids, (0, 1))
+    on_scene = float(scene[ok].mean())
+    on_scene_by_grid = shrunk_by_grid(scene[ok], all_grids[ok], on_scene, ids)
     ref = base.road_factor / beta_fit  # metres per minute at daytime
     scale = ref * 60 / 1000 / base.speed_kmh["car"]
     fitted = replace(
@@ -126,16 +138,20 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
         speed_kmh={k: v * scale for k, v in base.speed_kmh.items()},
         hour_factor=tuple(float(f) for f in factor),
         sigma=sigma,
-        on_scene_min=float(scene[ok].mean()),
-        dispatch_share=float(ok.sum() / max(citizen, 1)),
+        on_scene_min=on_scene,
+        on_scene_by_grid=on_scene_by_grid,
+        dispatch_share=dispatch_share,
+        dispatch_share_by_grid=dispatch_by_grid,
         follow_share=follow,
         follow_share_by_grid=by_grid,
+        history_fleet={str(g): int(n) for g, n in zip(travel.geometry.ids, fleet, strict=True)},
         source=f"calibrated from {int(ok.sum()):,} calls with response times",
     )
     log.info(
         "travel calibrated from %d calls: handling %.2f min (turnout %.2f), car %.1f km/h at "
         "road factor %.2f, rush-hour factor %.2f, sigma %.2f, on scene %.1f min, %.0f%% "
-        "of calls dispatched, fleet %d units (concurrency), %.1f%% follow-up calls",
+        "of calls dispatched, fleet %d units (fitted from the drives: %s), %.1f%% follow-up "
+        "calls",
         ok.sum(),
         fitted.handling_min,
         t0,
@@ -146,9 +162,65 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
         fitted.on_scene_min,
         100 * fitted.dispatch_share,
         int(fleet.sum()),
+        " ".join(f"{g}:{n}" for g, n in zip(travel.geometry.ids, fleet, strict=True)),
         100 * follow,
     )
     return fitted
+
+
+def _design(travel: TravelModel, fleet, grid, busy, hour) -> np.ndarray:
+    """Regressors of the drive: intercept, 24 hourly columns of the local distance for the
+    calls a free local unit answered, and the overflow calls' own intercept and distance
+    (the nearest neighbour grid's unit to the grid's calls)."""
+    k = fleet[grid] - busy
+    own = k >= 1
+    near = travel.near_.mean(axis=2)[grid, np.clip(k, 1, travel.kmax) - 1]
+    x = np.zeros((len(grid), 27))
+    x[:, 0] = 1.0
+    x[np.arange(len(grid)), 1 + hour] = np.where(own, near, 0.0)
+    x[:, 25] = np.where(own, 0.0, travel.nb_.mean(axis=2).min(axis=1)[grid])
+    x[:, 26] = ~own
+    return x
+
+
+def _drive_fit(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    coef, *_ = np.linalg.lstsq(x, t, rcond=None)
+    return coef
+
+
+def fit_fleet(travel: TravelModel, grid, busy, hour, drive, rounds: int = 6) -> np.ndarray:
+    """Units per grid in the history, from where its drives jump to a neighbour's.
+
+    Starts at the 90th percentile of the grid's concurrent calls plus one; each round fits
+    the drives of every call (``_design``) and gives each grid the fleet (1 up to its
+    largest concurrency plus one) with the smallest squared error of its calls' drives.
+    """
+    g = len(travel.geometry)
+    kmax = travel.kmax
+    fleet = np.ones(g, dtype=np.int64)
+    top = np.ones(g, dtype=np.int64)
+    for i in np.unique(grid):
+        b = busy[grid == i]
+        fleet[i] = int(np.quantile(b, _FLEET_QUANTILE, method="higher")) + 1
+        top[i] = int(b.max()) + 1
+    fleet = np.minimum(fleet, kmax)
+    top = np.minimum(top, kmax)
+    for _ in range(rounds):
+        coef = _drive_fit(_design(travel, fleet, grid, busy, hour), drive)
+        sse = np.full((g, kmax), np.inf)
+        near = travel.near_.mean(axis=2)
+        away = coef[0] + coef[26] + coef[25] * travel.nb_.mean(axis=2).min(axis=1)[grid]
+        slope = coef[1 + hour]
+        for c in range(1, kmax + 1):
+            k = c - busy
+            local = coef[0] + slope * near[grid, np.clip(k, 1, kmax) - 1]
+            err = (drive - np.where(k >= 1, local, away)) ** 2
+            sse[:, c - 1] = np.where(c <= top, np.bincount(grid, err, minlength=g), np.inf)
+        new = np.argmin(sse, axis=1) + 1
+        if np.array_equal(new, fleet):
+            break
+        fleet = new
+    return fleet
 
 
 def _follow_shares(frame: pd.DataFrame, ok: np.ndarray, received: pd.Series, ids) -> tuple:
@@ -175,16 +247,23 @@ def _follow_shares(frame: pd.DataFrame, ok: np.ndarray, received: pd.Series, ids
         follow = np.zeros(len(grid))
         follow[order.index.to_numpy()] = ((gap <= _FOLLOW_MIN) - chance).to_numpy()
     share = float(np.clip(follow.mean(), 0.0, 1.0)) if len(follow) else 0.0
-    counts = pd.Series(follow).groupby(grid).agg(["sum", "size"])
+    return share, shrunk_by_grid(follow, grid, share, ids, (0.0, 1.0))
+
+
+def shrunk_by_grid(values, grid, city: float, ids, bounds=(0.0, np.inf)) -> dict[str, float]:
+    """Each grid's mean of ``values``, shrunk towards the city's value ``city`` with the
+    weight of ``_FOLLOW_PRIOR`` calls (a sparse grid keeps close to the city)."""
+    counts = (
+        pd.Series(np.asarray(values, dtype=float)).groupby(np.asarray(grid)).agg(["sum", "size"])
+    )
     known = {str(g) for g in ids}
-    by_grid = {
+    return {
         str(g): float(
-            np.clip((r["sum"] + _FOLLOW_PRIOR * share) / (r["size"] + _FOLLOW_PRIOR), 0.0, 1.0)
+            np.clip((r["sum"] + _FOLLOW_PRIOR * city) / (r["size"] + _FOLLOW_PRIOR), *bounds)
         )
         for g, r in counts.iterrows()
         if str(g) in known
     }
-    return share, by_grid
 
 
 def _zone(received: pd.Series):

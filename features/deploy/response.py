@@ -118,9 +118,9 @@ class ShiftModel:
     def __init__(self, travel: TravelModel, lam, hours_of_day, cv2, speed, post_speed, target):
         self.travel = travel
         p = travel.params
-        self.lam = np.asarray(lam, dtype=float) * p.dispatch_share
         ids = travel.geometry.ids
-        self.follow = np.array([p.follow_share_by_grid.get(g, p.follow_share) for g in ids])
+        self.lam = np.asarray(lam, dtype=float) * p.by_grid("dispatch_share", ids)[:, None]
+        self.follow = p.by_grid("follow_share", ids)
         self.hours = np.asarray(hours_of_day, dtype=int)
         self.speed = np.asarray(speed, dtype=float)
         self.post_speed = np.asarray(post_speed, dtype=float)
@@ -134,7 +134,7 @@ class ShiftModel:
         reach_mean = travel.near_[:, 0, :].mean(axis=1) * p.road_factor  # metres, one unit
         drive = reach_mean[:, None] / self.speed  # (G, H) minutes
         # a unit is taken at dispatch: busy for the drive and the time on scene
-        self.service = drive.mean(axis=1) + p.on_scene_min  # (G,)
+        self.service = drive.mean(axis=1) + p.by_grid("on_scene", ids)  # (G,)
         self._cache: dict = {}
         self.inflow = np.zeros_like(self.lamr)  # calls per hour answered for neighbours
 

@@ -64,11 +64,24 @@ class TravelParams:
     sigma: float = 0.3
     on_scene_min: float = 30.0
     dispatch_share: float = 1.0  # share of forecast calls that get a unit (not diverted)
+    # per grid where the calls say (its own mix of categories and dispositions)
+    on_scene_by_grid: dict[str, float] = field(default_factory=dict)
+    dispatch_share_by_grid: dict[str, float] = field(default_factory=dict)
     # share of dispatched calls that follow an earlier call of the same incident (a fire
     # or a fight reported by several callers): they come while that call's unit is busy
     follow_share: float = 0.0
     follow_share_by_grid: dict[str, float] = field(default_factory=dict)
+    # units per grid in the calibration history (fitted from the drives; logged, not used
+    # for plans, whose units are the roster's)
+    history_fleet: dict[str, int] = field(default_factory=dict)
     source: str = "defaults"
+
+    def by_grid(self, name: str, ids) -> np.ndarray:
+        """``name``'s per-grid values (``follow_share``, ``on_scene``, ``dispatch_share``)
+        for grids ``ids``, the city's value where a grid has none."""
+        city = getattr(self, "on_scene_min" if name == "on_scene" else name)
+        table = getattr(self, f"{name}_by_grid")
+        return np.array([table.get(str(g), city) for g in ids], dtype=float)
 
     def speed_m_per_min(self, kind: str, hours) -> np.ndarray:
         """Speed in metres per minute for unit ``kind`` at hours of day ``hours``."""
@@ -81,9 +94,8 @@ class TravelParams:
     def to_dict(self) -> dict:
         out = asdict(self)
         out["hour_factor"] = [round(x, 4) for x in self.hour_factor]
-        out["follow_share_by_grid"] = {
-            g: round(v, 4) for g, v in self.follow_share_by_grid.items()
-        }
+        for name in ("follow_share_by_grid", "on_scene_by_grid", "dispatch_share_by_grid"):
+            out[name] = {g: round(v, 4) for g, v in getattr(self, name).items()}
         return out
 
 

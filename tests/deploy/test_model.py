@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import shapely
@@ -106,7 +108,6 @@ def test_more_units_and_a_longer_target_reach_more_calls(travel):
 
 
 def test_follow_up_calls_find_one_more_unit_busy(travel):
-    from dataclasses import replace
 
     g = len(travel.geometry)
     model = _model(travel)
@@ -145,6 +146,33 @@ def test_follow_up_calls_find_one_more_unit_busy(travel):
     assert np.all(bursty.share < base.share) and np.all(bursty.p_all_busy > base.p_all_busy)
     assert base.share[0] - bursty.share[0] > base.share[1] - bursty.share[1]
     assert np.all(bursty.utilisation >= base.utilisation - 1e-12)  # more overflow to carry
+
+
+def test_a_grid_s_own_dispatch_share_and_time_on_scene_set_its_load(travel):
+    g = len(travel.geometry)
+    ids = list(travel.geometry.ids)
+    old = travel.params
+    c = np.ones(g, int)
+    try:
+        travel.params = replace(old, dispatch_share=0.7, on_scene_min=28.0)
+        city = _model(travel)
+        travel.params = replace(
+            old,
+            dispatch_share=0.7,
+            on_scene_min=28.0,
+            dispatch_share_by_grid={ids[0]: 0.84},
+            on_scene_by_grid={ids[0]: 33.6},
+        )
+        own = _model(travel)
+    finally:
+        travel.params = old
+    assert own.lam[0] == pytest.approx(1.2 * city.lam[0]) and np.allclose(
+        own.lam[1:], city.lam[1:]
+    )
+    assert own.service[0] == pytest.approx(city.service[0] + 5.6)
+    assert own.load()[0].mean() > 1.4 * city.load()[0].mean()
+    busy, calm = own.evaluate(c, np.zeros(0, int)), city.evaluate(c, np.zeros(0, int))
+    assert busy.p_all_busy[0] > calm.p_all_busy[0] and busy.share[0] < calm.share[0]
 
 
 def test_heavier_load_means_more_blocking_and_a_lower_share(travel):

@@ -108,8 +108,32 @@ def test_calibration_recovers_the_city_s_travel(city_calls, small_city):
     assert 0.15 < params.sigma < 0.6
     assert 0.6 < params.dispatch_share < 0.95  # the diverted calls get no unit
     assert 15 < params.on_scene_min < 45
+    # each grid's own mix: dispatched share and time on scene, near the city's values
+    assert set(params.dispatch_share_by_grid) == set(small_city.grid_ids)
+    shares = np.array(list(params.dispatch_share_by_grid.values()))
+    assert np.all((shares > 0.4) & (shares < 1.0)) and shares.std() > 0.01
+    scene = np.array(list(params.on_scene_by_grid.values()))
+    assert np.all(np.abs(scene - params.on_scene_min) < 10)
     # the simulator's multi-caller incidents: a tenth or so of the calls follow another
     assert 0.03 < params.follow_share < 0.2
     assert set(params.follow_share_by_grid) <= set(small_city.grid_ids)
     without_ids = calibrate(city_calls.drop(columns=["incident_id"]), TravelModel(geo, kmax=8))
     assert without_ids.follow_share == pytest.approx(params.follow_share, abs=0.04)
+
+
+def test_the_history_fleet_is_fitted_from_where_the_drives_jump(city_calls, small_city):
+    from training.simulator.dispatch import historical_fleet
+
+    geo = GridGeometry.from_polygons(small_city.grid_ids, [g.polygon for g in small_city.grids])
+    params = calibrate(city_calls, TravelModel(geo))
+    truth = dict(zip(small_city.grid_ids, historical_fleet(small_city.base_rates), strict=True))
+    fitted = params.history_fleet
+    assert set(fitted) == set(truth)
+    # the jump to a neighbour's drive tells the fleet: exact in the one-unit grids (the
+    # 90th percentile of concurrent calls plus one gave three of them two units), at most
+    # one off in the busy ones (45 days rarely see four calls at once)
+    assert all(fitted[g] == 1 for g in truth if truth[g] == 1)
+    assert all(abs(fitted[g] - truth[g]) <= 1 for g in truth)
+    # with the fleet right the speed is no longer fitted too fast (it was 10 % fast)
+    straight_kmh = params.speed_kmh["car"] / params.road_factor
+    assert straight_kmh == pytest.approx(32.0 / 1.4, rel=0.1)
