@@ -31,6 +31,7 @@ def standby_posts(weights: np.ndarray, centroids: np.ndarray, n_posts: int) -> n
     snapped to the nearest grid centroid not already taken (a post is a place in a grid).
     """
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
 
     g = len(weights)
     n_posts = int(min(max(n_posts, 0), g))
@@ -39,7 +40,11 @@ def standby_posts(weights: np.ndarray, centroids: np.ndarray, n_posts: int) -> n
     w = np.maximum(np.asarray(weights, dtype=float), 0.0) + 1e-9
     if n_posts == g:
         return np.argsort(-w, kind="stable").astype(np.int64)
-    km = KMeans(n_clusters=n_posts, n_init=1, random_state=0).fit(centroids, sample_weight=w)
+    # one thread: the fit is small, and OpenMP threads waiting on a busy machine's other
+    # cores cost more than they save (the same centres either way)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        km = KMeans(n_clusters=n_posts, n_init=1, random_state=0)
+        km.fit(centroids, sample_weight=w)
     mass = np.bincount(km.labels_, weights=w, minlength=n_posts)
     return snap_to_grids(km.cluster_centers_, mass, centroids)
 
