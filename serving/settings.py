@@ -27,6 +27,7 @@ ENV = {
     "workers": "JINGQING_WORKERS",
     "batching": "JINGQING_BATCHING",
     "access_log": "JINGQING_ACCESS_LOG",
+    "tracing": "JINGQING_TRACING",
     "max_inflight": "JINGQING_MAX_INFLIGHT",
     "model_source": "JINGQING_MODEL_SOURCE",
     "city": "JINGQING_CITY",
@@ -45,6 +46,7 @@ class Settings(BaseModel):
     workers: int = Field(default=1, ge=1, le=64)
     batching: bool = Field(default=True, description="BentoML adaptive batching of /classify")
     access_log: bool = True
+    tracing: bool = Field(default=False, description="BentoML's OpenTelemetry spans")
     max_inflight: int = Field(default=64, ge=1, description="/classify requests per worker")
     model_source: Literal["registry", "bento"] = Field(
         default="registry", description="MLflow registry champions, or the Bento's own copies"
@@ -68,7 +70,7 @@ class Settings(BaseModel):
         except UserError as exc:
             raise ValueError(str(exc).split(": ", 1)[-1]) from None
 
-    @field_validator("batching", "access_log", mode="before")
+    @field_validator("batching", "access_log", "tracing", mode="before")
     @classmethod
     def _switch(cls, value: object) -> object:
         return str(value).strip().lower() not in _OFF if isinstance(value, str) else value

@@ -4,7 +4,7 @@ Open loop, as callers behave: request ``i`` is sent at ``start + i / rate`` whet
 earlier ones were answered, and its latency counts from that moment (a slow answer cannot
 hide the queue behind it). The server (``bentoml serve``, one worker) is pinned to one core
 with ``taskset`` and this load generator to the other, so the two do not share a core. The
-worker's CPU time per request is read from ``/proc`` (all processes of the server), the
+worker's CPU time per request is read from the server's process tree (its workers too), the
 figure that stays meaningful when other jobs load the machine. A second phase offers twice
 the rate for a few seconds: load shedding must answer the excess with 503 + ``Retry-After``
 at once, and the admitted requests' p99 must stay bounded (the queue cannot grow without
@@ -34,22 +34,6 @@ from run import ROOT, Server, sample_texts, stand_in_home  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "serving_rate.json"
 TARGETS = {"rps": 300.0, "p99_ms": 50.0, "seconds": 60.0}
-
-
-def _tree_cpu(pgid: int) -> float:
-    """CPU seconds (user + system) of every live process in the server's process group."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:  # field 5 of stat: the process group
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
 
 
 async def offer(base: str, texts: list[str], rate: float, seconds: float) -> dict[str, Any]:
@@ -137,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         model = server.ready.get("models", {}).get("triage", {})
         asyncio.run(offer(server.base, texts, 100, 3))  # warm-up, not reported
-        cpu = _tree_cpu(server.proc.pid)
+        cpu = server.cpu_seconds()
         steady = asyncio.run(offer(server.base, texts, args.rate, args.seconds))
-        cpu = _tree_cpu(server.proc.pid) - cpu
+        cpu = server.cpu_seconds() - cpu
         steady["server_cpu_seconds"] = round(cpu, 2)
         steady["server_cpu_ms_per_request"] = round(1000 * cpu / max(steady["answered_ok"], 1), 3)
         steady["load_average_after"] = os.getloadavg()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -90,7 +91,17 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.ready = self._wait_ready()
+        try:
+            self.ready = self._wait_ready()
+        except BaseException:  # not ready, exited, or interrupted: leave nothing running
+            self.stop()
+            raise
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     def _wait_ready(self, timeout: float = 180) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -104,12 +115,46 @@ class Server:
                 time.sleep(0.5)
         raise SystemExit(f"server not ready after {timeout} s; see {self.log.name}")
 
-    def stop(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGTERM)
+    def tree(self) -> list[Any]:
+        """The server's processes: the CLI, ``bentoml serve`` and its workers (circus gives
+        each worker a session of its own, so the process group alone misses them)."""
+        import psutil
+
         try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            leader = psutil.Process(self.proc.pid)
+            return [leader, *leader.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds (user + system) the server's live processes have used so far."""
+        import psutil
+
+        total = 0.0
+        for proc in self.tree():
+            try:
+                times = proc.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
+    def stop(self) -> None:
+        """Stop the server and every process it started, on every exit path; safe twice."""
+        import psutil
+
+        tree = self.tree()
+        if tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                tree[0].send_signal(signal.SIGTERM)  # graceful: the arbiter stops its workers
+            _, alive = psutil.wait_procs(tree, timeout=30)
+            for proc in alive:  # whatever did not stop in time, workers included
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    proc.kill()
+            psutil.wait_procs(alive, timeout=10)
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
         self.log.close()
 
 

@@ -196,3 +196,52 @@ def test_serving_acknowledged_feedback_survives_sigkill(tmp_path_factory, servin
     missing = [(i, c) for i, c in acked if stored.get(i) != c]
     assert not missing, f"{len(missing)} acknowledged records lost, e.g. {missing[:5]}"
     assert all("13812345678" not in t and "<MOBILE>" in t for t in texts)
+
+
+def test_serving_subprocess_sheds_requests_past_the_bound(fake_home_factory):
+    # Given a server whose triage model takes 400 ms and that admits 2 /classify at a time
+    from serving_fakes import FakeTriage
+
+    home = fake_home_factory("slow-triage", triage=FakeTriage(delay_ms=400))
+    srv = Server(home, JINGQING_MAX_INFLIGHT="2")
+    try:
+        # When 10 clients post at the same moment
+        start = threading.Barrier(10)
+        answers: list[tuple[int, str | None, float]] = []
+        lock = threading.Lock()
+
+        def post() -> None:
+            with httpx.Client(base_url=srv.base, timeout=30) as client:
+                start.wait()
+                t0 = time.perf_counter()
+                resp = client.post("/classify", json={"texts": ["有人拿刀抢劫"]})
+                with lock:
+                    answers.append(
+                        (
+                            resp.status_code,
+                            resp.headers.get("retry-after"),
+                            time.perf_counter() - t0,
+                        )
+                    )
+
+        threads = [threading.Thread(target=post) for _ in range(10)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        with httpx.Client(base_url=srv.base, timeout=30) as client:
+            after = client.post("/classify", json={"texts": ["小区停水了"]})
+            metrics = client.get("/metrics").text
+    finally:
+        srv.kill(signal.SIGTERM)
+    # Then the excess is refused at once with 503 + Retry-After, the admitted ones are
+    # answered, and the service serves normally afterwards
+    statuses = sorted(status for status, _, _ in answers)
+    assert len(answers) == 10 and set(statuses) == {200, 503}, statuses
+    assert statuses.count(200) >= 2
+    shed = [(retry, seconds) for status, retry, seconds in answers if status == 503]
+    assert all(retry == "1" for retry, _ in shed)
+    slowest_admitted = max(seconds for status, _, seconds in answers if status == 200)
+    assert min(seconds for _, seconds in shed) < slowest_admitted
+    assert after.status_code == 200 and after.json()[0]["category"] == "non_police"
+    assert 'http_response_code="503"' in metrics  # counted like any other answer
