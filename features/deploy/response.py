@@ -275,7 +275,7 @@ class ShiftModel:
         np.add.at(inflow, target[is_grid], sent[is_grid])
         self.inflow = inflow
         wait = self._wait_then_drive(c, times)  # (G, H, T)
-        reach = np.einsum("gjhr,gjht->ghrt", first_free, within)
+        reach = nearest_backup_within(avail, within)
         reach = reach + all_busy[..., None] * wait[:, :, None, :]
         return reach, all_busy
 
@@ -339,6 +339,22 @@ class ShiftModel:
             p_all_busy=(blocked * w).sum(axis=(1, 2)) / wsum,
             p_wait=(blocked * all_busy * w).sum(axis=(1, 2)) / wsum,
         )
+
+
+def nearest_backup_within(avail: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """``(G, H, R, T)`` chance that the nearest free backup of a blocked call is within
+    ``times``: the dispatcher sends the nearest free unit of all the neighbours and posts,
+    so the call is slower only when no free backup is that close,
+    ``1 - prod_j (1 - P(j free) F_j)`` with ``avail`` ``(G, J, H, R)`` the chance backup
+    ``j`` has a free unit and ``within`` ``(G, J, H, T)`` its unit's within-time share,
+    backups independent (Larson's hypercube approximation). A neighbour grid counts as one
+    backup however many units it has free: their distances to a call outside their grid
+    share the call's offset from that grid, so the nearest of several is barely closer.
+    (Sending the first free backup in a fixed order instead left the blocked calls of the
+    simulated city 11 points too slow; all free units as independent, 9 points too fast.)
+    """
+    miss = 1.0 - avail[..., None] * within[:, :, :, None, :]  # (G, J, H, R, T)
+    return 1.0 - np.prod(miss, axis=1)
 
 
 def _quantile_from_cdf(times: np.ndarray, cdf: np.ndarray, q: float) -> np.ndarray:

@@ -16,7 +16,14 @@ from features.deploy.allocate import (
     standby_posts,
 )
 from features.deploy.geometry import GridGeometry
-from features.deploy.response import ShiftModel, at_count, busy_cap, erlang_b, occupancy
+from features.deploy.response import (
+    ShiftModel,
+    at_count,
+    busy_cap,
+    erlang_b,
+    nearest_backup_within,
+    occupancy,
+)
 from features.deploy.travel import TravelModel, TravelParams, noisy_cdf
 
 
@@ -222,3 +229,19 @@ def test_travel_params_speed_by_hour_and_kind():
     assert rush < noon
     foot_rush, foot_noon = p.speed_m_per_min("foot", [8, 12])
     assert foot_rush == foot_noon < rush
+
+
+def test_a_blocked_call_gets_the_nearest_free_backup_not_the_first_in_a_fixed_order():
+    # two backups, each free half the time; the first reaches 60 % of calls in time, the
+    # second 90 %: the nearest free one answers, so the call is late only when no free
+    # backup would be in time
+    avail = np.array([0.5, 0.5]).reshape(1, 2, 1, 1)
+    within = np.array([0.6, 0.9]).reshape(1, 2, 1, 1)
+    got = nearest_backup_within(avail, within)
+    assert got.shape == (1, 1, 1, 1)
+    assert got[0, 0, 0, 0] == pytest.approx(1 - (1 - 0.3) * (1 - 0.45))
+    first_in_order = 0.5 * 0.6 + 0.5 * 0.5 * 0.9
+    assert got[0, 0, 0, 0] > first_in_order
+    # the order of the backups does not matter; no backup ever free reaches no one
+    assert nearest_backup_within(avail[:, ::-1], within[:, ::-1]) == pytest.approx(got)
+    assert np.all(nearest_backup_within(np.zeros_like(avail), within) == 0)
