@@ -80,10 +80,16 @@ def _back(h: np.ndarray, period: int) -> np.ndarray:
 
 
 class HistorySums:
-    """Running sums of a count history, built once per call and shared by every chunk."""
+    """Running sums of a count history, built once per call and shared by every chunk.
 
-    def __init__(self, counts: np.ndarray) -> None:
+    ``neighbours`` (optional, ``(grids, grids)``): row ``g`` weights the grids around ``g``
+    (e.g. 1 / number of neighbours for each touching grid), for :class:`Around` specs.
+    """
+
+    def __init__(self, counts: np.ndarray, neighbours: np.ndarray | None = None) -> None:
         self.counts = counts
+        self.neighbours = neighbours
+        self._around: HistorySums | None = None
         self.cum = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.float64)
         np.cumsum(counts, axis=1, out=self.cum[:, 1:])
         self.sums = {DAY: _strided_cumsum(counts, DAY), WEEK: _strided_cumsum(counts, WEEK)}
@@ -95,6 +101,16 @@ class HistorySums:
         if self._city is None:
             self._city = HistorySums(self.counts.sum(axis=0, keepdims=True, dtype=np.float32))
         return self._city
+
+    @property
+    def around(self) -> HistorySums:
+        """The same sums for each grid's neighbourhood (``neighbours @ counts``)."""
+        if self.neighbours is None:
+            raise ValueError("Around features need the grids' neighbours")
+        if self._around is None:
+            weights = np.asarray(self.neighbours, dtype=np.float32)
+            self._around = HistorySums((weights @ self.counts).astype(np.float32))
+        return self._around
 
 
 class RowContext:
@@ -109,6 +125,7 @@ class RowContext:
         self.h = t - origin + 1
         self._cache: dict[HistorySpec, np.ndarray] = {}
         self._city: RowContext | None = None
+        self._around: RowContext | None = None
 
     def value(self, spec: HistorySpec) -> np.ndarray:
         if spec not in self._cache:
@@ -133,6 +150,10 @@ class RowContext:
             if self._city is None:
                 self._city = RowContext(self.history.city, np.zeros_like(g), t, o)
             return self._city.value(spec.of)
+        if isinstance(spec, Around):
+            if self._around is None:
+                self._around = RowContext(self.history.around, g, t, o)
+            return self._around.value(spec.of)
         if isinstance(spec, Combine):
             a, b = self.value(spec.a), self.value(spec.b)
             if spec.op == "x":
@@ -156,7 +177,7 @@ def _span(hours: int | None, period: int = 1) -> str:
         return f"{hours}w"
     if period == DAY:
         return f"{hours}d"
-    return f"{hours}h" if hours <= DAY else f"{hours // DAY}d"
+    return f"{hours}h" if hours <= DAY or hours % DAY else f"{hours // DAY}d"
 
 
 _PHASE = {DAY: "hod", WEEK: "how"}
@@ -215,6 +236,13 @@ class City(_Spec):
 
 
 @dataclass(frozen=True)
+class Around(_Spec):
+    """A spec computed on the row's neighbourhood (its neighbours' weighted counts)."""
+
+    of: HistorySpec
+
+
+@dataclass(frozen=True)
 class Combine(_Spec):
     """Two specs combined: ``op`` is ``over`` (a / b, missing where b is 0) or ``x`` (a × b)."""
 
@@ -223,7 +251,9 @@ class Combine(_Spec):
     b: HistorySpec
 
 
-HistorySpec = Lag | LastSamePhase | SamePhaseMean | WindowMean | ProfileTimesLevel | City | Combine
+HistorySpec = (
+    Lag | LastSamePhase | SamePhaseMean | WindowMean | ProfileTimesLevel | City | Around | Combine
+)
 
 
 def spec_name(spec: HistorySpec) -> str:
@@ -243,6 +273,8 @@ def spec_name(spec: HistorySpec) -> str:
             return f"{_PHASE[period]}_profile_x_{_span(hours)}"
         case City(of=inner):
             return f"city_{inner.name}"
+        case Around(of=inner):
+            return f"around_{inner.name}"
         case Combine(a=a, op=op, b=b):
             return f"{a.name}_{op}_{b.name}"
     raise TypeError(f"unknown feature spec {spec!r}")

@@ -236,7 +236,8 @@ class ForecastFeatures:
         origin = np.asarray(origin, dtype=np.int64)
         if np.any(t < origin):
             raise ValueError("target hours must be at or after their origin")
-        history = HistorySums(counts) if history is None else history
+        if history is None:  # neighbours_: set on features whose specs look around a grid
+            history = HistorySums(counts, getattr(self, "neighbours_", None))
         out = np.empty((len(g), len(self.names)), dtype=np.float32)
         for lo in range(0, len(g), chunk):
             sl = slice(lo, lo + chunk)

@@ -37,19 +37,14 @@ import json
 import math
 import os
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
-
+# headroom (beside this script) puts the repository on sys.path and sets the OpenMP policy
 from headroom import (  # noqa: E402
     HORIZON,
+    RESULTS,
     WEIGHTS,
     model_mean,
     report_cutoffs,
@@ -59,7 +54,6 @@ from headroom import (  # noqa: E402
 
 from training.forecast.metrics import poisson_deviance  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "results"
 GRIDS, DAYS, SEED, START = 51, 365, 0, dt.date(2025, 1, 1)
 PHI, SD = 0.7, 0.07  # the simulator's weather AR(1) (``intensity._weather``)
 STAGES = (

@@ -200,3 +200,32 @@ def test_a_model_fitted_with_fewer_specs_keeps_its_columns():
     feats.specs_ = HISTORY_SPECS  # as pickled before the city features were added
     x = feats.rows(panel.counts, *feats.forecast_rows(3, 24 * 30, 24 * 30, 4))
     assert x.shape[1] == len(feats.names) == 1 + 8 + len(HISTORY_SPECS) + 2
+
+
+def test_around_features_read_the_neighbours_counts_before_the_origin():
+    from features.history import Around, WindowMean
+
+    # given three grids where g0's neighbours are g1 and g2 (half each) and g1's is g0
+    panel = _panel(hours=24 * 42)
+    origin = 24 * 35
+    weights = np.array([[0, 0.5, 0.5], [1, 0, 0], [0, 0, 0]], dtype=np.float64)
+    feats = ForecastFeatures("CN").fit(panel)
+    feats.specs_ = (*feats.specs_, WindowMean(8), Around(WindowMean(8)), Around(WindowMean(56)))
+    feats.neighbours_ = weights
+    g, t, o = feats.forecast_rows(3, origin, origin, 2)
+    x = feats.rows(panel.counts, g, t, o)
+    col = {n: x[:, i] for i, n in enumerate(feats.names)}
+    last8 = panel.counts[:, origin - 8 : origin].mean(axis=1)
+    last56 = panel.counts[:, origin - 56 : origin].mean(axis=1)
+    # then each row sees its neighbours' mean of the last shift and of the last 7 shifts
+    assert np.allclose(col["roll_mean_8h"], last8[g])
+    assert np.allclose(col["around_roll_mean_8h"], (weights @ last8)[g], rtol=1e-5)
+    assert np.allclose(col["around_roll_mean_56h"], (weights @ last56)[g], rtol=1e-5)
+    # and a later call after the origin changes nothing
+    later = panel.counts.copy()
+    later[:, origin:] += 5
+    assert np.array_equal(feats.rows(later, g, t, o), x, equal_nan=True)
+    # without neighbours the spec is a clear error, not a silent zero
+    feats.neighbours_ = None
+    with pytest.raises(ValueError, match="neighbours"):
+        feats.rows(panel.counts, g, t, o)
