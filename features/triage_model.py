@@ -72,6 +72,8 @@ class TriageModel:
     novelty: object | None = None
     calibrator: object | None = None
     shift_review: float = 1.0
+    # Urgency signals and the head's score combined, fitted on non-simulated labelled calls.
+    urgency_layer: object | None = None
 
     @property
     def classes(self) -> list[str]:
@@ -124,12 +126,19 @@ class TriageModel:
         else:
             urgent_score = np.zeros(n)
         guard = self._guard(prepared, X) if self.use_guard else np.zeros(n, dtype=bool)
-        out["urgent_model_score"] = urgent_score
-        out["urgent_guard"] = guard
-        out["urgent_score"] = np.where(guard, np.maximum(urgent_score, 1.0), urgent_score)
-        out["urgent"] = out["urgent_score"] >= self.urgent_threshold
+        out["urgent_head_score"] = urgent_score
         # Models saved before the tiers have one threshold: no 可能紧急 tier.
         maybe_at = getattr(self, "maybe_threshold", self.urgent_threshold)
+        layer = getattr(self, "urgency_layer", None)  # features.urgency_signals
+        # The guard's words are never calm: alone they make a call 紧急; with the layer
+        # (which weighs them with everything else) they keep it out of 一般.
+        floor = 1.0
+        if layer is not None:
+            urgent_score, floor = layer.score(urgent_score, prepared, guard), maybe_at
+        out["urgent_model_score"] = urgent_score
+        out["urgent_guard"] = guard
+        out["urgent_score"] = np.where(guard, np.maximum(urgent_score, floor), urgent_score)
+        out["urgent"] = out["urgent_score"] >= self.urgent_threshold
         out["urgency"] = tiers(out["urgent_score"], self.urgent_threshold, maybe_at)
         if self.disposition is not None:
             d_classes, d_proba = self.disposition.predict_proba(H)

@@ -5,7 +5,8 @@ three by two thresholds the training sets from a stated cost of each outcome
 (``training.triage.urgency``): 紧急 (dispatch now; the old ``urgent`` flag), 可能紧急 (the
 call taker asks at once whether it is still going on) and 一般. The cue is the phrase of
 the text that pushed the urgency head up the most, as typed; the words the cue guard reads
-(持刀, 跳楼, then 还在打) count first wherever they are.
+(持刀, 跳楼, then 还在打) count first wherever they are, and with an urgency layer
+(``features.urgency_signals``) so do the words of the signals that raised its score.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ _GUARD_WEIGHTS = {
 }
 
 
+# A layer signal's weight (a logit, up to about 4) in the units of the guard's words above.
+_LAYER_SCALE = 2.5
+
+
 def tiers(score: np.ndarray, urgent_at: float, maybe_at: float) -> np.ndarray:
     """The tier of every score: 紧急 from ``urgent_at``, 可能紧急 from ``maybe_at``."""
     score = np.asarray(score, dtype=float)
@@ -42,6 +47,7 @@ def tiers(score: np.ndarray, urgent_at: float, maybe_at: float) -> np.ndarray:
 def urgency_cues(model, aligned: list, X, tier: np.ndarray) -> list:  # noqa: N803
     """Per text, the span that raised its urgency (None for 一般 or with no such words)."""
     from features.cues import cue_spans
+    from features.urgency_signals import signal_spans
 
     out: list = [None] * len(aligned)
     rows = np.flatnonzero(tier != TIERS[2])
@@ -55,10 +61,15 @@ def urgency_cues(model, aligned: list, X, tier: np.ndarray) -> list:  # noqa: N8
         weights = (sign * np.asarray(head.coef_[0][:n], dtype=np.float32))[None, :]
     else:
         weights = np.zeros((1, n), dtype=np.float32)
+    layer = getattr(model, "urgency_layer", None)
+    raising = layer.raising() if layer is not None else {}
     boost = []
     for i in rows:  # the guard's words name the danger wherever they are, fired or not
         found = cue_spans(aligned[i].text, _GUARD_WEIGHTS)
         boost.append([(a, b, _GUARD_WEIGHTS[k]) for k, a, b in found])
+        if raising:  # the layer's signals that raised it, by their weight
+            spans = signal_spans(aligned[i].text)
+            boost[-1] += [(a, b, _LAYER_SCALE * raising[k]) for k, a, b in spans if k in raising]
     index = feature_index(model.category.named_steps["features"])
     skip = model.feature_kind >= 2  # placeholders and cues
     skip[index.cue_at : index.cue_at + len(CUE_NAMES)] = False

@@ -117,3 +117,56 @@ def test_every_raised_call_names_its_cue_as_typed(tiered):
     for text, cue in with_cue:
         assert text[cue.start : cue.end] == cue.text and cue.weight > 0
         assert "XX" not in cue.text and "<" not in cue.text
+
+
+@pytest.fixture(scope="module")
+def layered(fitted_triage):
+    """The session's model with the urgency layer fitted on the records' city half and the
+    tiers chosen on the layer's out-of-fold scores there (as training on the synthetic city
+    does), with the head-only out-of-fold scores for comparison."""
+    import copy
+
+    from training.evalset import load_records
+    from training.triage.urgency import fit_urgency_layer
+
+    model = copy.copy(fitted_triage.model)
+    city = load_records(split="city")
+    head = model.score(city["text"].tolist())["urgent_score"]
+    oof, info = fit_urgency_layer(model, city, seed=0, name="records city half")
+    y = city["urgent"].to_numpy(bool)
+    model.urgent_threshold, model.maybe_threshold, _ = choose_tiers(oof, y, COSTS)
+    return model, oof, head, y, info
+
+
+def test_the_layer_ranks_real_records_better_than_the_head_alone(layered):
+    from sklearn.metrics import roc_auc_score
+
+    model, oof, head, y, info = layered
+    # Given the layer's out-of-fold scores on the city half (never fitted on the item)
+    assert oof.shape == y.shape and np.all((oof >= 0) & (oof <= 1))
+    # then they rank urgent records above calm ones better than the simulated head does
+    assert roc_auc_score(y, oof) > roc_auc_score(y, head)
+    assert info["urgency_layer_c"] in (0.1, 0.3, 1.0, 3.0)
+    assert model.urgency_layer.fitted_on == "records city half"
+
+
+@pytest.mark.parametrize(
+    ("urgent", "calm"),
+    [
+        ("一名男子倒地不省人事，叫不醒", "一名男子摔了一跤，已清醒，能正常说话"),
+        ("我儿子才三岁，在商场不见了", "我儿子三岁，昨天在商场走丢已经找到了"),
+        ("有人正在撬我家的门，我躲在卫生间", "昨天家里被撬了，丢了两千块钱"),
+    ],
+)
+def test_the_layer_puts_danger_now_above_the_calm_version(layered, urgent, calm):
+    model = layered[0]
+    score = model.score([urgent, calm])["urgent_score"]
+    assert score[0] > score[1]
+
+
+def test_with_the_layer_the_guard_words_are_never_calm(layered):
+    model = layered[0]
+    s = model.score(["有人要跳楼", "他拿着刀还在砍人"])
+    assert s["urgent_guard"].all()
+    assert (s["urgency"] != TIERS[2]).all()
+    assert (s["urgent_score"] <= 1.0).all()

@@ -85,6 +85,10 @@ class TriageConfig(BaseModel):
     urgency_cost_miss: float = Field(20.0, gt=0.0)  # an urgent call left at 一般
     urgency_cost_late: float = Field(2.0, ge=0.0)  # an urgent call at 可能紧急 (asked, then sent)
     urgency_cost_ask: float = Field(0.1, ge=0.0)  # a calm caller asked the 可能紧急 question
+    # The urgency layer (features/urgency_signals.py): signals + the head's score, fitted on
+    # the records' city half when training on the synthetic city (its tiers are then chosen
+    # on the layer's out-of-fold scores there); off: the head's score alone.
+    urgency_layer: bool = True
     # Suggestions below this confidence are flagged for a human look. Chosen from the
     # trade-off the evaluation report logs (review_share_at_T, review_error_capture_at_T):
     # on the hand-written set 0.8 sends ~22% of calls to review and they hold ~52% of the

@@ -35,7 +35,7 @@ def calibrate(
     *,
     name: str,
     seed: int = 0,
-    tiers_on: pd.DataFrame | None = None,
+    tiers_on: pd.DataFrame | tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, float]:
     """Fit ``model``'s calibrator and urgent threshold on ``frame``; cross-fitted metrics.
 
@@ -43,7 +43,8 @@ def calibrate(
     column, when the frame joins several sets): macro-F1, ECE before and after, mean
     confidence and shift, candidates' coverage and mean size, and the urgent recall and
     precision of each urgency tier (``training.triage.urgency``) with thresholds chosen on
-    the other half, or on ``tiers_on`` (labelled calls of another set) when it is given.
+    the other half, or on ``tiers_on`` (labelled calls of another set, or the scores and
+    labels of such calls) when it is given.
     Items whose true label the model does not know count as wrong and uncovered (they are
     not fitted on).
     """
@@ -73,7 +74,9 @@ def calibrate(
     if "urgent" in frame.columns and frame["urgent"].notna().all():
         u = frame["urgent"].astype(bool).to_numpy()
         other = None
-        if tiers_on is not None:  # the thresholds come from another set: judged as they are
+        if isinstance(tiers_on, tuple):  # scores and labels of another set, already scored
+            other = tiers_on
+        elif tiers_on is not None:  # the thresholds come from another set: judged as they are
             scored = model.score(tiers_on["text"].astype(str).tolist())["urgent_score"]
             other = (scored, tiers_on["urgent"].astype(bool).to_numpy())
         tier = crossfit_tiers(model, raw["urgent_score"], u, fold, cfg, choose_on=other)

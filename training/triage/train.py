@@ -99,6 +99,7 @@ def run_train_triage(
     from training.triage.fit import fit_triage
     from training.triage.honest import attach_novelty, calibrate
     from training.triage.pyfunc import log_triage_model
+    from training.triage.urgency import urgency_layer_tiers
 
     cfg = config or TriageConfig()
     started = time.perf_counter()
@@ -213,9 +214,13 @@ def run_train_triage(
         # Urgency tiers: chosen on the records' city half (never reported) unless the city
         # trains on its own records, whose held-out half is then cross-fitted.
         tiers_on = None if own else yardstick.records_split("city")
+        layer_info: dict = {}
+        if tiers_on is not None and cfg.urgency_layer:
+            tiers_on, layer_info = urgency_layer_tiers(model, tiers_on, cfg, say)
         metrics = calibrate(
             model, calibration, cfg, name=cal_name, seed=cfg.seed, tiers_on=tiers_on
         )
+        metrics |= layer_info
         say(
             f"urgency tiers (costs miss {cfg.urgency_cost_miss:g} : false alarm 1): 紧急 from "
             f"{model.urgent_threshold:.4f}, 可能紧急 from {model.maybe_threshold:.4f}, chosen "

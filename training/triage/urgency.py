@@ -27,7 +27,17 @@ import numpy as np
 from features.urgency import TIERS, tiers
 from training.triage.evaluate import binary_pr
 
-__all__ = ["choose_tiers", "costs_of", "crossfit_tiers", "tier_metrics"]
+__all__ = [
+    "choose_tiers",
+    "costs_of",
+    "crossfit_tiers",
+    "fit_urgency_layer",
+    "tier_metrics",
+    "urgency_layer_tiers",
+]
+
+LAYER_C = (0.1, 0.3, 1.0, 3.0)  # the layer's regularisation, chosen by cross-validated log-loss
+LAYER_FOLDS = 5
 
 
 def costs_of(cfg) -> tuple[float, float, float, float]:
@@ -130,3 +140,67 @@ def tier_metrics(
         )
         m[f"{prefix}_urgency_cost"] = float(total / len(tier))
     return m
+
+
+def fit_urgency_layer(model, frame, *, seed: int = 0, name: str = "") -> tuple[np.ndarray, dict]:
+    """Fit ``model.urgency_layer`` (``features.urgency_signals``) on labelled calls ``frame``.
+
+    The layer is a logistic regression from the head's logit and the urgency signals to
+    P(urgent), with its C chosen by stratified 5-fold log-loss. The cue guard is one of its
+    inputs (with the layer it only keeps its words out of 一般, see ``TriageModel.score``).
+    Returns the out-of-fold urgency score of every call — the scores the tiers may be
+    chosen on without being chosen on the layer's own fit — and figures for the run's
+    log (chosen C, out-of-fold log-loss, the weights).
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import StratifiedKFold
+
+    from features.urgency_signals import UrgencyLayer, layer_inputs
+
+    model.urgency_layer = None
+    texts = frame["text"].astype(str).tolist()
+    raw = model.score(texts)
+    y = frame["urgent"].astype(bool).to_numpy()
+    guard = np.asarray(raw["urgent_guard"], dtype=bool)
+    X = layer_inputs(raw["urgent_head_score"], list(raw["prepared"]), guard)  # noqa: N806
+    folds = min(LAYER_FOLDS, int(y.sum()), int((~y).sum()))
+    if folds < 2:
+        raise ValueError(f"{name or 'the layer set'} needs urgent and calm calls")
+    split = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y))
+
+    def out_of_fold(c: float) -> np.ndarray:
+        oof = np.zeros(len(y))
+        for tr, va in split:
+            fit = LogisticRegression(C=c, max_iter=2000).fit(X[tr], y[tr])
+            oof[va] = fit.predict_proba(X[va])[:, 1]
+        return oof
+
+    losses = {c: log_loss(y, out_of_fold(c), labels=[False, True]) for c in LAYER_C}
+    best = min(LAYER_C, key=losses.get)
+    oof = out_of_fold(best)
+    final = LogisticRegression(C=best, max_iter=2000).fit(X, y)
+    model.urgency_layer = UrgencyLayer(
+        coef=final.coef_[0].astype(float), intercept=float(final.intercept_[0]), fitted_on=name
+    )
+    info = {
+        "urgency_layer_c": best,
+        "urgency_layer_oof_log_loss": losses[best],
+        "urgency_layer_n": float(len(y)),
+        **{f"urgency_layer_w_{k}": v for k, v in model.urgency_layer.weights().items()},
+    }
+    return oof, info
+
+
+def urgency_layer_tiers(
+    model, frame, cfg, say=print
+) -> tuple[tuple[np.ndarray, np.ndarray], dict]:
+    """Fit the urgency layer on ``frame`` (the records' city half); return the out-of-fold
+    scores and labels the tiers are chosen on, and the figures to log."""
+    scores, info = fit_urgency_layer(model, frame, seed=cfg.seed, name="records city half")
+    say(
+        f"urgency layer: signals + head fitted on {len(frame):,} records (city half), "
+        f"C {info['urgency_layer_c']:g}, out-of-fold log-loss "
+        f"{info['urgency_layer_oof_log_loss']:.4f}"
+    )
+    return (scores, frame["urgent"].astype(bool).to_numpy()), info

@@ -20,20 +20,37 @@ from training.simulator.text_fragments import (
     public_order_retold,
     public_order_street,
     traffic_fire,
+    urgency_calm,
+    urgency_now,
 )
 
 # Per category, fragment modules in order; later modules add sub-types or extend earlier ones.
 MODULES = {
-    "criminal": (criminal, criminal_thefts_scams, criminal_retold, criminal_robbery_extortion),
+    "criminal": (
+        criminal,
+        criminal_thefts_scams,
+        criminal_retold,
+        criminal_robbery_extortion,
+        urgency_now.CRIMINAL,
+        urgency_calm.CRIMINAL,
+    ),
     "public_order": (
         public_order,
         public_order_street,
         public_order_retold,
         public_order_law,
         law_traffic_retold.PUBLIC_ORDER,
+        urgency_now.PUBLIC_ORDER,
+        urgency_calm.PUBLIC_ORDER,
     ),
     "dispute": (dispute, dispute_work_school, dispute_family_money),
-    "assistance": (assistance, assistance_health_work, assistance_outdoor),
+    "assistance": (
+        assistance,
+        assistance_health_work,
+        assistance_outdoor,
+        urgency_now.ASSISTANCE,
+        urgency_calm.ASSISTANCE,
+    ),
     "non_police": (
         non_police,
         non_police_pets_signals,
