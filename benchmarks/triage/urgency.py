@@ -1,14 +1,17 @@
 """Benchmark: urgency tiers 紧急 / 可能紧急 / 一般 on the hand-written sets.
 
 Trains triage with the default config on the default simulated city (or ``--calls``) in a
-temporary project home. Training sets the two tier thresholds from the stated costs
-(``TriageConfig.urgency_cost_*``) on the records' city half; this benchmark then scores the
-champion on the two sets those thresholds were not chosen on — ``handwritten_v1`` and the
-records' held-out half — and reports per tier: precision and recall of 紧急 (the ``urgent``
-flag), of 紧急 or 可能紧急, each tier's share of calls, the mean cost per call, how many
-raised calls name a cue. For comparison it also reports the rule the tiers replace (one
-threshold keeping 95 % recall, chosen on the same city half). Writes
-``benchmarks/results/triage_urgency.json`` and prints a summary.
+temporary project home. Training fits the urgency layer (``features/urgency_signals.py``)
+on the records' city half and sets the two tier thresholds from the stated costs
+(``TriageConfig.urgency_cost_*``) on the layer's out-of-fold scores there; this benchmark
+then scores the champion on the two sets neither was chosen on — ``handwritten_v1`` and
+the records' held-out half — and reports per tier: precision and recall of 紧急 (the
+``urgent`` flag), of 紧急 or 可能紧急, each tier's share of calls, the mean cost per call,
+how many raised calls name a cue, and the calibration of P(urgent) (Brier, ECE). Two
+other decisions are reported on the same sets: the one-threshold rule "keep 95 % recall"
+with its threshold chosen on the city half's out-of-fold scores, and the same model
+without the layer (the head and the guard alone, tiers chosen on the city half as before).
+Writes ``benchmarks/results/triage_urgency.json`` and prints a summary.
 
 Run: ``.venv/bin/python benchmarks/triage/urgency.py [--calls FILE]``.
 """
@@ -21,6 +24,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import argparse  # noqa: E402
+import copy  # noqa: E402
 import json  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -47,6 +51,78 @@ def _sets() -> dict:
     }
 
 
+def _figures(s: dict, y: np.ndarray, costs, rule: float) -> dict:
+    """The tiers' figures, the 95 %-recall rule's and the calibration of P(urgent)."""
+    from sklearn.metrics import brier_score_loss
+
+    from training.triage.evaluate import binary_pr, expected_calibration_error
+    from training.triage.urgency import tier_metrics
+
+    m = {k.removeprefix("x_"): v for k, v in tier_metrics(s["urgency"], y, "x", costs).items()}
+    raised = s["urgency"] != "一般"
+    m["n"], m["urgent_items"] = int(len(y)), int(y.sum())
+    m["raised_with_cue"] = float(
+        np.mean([c is not None for c in s["urgency_cue"][raised]]) if raised.any() else 0.0
+    )
+    prec, rec = binary_pr(s["urgent_score"] >= rule, y)
+    m["recall_rule_0.95"] = {"precision": prec, "recall": rec}
+    p = np.clip(np.asarray(s["urgent_model_score"], dtype=float), 0.0, 1.0)
+    m["probability_brier"] = float(brier_score_loss(y, p))
+    m["probability_ece"] = expected_calibration_error(
+        np.column_stack([1 - p, p]), y, np.array([False, True])
+    )[0]
+    return m
+
+
+def evaluate(model, cfg) -> tuple[dict, dict, tuple]:
+    """Figures per decision and set, the thresholds behind them, the costs."""
+    from features.urgency import tiers
+    from training.triage.evaluate import urgent_threshold
+    from training.triage.urgency import choose_tiers, costs_of, fit_urgency_layer
+
+    costs = costs_of(cfg)
+    sets = _sets()
+    city = next(name for name in sets if name.startswith("records_city"))
+    y_city = sets[city]["urgent"].to_numpy(bool)
+    # The layer training fitted, refitted the same way for its out-of-fold city scores.
+    oof, _ = fit_urgency_layer(model, sets[city], seed=cfg.seed, name="records city half")
+    head_only = copy.copy(model)
+    head_only.urgency_layer = None
+    head_city = head_only.score(sets[city]["text"].tolist())["urgent_score"]
+    head_only.urgent_threshold, head_only.maybe_threshold, _ = choose_tiers(
+        head_city, y_city, costs
+    )
+    rules = {"layer": urgent_threshold(oof, y_city, 0.95)}
+    rules["head_only"] = urgent_threshold(head_city, y_city, 0.95)
+    per_set: dict = {"layer": {}, "head_only": {}}
+    for variant, scorer in (("layer", model), ("head_only", head_only)):
+        for name, frame in sets.items():
+            s = scorer.score(frame["text"].tolist())
+            if variant == "layer" and name == city:  # the city half: out-of-fold layer scores
+                s["urgent_model_score"] = oof
+                s["urgent_score"] = np.where(
+                    s["urgent_guard"], np.maximum(oof, model.maybe_threshold), oof
+                )
+                s["urgency"] = tiers(
+                    s["urgent_score"], model.urgent_threshold, model.maybe_threshold
+                )
+            per_set[variant][name] = _figures(
+                s, frame["urgent"].to_numpy(bool), costs, rules[variant]
+            )
+    thresholds = {
+        "urgent": model.urgent_threshold,
+        "maybe": model.maybe_threshold,
+        "chosen_on": "records_v1 city half (the layer's out-of-fold scores)",
+        "recall_rule_0.95": rules["layer"],
+        "head_only": {
+            "urgent": head_only.urgent_threshold,
+            "maybe": head_only.maybe_threshold,
+            "recall_rule_0.95": rules["head_only"],
+        },
+    }
+    return per_set, thresholds, costs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=Path, help="calls file (default: simulate the city)")
@@ -55,9 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     import mlflow
 
     from training.triage.config import TriageConfig
-    from training.triage.evaluate import binary_pr, urgent_threshold
     from training.triage.train import run_train_triage
-    from training.triage.urgency import costs_of, tier_metrics
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="jingqing-urgency-bench-") as tmp:
@@ -70,26 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         tracking.configure()
         model = mlflow.pyfunc.load_model(result.model_uri).unwrap_python_model().model
 
-    costs = costs_of(cfg)
-    sets = _sets()
-    scored = {name: model.score(frame["text"].tolist()) for name, frame in sets.items()}
-    city = next(name for name in sets if name.startswith("records_city"))
-    rule = urgent_threshold(
-        scored[city]["urgent_score"], sets[city]["urgent"].to_numpy(bool), 0.95
-    )
-    per_set = {}
-    for name, frame in sets.items():
-        s, y = scored[name], frame["urgent"].to_numpy(bool)
-        m = tier_metrics(s["urgency"], y, "x", costs)
-        m = {k.removeprefix("x_"): v for k, v in m.items()}
-        raised = s["urgency"] != "一般"
-        m["n"], m["urgent_items"] = int(len(y)), int(y.sum())
-        m["raised_with_cue"] = float(
-            np.mean([c is not None for c in s["urgency_cue"][raised]]) if raised.any() else 0.0
-        )
-        prec, rec = binary_pr(s["urgent_score"] >= rule, y)
-        m["recall_rule_0.95"] = {"precision": prec, "recall": rec}
-        per_set[name] = m
+    per_set, thresholds, costs = evaluate(model, cfg)
     examples = {
         t: {"urgency": s.urgency, "cue": s.urgency_cue.text if s.urgency_cue else None}
         for t, s in zip(NOT_URGENT + URGENT, model.suggest(NOT_URGENT + URGENT), strict=True)
@@ -103,13 +158,10 @@ def main(argv: list[str] | None = None) -> int:
             "calm_at_maybe": costs[2],
             "missed_urgent": costs[3],
         },
-        "thresholds": {
-            "urgent": model.urgent_threshold,
-            "maybe": model.maybe_threshold,
-            "chosen_on": "records_v1 city half",
-            "recall_rule_0.95_for_comparison": rule,
-        },
-        "sets": per_set,
+        "thresholds": thresholds,
+        "urgency_layer": model.urgency_layer.weights(),
+        "sets": per_set["layer"],
+        "head_only": per_set["head_only"],
         "examples": examples,
         "target_issue_9": TARGET,
         "seconds": time.perf_counter() - started,
@@ -122,17 +174,21 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"thresholds: 紧急 ≥ {model.urgent_threshold:.4f}, 可能紧急 ≥ {model.maybe_threshold:.4f}"
     )
-    print(
-        f"{'set':40s} {'紧急 P':>7s} {'紧急 R':>7s} {'raised R':>8s} {'可能 P':>7s} "
-        f"{'紧急 %':>6s} {'可能 %':>6s} {'cost':>6s}"
-    )
-    for name, m in per_set.items():
+    for variant in ("layer", "head_only"):
+        print(f"\n{variant}:")
         print(
-            f"{name:40s} {m['urgent_precision']:7.3f} {m['urgent_recall']:7.3f} "
-            f"{m['raised_recall']:8.3f} {m['maybe_precision']:7.3f} "
-            f"{100 * m['urgent_share']:6.1f} {100 * m['maybe_share']:6.1f} "
-            f"{m['urgency_cost']:6.3f}"
+            f"{'set':40s} {'紧急 P':>7s} {'紧急 R':>7s} {'raised R':>8s} {'可能 P':>7s} "
+            f"{'紧急 %':>6s} {'可能 %':>6s} {'cost':>6s} {'R95 P':>6s} {'R95 R':>6s} {'ECE':>6s}"
         )
+        for name, m in per_set[variant].items():
+            r95 = m["recall_rule_0.95"]
+            print(
+                f"{name:40s} {m['urgent_precision']:7.3f} {m['urgent_recall']:7.3f} "
+                f"{m['raised_recall']:8.3f} {m['maybe_precision']:7.3f} "
+                f"{100 * m['urgent_share']:6.1f} {100 * m['maybe_share']:6.1f} "
+                f"{m['urgency_cost']:6.3f} {r95['precision']:6.3f} {r95['recall']:6.3f} "
+                f"{m['probability_ece']:6.3f}"
+            )
     for text, e in examples.items():
         print(f"  {e['urgency']:4s} cue={e['cue']!s:8s} {text}")
     return 0
