@@ -182,6 +182,10 @@ def test_records_notes_name_a_different_rule_label(records):
     for row in marked.itertuples():
         rule_label = re.match(r"规则→([a-z_]+)", row.note).group(1)
         assert rule_label in CATEGORIES and rule_label != row.category, row.id
+        assert row.rule_category == rule_label, row.id
+    # Unmarked records: the rules and the map agree.
+    unmarked = records[~records["note"].str.startswith("规则→")]
+    assert (unmarked["rule_category"] == unmarked["category"]).all()
 
 
 def test_records_class_shares_look_like_an_export(records):

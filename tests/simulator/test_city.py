@@ -294,7 +294,10 @@ def test_counts_are_poisson_draws_from_expected(
     merged = merged.merge(firsts, on=["grid_id", "hour"], how="left").fillna({"k": 0})
     lam = merged["expected_incidents"]
     assert 0.9 < ((merged["k"] - lam) ** 2 / lam).mean() < 1.1  # incidents are Poisson draws
-    # Calibrated across the range: in every decile of expected, mean count ~ mean expected.
+    # Calibrated across the range: in every decile of expected, the calls counted are the
+    # expected number within sampling noise (4 standard errors of the over-dispersed count;
+    # a fixed 10 % failed by chance in the lowest decile, ~150 calls, when the draws moved).
     decile = pd.qcut(merged["expected"], 10, labels=False, duplicates="drop")
-    by_bin = merged.groupby(decile)[["n", "expected"]].mean()
-    assert np.allclose(by_bin["n"], by_bin["expected"], rtol=0.1)
+    by_bin = merged.groupby(decile)[["n", "expected"]].sum()
+    z = (by_bin["n"] - by_bin["expected"]) / np.sqrt(pearson * by_bin["expected"])
+    assert (z.abs() < 4).all(), z

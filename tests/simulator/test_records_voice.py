@@ -105,3 +105,34 @@ def test_passing_a_few_counterfeit_notes_is_public_order(gen):
     call = gen.sample("public_order", np.random.default_rng(2), subtype="counterfeit_money")
     assert (call.police_class, call.police_type) == ("治安警情", "制贩、使用假币")
     assert "大量" not in call.text
+
+
+def test_coded_services_clauses_are_not_taken_from_the_handwritten_sets():
+    # The clauses of the coded-services sub-types were written after the records set had
+    # been read for error analysis: none may echo a hand-written item (character 2-3-gram
+    # TF-IDF cosine of the texts without masks, digits, latin letters and punctuation).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from training.evalset import load_evalset, load_records
+    from training.simulator.text_fragments import coded_services
+
+    def bare(text: str) -> str:
+        return re.sub(r"\{\w+\}|[\W\dA-Za-z_]+|XX", "", text)
+
+    clauses = [
+        bare(clause)
+        for group in (
+            coded_services.ASSISTANCE,
+            coded_services.DISPUTE,
+            coded_services.PUBLIC_ORDER,
+            coded_services.NON_POLICE,
+        )
+        for spec in group.values()
+        for key in ("r", "n", "s")
+        for clause in spec.get(key, [])
+    ]
+    items = [bare(t) for t in [*load_evalset()["text"], *load_records()["text"]]]
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(items + clauses)
+    nearest = (vec.transform(clauses) @ vec.transform(items).T).max(axis=1).toarray().ravel()
+    assert len(clauses) > 300
+    assert nearest.max() < 0.45, clauses[int(nearest.argmax())]

@@ -64,6 +64,9 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "note",
 )
 
+# A record note that starts so names the label the live-text rules give the text.
+RULE_NOTE = r"^规则→(criminal|public_order|dispute|assistance|non_police)"
+
 
 def load_records(path: Path | str | None = None, split: str | None = None) -> pd.DataFrame:
     """Load the hand-written records as a DataFrame with the columns in ``RECORD_COLUMNS``.
@@ -71,6 +74,11 @@ def load_records(path: Path | str | None = None, split: str | None = None) -> pd
     ``received_at`` becomes a tz-aware timestamp (the file carries +08:00), ``urgent`` is
     bool, ``police_class_code`` stays a two-digit string and ``divert_to``/``note`` keep ""
     when they do not apply. ``split`` ("city" or "holdout") keeps only that half.
+
+    ``rule_category`` is the label the live-text rules of TAXONOMY.md give the text, read
+    off a note that starts with ``规则→<label>``, else ``category``: the map decides for a
+    city's own coded records, the rules for text without codes (a model that never saw the
+    city's coding, such as the simulated-only one, is judged on the rules).
     """
     src = Path(path) if path is not None else RECORDS_PATH
     with src.open(encoding="utf-8") as fh:
@@ -81,6 +89,8 @@ def load_records(path: Path | str | None = None, split: str | None = None) -> pd
             df[col] = df[col].fillna("").astype(str)
     df["received_at"] = pd.to_datetime(df["received_at"], format="ISO8601")
     df["urgent"] = df["urgent"].astype(bool)
+    rule = df["note"].str.extract(RULE_NOTE, expand=False)
+    df["rule_category"] = rule.where(rule.notna(), df["category"]).astype(str)
     if split is not None:
         df = df[df["split"] == split].reset_index(drop=True)
     return df

@@ -42,10 +42,12 @@ _ASSISTANCE = {
     "失物求助": "lost_property",
     "自杀求助": "suicide_threat",
     "开锁求助": "locked_out child_locked_car",
-    "危急病人求助": "collapsed work_injury pregnant_sick_help home_accident elderly_fall "
-    "gas_poisoning",
     "其它群众求助": "drunk_lying lift_trapped mental_wandering animal_rescue welfare_check "
     "vehicle_breakdown lost_phone_dead trapped_outdoors snake_in_house",
+    # A crash with someone hurt, a power cut that endangers a patient: help for a person by
+    # the live-text rules, so coded as a sick person's call.
+    "危急病人求助": "collapsed work_injury pregnant_sick_help home_accident elderly_fall "
+    "gas_poisoning traffic_injured outage_endangers",
 }
 _TRAFFIC = {
     "交通事故": "traffic_accident traffic_scrape",
@@ -56,8 +58,21 @@ _TRAFFIC = {
 }
 _FIRE = {"火灾": "fire_report", "抢险救援": "rescue_service"}
 _LINKAGE = {
-    "水、电、气、热险情求助": ("群众求助", "power_outage water_outage gas_internet"),
-    "环保执法": ("社会联动", "garbage_stray construction_noise business_noise"),
+    "水、电、气、热险情求助": (
+        "群众求助",
+        "power_outage water_outage gas_internet utility_hazard",
+    ),
+    "环保执法": (
+        "社会联动",
+        "garbage_stray construction_noise business_noise environment_report",
+    ),
+    "安全生产监督": ("社会联动", "work_safety"),
+    "食品药品管理": ("社会联动", "food_drug"),
+    "林水管理": ("社会联动", "forest_water"),
+    "文广管理": ("社会联动", "culture_market"),
+    "其他投诉监督": ("投诉监督", "official_complaint"),
+    "提供线索": ("举报线索", "tip_off"),
+    "聚众上访": ("群体事件", "petition_gathering"),
     "其它社会联动": (
         "社会联动",
         "street_vendor road_facility building_matter stray_dog lost_pet certificate_request "
