@@ -124,3 +124,21 @@ def test_a_category_with_too_few_records_is_one_line(
     assert main(["train", "triage", "--calls", str(thin), *MAPS]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "too few records per category" in err[0] and "dispute" in err[0]
+
+
+def test_prior_folds_validate_on_the_later_half_with_every_category_in_training():
+    # Given 200 records in time order, when the prior's CV folds are cut, then every fold
+    # validates a later block on everything before it, the blocks cover the second half,
+    # and a fold whose training part lacks a category is left out.
+    import numpy as np
+
+    from training.triage.own import time_folds
+
+    y = np.array(["a", "b"] * 100, dtype=object)
+    folds = time_folds(y, 4, min_per_class=5)
+    assert [len(tr) for tr, _ in folds] == [100, 125, 150, 175]
+    assert np.concatenate([va for _, va in folds]).tolist() == list(range(100, 200))
+    assert all(tr.max() < va.min() for tr, va in folds)
+    late = np.array(["a"] * 120 + ["b"] * 80, dtype=object)  # "b" first seen at record 120
+    assert [len(tr) for tr, _ in time_folds(late, 4, min_per_class=5)] == [125, 150, 175]
+    assert len(time_folds(np.array(["a"] * 199 + ["b"], dtype=object), 2, 5)) == 2  # none left
