@@ -7,6 +7,8 @@ none is installed, rather than drawing empty boxes for every Chinese character.
 
 from __future__ import annotations
 
+import logging
+
 from features.errors import UserError
 
 CJK_FAMILIES = (
@@ -18,6 +20,13 @@ CJK_FAMILIES = (
     "Microsoft YaHei",
 )
 WEEKDAYS = "一二三四五六日"
+
+
+class _OneWeight(logging.Filter):
+    """Drops matplotlib's "Failed to find font weight normal for …, now using 500"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("findfont: Failed to find font weight")
 
 
 def use_cjk_font() -> str:
@@ -32,6 +41,11 @@ def use_cjk_font() -> str:
             "no CJK font found for the Chinese labels of the pictures; install one "
             "(e.g. apt-get install fonts-wqy-zenhei)"
         )
+    # the font has one weight (500): matplotlib says so, once per text style, on every
+    # picture; that fallback is the intended font, so the line is only noise
+    font_log = logging.getLogger("matplotlib.font_manager")
+    if not any(isinstance(f, _OneWeight) for f in font_log.filters):
+        font_log.addFilter(_OneWeight())
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False

@@ -41,6 +41,8 @@ class Roster:
     # names row ``i``'s field ``col`` in messages: ``roster.2.grid_id`` for a request body,
     # ``roster.csv line 4, column grid_id`` for a file
     where: Callable[[int, str], str] = field(default=_field, repr=False, compare=False)
+    # names the whole roster in messages: ``roster`` for a request body, the file's path
+    name: str = field(default="roster", repr=False, compare=False)
 
     @classmethod
     def uniform(cls, units, shifts: int, kind: str = "car") -> Roster:
@@ -55,18 +57,32 @@ class Roster:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except FileNotFoundError:
             raise UserError(f"roster file not found: {path}") from None
+        except IsADirectoryError:
+            raise UserError(f"{path}: is a directory, not a roster file") from None
+        except pd.errors.EmptyDataError:
+            raise UserError(f"{path}: the roster is empty (header: {','.join(COLUMNS)})") from None
         except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
             raise UserError(f"{path}: cannot read the roster ({exc})") from None
         frame.columns = [str(c).strip().lower() for c in frame.columns]
+        missing = [c for c in ("shift", "units") if c not in frame.columns]
+        if missing:
+            found = ", ".join(repr(c) for c in frame.columns[:4])
+            raise UserError(
+                f"{path}: no column {missing[0]} (a roster has the columns "
+                f"{','.join(COLUMNS)}; this one has {found})"
+            )
         records = frame.to_dict("records")
-        return cls.from_records(records, lambda i, col: f"{path} line {i + 2}, column {col}")
+        return cls.from_records(
+            records, lambda i, col: f"{path} line {i + 2}, column {col}", name=str(path)
+        )
 
     @classmethod
-    def from_records(cls, records, where=None) -> Roster:
-        """From dicts (``POST /plan``'s ``roster``); ``where(i, field)`` names a field."""
+    def from_records(cls, records, where=None, name: str = "roster") -> Roster:
+        """From dicts (``POST /plan``'s ``roster``); ``where(i, field)`` names a field and
+        ``name`` the whole roster."""
         where = where or _field
         if not isinstance(records, list) or not records:
-            raise UserError("roster: needs at least one row with shift and units")
+            raise UserError(f"{name}: needs at least one row with shift and units")
         entries = []
         for i, rec in enumerate(records):
             if not isinstance(rec, dict):
@@ -86,7 +102,7 @@ class Roster:
             grid = rec.get("grid_id")
             grid = None if grid is None or str(grid).strip() == "" else str(grid).strip()
             entries.append(RosterEntry(shift, units, kind, grid))
-        return cls(entries, where)
+        return cls(entries, where, name)
 
     def check(self, shifts: int, grid_ids) -> None:
         """Every shift has a row, no row names a shift or grid the plan does not have."""
@@ -102,7 +118,7 @@ class Roster:
                 )
         missing = sorted(set(range(1, shifts + 1)) - {e.shift for e in self.entries})
         if missing:
-            raise UserError(f"roster: no units for shift {missing[0]} (shifts 1-{shifts})")
+            raise UserError(f"{self.name}: no units for shift {missing[0]} (shifts 1-{shifts})")
 
     def for_shift(self, shift: int) -> list[RosterEntry]:
         return [e for e in self.entries if e.shift == shift]

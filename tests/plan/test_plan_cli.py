@@ -62,7 +62,11 @@ def test_plan_writes_csv_map_and_an_mlflow_run(home, capsys):
         ([], "shift,units\n1,30\n2,30\n5,3\n", "line 4, column shift: shift 5 but the plan has 2"),
         ([], "shift,units\n1,30\n2,-4\n", "line 3, column units: -4 is negative"),
         ([], "shift,units\n1,\n", "line 2, column units: missing"),
-        ([], "shift,units\n1,30\n", "roster: no units for shift 2"),
+        ([], "shift,units\n1,30\n", "roster.csv: no units for shift 2"),
+        ([], "", "roster.csv: the roster is empty"),
+        ([], "units\n30\n", "roster.csv: no column shift"),
+        ([], "\x00\x01binary", "roster.csv: no column shift"),
+        ([], "shift,units\n", "roster.csv: needs at least one row"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_1(home, capsys, tmp_path, args, roster, message):

@@ -66,8 +66,8 @@ def plan_map(result: PlanResult, geometry: GridGeometry, path: Path) -> Path:
         overall = float(np.average(part["share_within_target"], weights=w)) if w.sum() else 0.0
         start = pd.Timestamp(part["shift_start"].iloc[0])
         ax.set_title(
-            f"第 {shift} 班 {day_hour_label(start)}（{start.tzname() or ''}）："
-            f"{result.target:g} 分钟内到达 {overall:.1%}",
+            f"第 {shift} 班 {day_hour_label(start)}（{start.tzname() or ''}）\n"
+            f"{result.target:g} 分钟内到达 {overall:.1%}",  # two lines: panels sit side by side
             fontsize=9,
         )
         ax.set_xlabel("东向（公里）")
