@@ -154,6 +154,7 @@ def test_triage_errors_notebook_judges_both_hand_written_sets(
     assert "small model on 1,200 simulated calls" in text
     assert "handwritten_v1: " in text and "records (city): " in text and "mistakes" in text
     assert "candidates coverage" in text and "police_class" in text
+    assert "macro-F1 by the map" in text and "by the rules" in text  # records, both labels
     pngs = [o for o in _outputs(nb, "data") if "image/png" in o["data"]]
     assert len(pngs) == 2  # confusion matrices, reliability diagrams (two panels each)
     html = "".join(o["data"].get("text/html", "") for o in _outputs(nb, "data"))
