@@ -353,8 +353,11 @@ def nearest_backup_within(avail: np.ndarray, within: np.ndarray) -> np.ndarray:
     (Sending the first free backup in a fixed order instead left the blocked calls of the
     simulated city 11 points too slow; all free units as independent, 9 points too fast.)
     """
-    miss = 1.0 - avail[..., None] * within[:, :, :, None, :]  # (G, J, H, R, T)
-    return 1.0 - np.prod(miss, axis=1)
+    g, n_j, h, r = avail.shape
+    none = np.ones((g, h, r, within.shape[-1]))  # no free backup within the time so far
+    for j in range(n_j):  # one backup at a time: no (G, J, H, R, T) array
+        none *= 1.0 - avail[:, j, :, :, None] * within[:, j, :, None, :]
+    return 1.0 - none
 
 
 def _quantile_from_cdf(times: np.ndarray, cdf: np.ndarray, q: float) -> np.ndarray:
