@@ -80,6 +80,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/forecast/run.py
 	$(BIN)/python benchmarks/forecast/scale.py
 	$(BIN)/python benchmarks/plan/run.py --weeks 8
+	$(BIN)/python benchmarks/plan/speed.py
 	$(BIN)/python benchmarks/serving/run.py --home .
 
 clean:
