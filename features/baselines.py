@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from features.errors import UserError
+from features.tasks import map_tasks
 from features.timeseries import DAY, WEEK, Panel
 
 LEVEL_WEEKS = 8
@@ -157,7 +158,9 @@ class ClassicalModel:
         return history.counts[:, max(0, origin - self.weeks * WEEK) : origin]
 
     def _run(self, window: np.ndarray, ahead: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [fit_classical_grid(ClassicalTask(row, ahead, self.method)) for row in window]
+        """One fit per grid (Dask tasks under ``--scheduler``)."""
+        tasks = [ClassicalTask(row, ahead, self.method) for row in window]
+        return map_tasks(fit_classical_grid, tasks)
 
     def fit(self, panel: Panel) -> ClassicalModel:
         window = self._window(panel, panel.n_hours)

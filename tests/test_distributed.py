@@ -53,3 +53,15 @@ def test_backtest_folds_and_prophet_grids_on_dask_equal_serial(cluster_address) 
     with scheduler(cluster_address):
         on_dask = ProphetModel(history_days=28, insample_days=7, ahead_hours=24).fit(panel)
     assert np.array_equal(local, on_dask.predictions_)
+
+
+def test_classical_grids_on_dask_equal_serial(cluster_address) -> None:
+    pytest.importorskip("statsforecast", reason="optional extra [classical] (caps pandas < 3)")
+    from features.baselines import ClassicalModel
+    from tests.forecast.conftest import synthetic_panel
+
+    panel, _ = synthetic_panel(n_grids=3, weeks=4, seed=3)
+    serial = ClassicalModel("ets", weeks=2).fit(panel).cached_[2]
+    with scheduler(cluster_address):
+        remote = ClassicalModel("ets", weeks=2).fit(panel).cached_[2]
+    assert serial.shape == (3, 168) and np.array_equal(serial, remote)

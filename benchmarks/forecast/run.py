@@ -44,6 +44,7 @@ MODELS = "lightgbm,seasonal-naive,how-mean,level-shape,grid-rhythm"
 REFERENCES = ("seasonal-naive", "how-mean", "level-shape", "mstl", "ets")
 CANDIDATES = ("lightgbm", "grid-rhythm")  # what is judged against the references
 FOLDS, HORIZON = 4, 168
+FOLD_CACHE = Path(tempfile.gettempdir()) / "jingqing-bench-folds"
 HOUSTON_MAP = {"received_at": "time_local", "grid_id": "beat"}
 
 log = logging.getLogger("benchmark")
@@ -70,12 +71,47 @@ def simulate(days: int = 365, grids: int = 51) -> Path:
     return out
 
 
+def resumable_folds(key: str, panel, runs, cutoffs, country, intensity, cluster) -> list:
+    """Every (model, fold) in this process, one after another, each saved to
+    ``FOLD_CACHE`` when done, so a stopped run resumes where it stopped (delete the folder
+    after changing a model). Under ``cluster`` a model's per-grid fits (Prophet, MSTL) are
+    the Dask tasks; LightGBM keeps its in-memory fit, as in a fold on a worker."""
+    import pickle
+
+    from training.distributed import scheduler
+    from training.forecast.backtest import FoldSpec, run_fold
+
+    results = []
+    with scheduler(cluster):
+        for model in runs:
+            for k, cut in enumerate(cutoffs):
+                path = FOLD_CACHE / f"{key}-{model}-{cut}.pkl"
+                if path.exists():
+                    results.append(pickle.loads(path.read_bytes()))
+                    continue
+                params = {"engine": "memory"} if model == "lightgbm" else {}
+                spec = FoldSpec(k, cut, HORIZON, model, country, params)
+                results.append(run_fold(panel, spec, intensity))
+                FOLD_CACHE.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(pickle.dumps(results[-1]))
+                print(f"{key}: {model} fold {k + 1}/{len(cutoffs)} done", flush=True)
+    return results
+
+
 def backtest_section(
-    name: str, data, models, country: str, intensity=None, stored=None, cluster=None
+    name: str,
+    data,
+    models,
+    country: str,
+    intensity=None,
+    stored=None,
+    cluster=None,
+    resume: str | None = None,
 ) -> dict:
     """Backtest ``models``; rows of other models already stored (``stored()``, read when
     the backtest is done, for the same folds) are kept. ``cluster``: a ``--scheduler``
-    spec to run the folds on (the results are the same as in this process)."""
+    spec to run the folds on (the results are the same as in this process). ``resume``: a
+    key under which each finished fold is saved and reused (:func:`resumable_folds`)."""
     import pandas as pd
 
     from training.distributed import scheduler
@@ -84,10 +120,13 @@ def backtest_section(
     cutoffs = fold_cutoffs(panel.n_hours, FOLDS, HORIZON)
     runs = list(models) + (["oracle"] if intensity is not None else [])
     started = time.perf_counter()
-    with scheduler(cluster):
-        results = run_backtest(
-            panel, runs, cutoffs, HORIZON, holiday_country=country, intensity=intensity
-        )
+    if resume:
+        results = resumable_folds(resume, panel, runs, cutoffs, country, intensity, cluster)
+    else:
+        with scheduler(cluster):
+            results = run_backtest(
+                panel, runs, cutoffs, HORIZON, holiday_country=country, intensity=intensity
+            )
     summary = summary_table(results)
     per_fold = metrics_table(results)
     cut_text = [str(panel.hours(c, c + 1)[0]) for c in cutoffs]
@@ -228,7 +267,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--scheduler",
-        help="run the backtest folds as Dask tasks (local:N or a scheduler address)",
+        help="run the backtest folds as Dask tasks (local:N or a scheduler address); with "
+        "--resume, each model's per-grid fits instead",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help=f"save each finished fold under {FOLD_CACHE} and reuse it: a long run "
+        "(Prophet on the lattice) can be stopped and started again",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
@@ -250,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             intensity,
             lambda: _stored(path, "simulated_city"),
             args.scheduler,
+            f"sim-{simulator_stamp()}" if args.resume else None,
         )
     if "houston" in sections:
         data = load_forecast_data(
@@ -263,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             None,
             lambda: _stored(path, "houston_beats"),
             args.scheduler,
+            "beats" if args.resume else None,
         )
     if "lattice" in sections:
         data = load_forecast_data(
@@ -279,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             None,
             lambda: _stored(path, "houston_lattice_2km"),
             args.scheduler,
+            "lattice" if args.resume else None,
         )
     if "timing" in sections:
         # a year to fit and the week after it to score
