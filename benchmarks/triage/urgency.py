@@ -1,17 +1,18 @@
 """Benchmark: urgency tiers 紧急 / 可能紧急 / 一般 on the hand-written sets.
 
 Trains triage with the default config on the default simulated city (or ``--calls``) in a
-temporary project home. Training fits the urgency layer (``features/urgency_signals.py``)
-on the records' city half and sets the two tier thresholds from the stated costs
-(``TriageConfig.urgency_cost_*``) on the layer's out-of-fold scores there; this benchmark
-then scores the champion on the two sets neither was chosen on — ``handwritten_v1`` and
-the records' held-out half — and reports per tier: precision and recall of 紧急 (the
-``urgent`` flag), of 紧急 or 可能紧急, each tier's share of calls, the mean cost per call,
-how many raised calls name a cue, and the calibration of P(urgent) (Brier, ECE). Two
-other decisions are reported on the same sets: the one-threshold rule "keep 95 % recall"
-with its threshold chosen on the city half's out-of-fold scores, and the same model
-without the layer (the head and the guard alone, tiers chosen on the city half as before).
-Writes ``benchmarks/results/triage_urgency.json`` and prints a summary.
+temporary project home, then compares three decisions on that one model, each chosen on
+the records' city half only (``evaluate``): the urgency layer (``features/urgency_signals.py``)
+fitted there with its tiers set from the stated costs (``TriageConfig.urgency_cost_*``)
+on its out-of-fold scores; the head and the cue guard alone with tiers on their city
+scores (what training ships with ``urgency_layer: false``, the default); and a hybrid
+(紧急 from the layer, 可能紧急 from either; defined after reading the first run). Each is
+reported on the two sets nothing was chosen on — ``handwritten_v1`` and the records'
+held-out half — per tier: precision and recall of 紧急 (the ``urgent`` flag), of 紧急 or
+可能紧急, each tier's share of calls, the mean cost per call, how many raised calls name a
+cue, the calibration of P(urgent) (Brier, ECE), and the one-threshold rule "keep 95 %
+recall" with its threshold chosen on the city half. Writes
+``benchmarks/results/triage_urgency.json`` and prints a summary.
 
 Run: ``.venv/bin/python benchmarks/triage/urgency.py [--calls FILE]``.
 """
@@ -75,8 +76,16 @@ def _figures(s: dict, y: np.ndarray, costs, rule: float) -> dict:
 
 
 def evaluate(model, cfg) -> tuple[dict, dict, tuple]:
-    """Figures per decision and set, the thresholds behind them, the costs."""
-    from features.urgency import tiers
+    """Figures per decision and set, the thresholds behind them, the costs.
+
+    Three decisions on one trained model, each chosen on the records' city half only:
+    ``layer`` (the urgency layer fitted there, tiers on its out-of-fold scores),
+    ``head_only`` (the head and the guard, tiers on their city scores: what training does
+    with ``urgency_layer: false``) and ``hybrid`` (紧急 from the layer, 可能紧急 when either
+    says so; defined after the first run of this benchmark had been read, so its figures
+    on the two reported sets are not independent of that reading).
+    """
+    from features.urgency import TIERS, tiers
     from training.triage.evaluate import urgent_threshold
     from training.triage.urgency import choose_tiers, costs_of, fit_urgency_layer
 
@@ -84,41 +93,51 @@ def evaluate(model, cfg) -> tuple[dict, dict, tuple]:
     sets = _sets()
     city = next(name for name in sets if name.startswith("records_city"))
     y_city = sets[city]["urgent"].to_numpy(bool)
-    # The layer training fitted, refitted the same way for its out-of-fold city scores.
-    oof, _ = fit_urgency_layer(model, sets[city], seed=cfg.seed, name="records city half")
     head_only = copy.copy(model)
     head_only.urgency_layer = None
     head_city = head_only.score(sets[city]["text"].tolist())["urgent_score"]
     head_only.urgent_threshold, head_only.maybe_threshold, _ = choose_tiers(
         head_city, y_city, costs
     )
+    layered = copy.copy(model)  # the layer as training fits it, and its out-of-fold scores
+    oof, _ = fit_urgency_layer(layered, sets[city], seed=cfg.seed, name="records city half")
+    layered.urgent_threshold, layered.maybe_threshold, _ = choose_tiers(oof, y_city, costs)
     rules = {"layer": urgent_threshold(oof, y_city, 0.95)}
-    rules["head_only"] = urgent_threshold(head_city, y_city, 0.95)
-    per_set: dict = {"layer": {}, "head_only": {}}
-    for variant, scorer in (("layer", model), ("head_only", head_only)):
-        for name, frame in sets.items():
-            s = scorer.score(frame["text"].tolist())
-            if variant == "layer" and name == city:  # the city half: out-of-fold layer scores
-                s["urgent_model_score"] = oof
-                s["urgent_score"] = np.where(
-                    s["urgent_guard"], np.maximum(oof, model.maybe_threshold), oof
-                )
-                s["urgency"] = tiers(
-                    s["urgent_score"], model.urgent_threshold, model.maybe_threshold
-                )
-            per_set[variant][name] = _figures(
-                s, frame["urgent"].to_numpy(bool), costs, rules[variant]
+    rules["head_only"] = rules["hybrid"] = urgent_threshold(head_city, y_city, 0.95)
+    per_set: dict = {"layer": {}, "head_only": {}, "hybrid": {}}
+    for name, frame in sets.items():
+        y = frame["urgent"].to_numpy(bool)
+        texts = frame["text"].tolist()
+        head, layer = head_only.score(texts), layered.score(texts)
+        if name == city:  # the city half: the layer's out-of-fold scores
+            layer["urgent_model_score"] = oof
+            layer["urgent_score"] = np.where(
+                layer["urgent_guard"], np.maximum(oof, layered.maybe_threshold), oof
             )
+            layer["urgency"] = tiers(
+                layer["urgent_score"], layered.urgent_threshold, layered.maybe_threshold
+            )
+        hybrid = dict(head)
+        raised = (head["urgency"] != TIERS[2]) | (layer["urgency"] != TIERS[2])
+        hybrid["urgency"] = np.where(
+            layer["urgency"] == TIERS[0], TIERS[0], np.where(raised, TIERS[1], TIERS[2])
+        )
+        for variant, s in (("layer", layer), ("head_only", head), ("hybrid", hybrid)):
+            per_set[variant][name] = _figures(s, y, costs, rules[variant])
     thresholds = {
-        "urgent": model.urgent_threshold,
-        "maybe": model.maybe_threshold,
-        "chosen_on": "records_v1 city half (the layer's out-of-fold scores)",
-        "recall_rule_0.95": rules["layer"],
+        "chosen_on": "records_v1 city half",
+        "layer": {
+            "urgent": layered.urgent_threshold,
+            "maybe": layered.maybe_threshold,
+            "recall_rule_0.95": rules["layer"],
+            "weights": layered.urgency_layer.weights(),
+        },
         "head_only": {
             "urgent": head_only.urgent_threshold,
             "maybe": head_only.maybe_threshold,
             "recall_rule_0.95": rules["head_only"],
         },
+        "shipped_default": "layer" if cfg.urgency_layer else "head_only",
     }
     return per_set, thresholds, costs
 
@@ -159,9 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             "missed_urgent": costs[3],
         },
         "thresholds": thresholds,
-        "urgency_layer": model.urgency_layer.weights(),
-        "sets": per_set["layer"],
-        "head_only": per_set["head_only"],
+        "sets": per_set[thresholds["shipped_default"]],
+        "decisions": per_set,
         "examples": examples,
         "target_issue_9": TARGET,
         "seconds": time.perf_counter() - started,
@@ -172,9 +190,10 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nurgency tiers → {RESULTS}")
     print(
-        f"thresholds: 紧急 ≥ {model.urgent_threshold:.4f}, 可能紧急 ≥ {model.maybe_threshold:.4f}"
+        f"shipped ({thresholds['shipped_default']}): 紧急 ≥ {model.urgent_threshold:.4f}, "
+        f"可能紧急 ≥ {model.maybe_threshold:.4f}"
     )
-    for variant in ("layer", "head_only"):
+    for variant in per_set:
         print(f"\n{variant}:")
         print(
             f"{'set':40s} {'紧急 P':>7s} {'紧急 R':>7s} {'raised R':>8s} {'可能 P':>7s} "

@@ -170,3 +170,20 @@ def test_with_the_layer_the_guard_words_are_never_calm(layered):
     assert s["urgent_guard"].all()
     assert (s["urgency"] != TIERS[2]).all()
     assert (s["urgent_score"] <= 1.0).all()
+
+
+def test_training_hook_chooses_tiers_on_the_layers_out_of_fold_scores(fitted_triage):
+    import copy
+
+    from training.evalset import load_records
+    from training.triage.config import TriageConfig
+    from training.triage.urgency import urgency_layer_tiers
+
+    model = copy.copy(fitted_triage.model)
+    city = load_records(split="city")
+    said: list[str] = []
+    (scores, labels), info = urgency_layer_tiers(model, city, TriageConfig(), said.append)
+    assert model.urgency_layer is not None and len(scores) == len(labels) == len(city)
+    assert labels.sum() == city["urgent"].sum() and "city half" in said[0]
+    assert {"urgency_layer_c", "urgency_layer_oof_log_loss"} <= set(info)
+    assert all(k.replace("_", "").isalnum() for k in info)  # MLflow metric names

@@ -87,8 +87,11 @@ class TriageConfig(BaseModel):
     urgency_cost_ask: float = Field(0.1, ge=0.0)  # a calm caller asked the 可能紧急 question
     # The urgency layer (features/urgency_signals.py): signals + the head's score, fitted on
     # the records' city half when training on the synthetic city (its tiers are then chosen
-    # on the layer's out-of-fold scores there); off: the head's score alone.
-    urgency_layer: bool = True
+    # on the layer's out-of-fold scores there). Off by default: on the two sets nothing was
+    # chosen on it raised 紧急 recall (0.61 → 0.68 records holdout, 0.63 → 0.76 v1) but left
+    # 7 of 41 and 4 of 76 urgent calls at 一般 (the head alone: 0 and 1), a higher stated
+    # cost (benchmarks/results/triage_urgency.json).
+    urgency_layer: bool = False
     # Suggestions below this confidence are flagged for a human look. Chosen from the
     # trade-off the evaluation report logs (review_share_at_T, review_error_capture_at_T):
     # on the hand-written set 0.8 sends ~22% of calls to review and they hold ~52% of the
