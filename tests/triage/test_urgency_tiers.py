@@ -187,3 +187,24 @@ def test_training_hook_chooses_tiers_on_the_layers_out_of_fold_scores(fitted_tri
     assert labels.sum() == city["urgent"].sum() and "city half" in said[0]
     assert {"urgency_layer_c", "urgency_layer_oof_log_loss"} <= set(info)
     assert all(k.replace("_", "").isalnum() for k in info)  # MLflow metric names
+
+
+def test_calibration_takes_the_tiers_from_scores_of_another_set(fitted_triage):
+    import copy
+
+    from training.evalset import load_evalset
+    from training.triage.config import TriageConfig
+    from training.triage.honest import calibrate
+    from training.triage.urgency import costs_of
+
+    # Given scores and labels of another set (as the layer's out-of-fold city scores are)
+    cfg = TriageConfig()
+    rng = np.random.default_rng(0)
+    labels = rng.random(200) < 0.15
+    scores = np.clip(rng.normal(0.2 + 0.5 * labels, 0.2), 0, 1)
+    model = copy.copy(fitted_triage.model)
+    metrics = calibrate(model, load_evalset(), cfg, name="handwritten", tiers_on=(scores, labels))
+    # then the model's thresholds are the least-cost pair on those scores
+    t_urgent, t_maybe, _ = choose_tiers(scores, labels, costs_of(cfg))
+    assert (model.urgent_threshold, model.maybe_threshold) == (t_urgent, t_maybe)
+    assert "handwritten_xfit_urgent_recall" in metrics
