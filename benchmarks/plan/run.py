@@ -157,6 +157,7 @@ def run(args) -> dict:
     test["dispatch"] = (test["source"] == "citizen") & (test["disposition"] != "divert")
     out = {}
     per_grid = {}
+    per_call = {}  # each dispatched call's share within the target over the replays
     for name in PLANS:
         t = time.perf_counter()
         mask = test["dispatch"].to_numpy()
@@ -169,6 +170,7 @@ def run(args) -> dict:
         done = np.isfinite(rts).all(axis=0)
         g = test.loc[test["dispatch"], "grid_id"].to_numpy()
         within = (rts <= args.target).mean(axis=0)  # per call, over replications
+        per_call[name] = within
         res = reps[0]
         away = np.mean([r.overflow[mask] for r in reps], axis=0)  # answered from outside
         sim_grid = pd.DataFrame({"grid_id": g, "within": within, "ok": done, "away": away})
@@ -236,11 +238,12 @@ def run(args) -> dict:
         "travel_params": params.to_dict(),
         "forecast_alpha": round(float(forecaster.alpha_), 4),
         "plans": out,
-        "allocator_beats_equal": out["allocator"]["simulated_share"]
-        > out["equal"]["simulated_share"],
-        "allocator_beats_proportional": (
-            out["allocator"]["simulated_share"] > out["proportional"]["simulated_share"]
-        ),
+        # the same calls under two plans: the difference and its standard error over the
+        # calls (paired; each call's share averaged over the replays)
+        **{
+            f"allocator_minus_{ref}": paired_gap(per_call["allocator"], per_call[ref])
+            for ref in ("equal", "proportional")
+        },
         **{
             f"per_grid_{name}": [
                 {
@@ -265,6 +268,18 @@ def run(args) -> dict:
     }
     plot(per_grid, out, args, RESULTS / ("plan-dev.png" if args.dev else "plan.png"))
     return record
+
+
+def paired_gap(a: np.ndarray, b: np.ndarray) -> dict:
+    """Simulated share of plan ``a`` minus plan ``b`` on the same calls, in points, with its
+    paired standard error; ``beats`` when the gap is more than two standard errors."""
+    d = 100 * (np.asarray(a, float) - np.asarray(b, float))
+    se = float(d.std(ddof=1) / np.sqrt(len(d)))
+    return {
+        "points": round(float(d.mean()), 3),
+        "se": round(se, 3),
+        "beats": bool(d.mean() > 2 * se),
+    }
 
 
 def timings(args) -> dict:

@@ -19,7 +19,7 @@ import heapq
 
 import numpy as np
 
-from features.deploy.response import ShiftModel
+from features.deploy.response import ShiftModel, erlang_b
 
 __all__ = ["equal_plan", "marginal_allocation", "proportional_plan", "standby_posts"]
 
@@ -131,8 +131,11 @@ def marginal_allocation(
     post_units: np.ndarray,
     *,
     rounds: int = 2,
+    neighbours: bool = True,
 ) -> np.ndarray:
-    """Units per grid (sum ``total``, each at least ``minimum``) by marginal analysis."""
+    """Units per grid (sum ``total``, each at least ``minimum``) by marginal analysis: each
+    next unit where it adds the most calls reached within the target, its own grid's and
+    (``neighbours``) those of the neighbours it backs up (``backup_value``)."""
     minimum = np.asarray(minimum, dtype=np.int64)
     calls = model.lamr.mean(axis=2).sum(axis=1)  # expected calls in the shift (G,)
     extra = int(total - minimum.sum())
@@ -145,8 +148,31 @@ def marginal_allocation(
         steps = int(min(max(extra, 0), kmax))
         cs = minimum[:, None] + np.arange(steps + 1)[None, :]
         gain = calls[:, None] * model.shares(cs, chain)  # (G, V)
+        if neighbours:
+            gain = gain + backup_value(model, cs)
         plan = _greedy(gain, minimum, extra, calls)
     return plan
+
+
+def backup_value(model: ShiftModel, cs: np.ndarray) -> np.ndarray:
+    """Calls of the neighbours reached within the target thanks to grid ``g``'s units being
+    free for them, ``(G, V)`` for allocations ``cs`` (first order in ``g``'s chance of a
+    free unit, the rest of the plan as in the last ``backup_chain``).
+
+    A neighbour's blocked call is reached by the nearest free backup; its chance within the
+    target rises with backup ``j``'s availability at ``F_j × prod_(k != j)(1 - P_k F_k)``.
+    A unit in a grid that backs up busy neighbours is worth more than its own calls say.
+    """
+    target, avail, within, found = model.backups_
+    w = within[..., :1]  # (G, J, H, 1) at the target
+    miss = 1.0 - avail * w  # (G, J, H, R)
+    slope = w * np.prod(miss, axis=1, keepdims=True) / np.maximum(miss, 1e-12)
+    flow = (model.lamr * found)[:, None] * slope  # (G, J, H, R) calls per hour per P(free)
+    coef = np.zeros_like(model.lamr)
+    is_grid = target >= 0
+    np.add.at(coef, target[is_grid], flow[is_grid])
+    free = 1.0 - erlang_b(cs[:, :, None, None], model.load()[:, None])  # (G, V, H, R)
+    return (coef[:, None] * free).sum(axis=(2, 3)) / model.lamr.shape[2]
 
 
 def _greedy(gain: np.ndarray, minimum: np.ndarray, extra: int, calls: np.ndarray) -> np.ndarray:

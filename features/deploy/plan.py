@@ -245,7 +245,7 @@ def _plan_shift(
         travel,
         lam,
         hours.hour,
-        np.full(len(grid_ids), alpha),
+        shift_cv2(lam, alpha),
         speed,
         params.speed_m_per_min("car", hours.hour),
         target,
@@ -255,9 +255,24 @@ def _plan_shift(
     return ShiftPlan(s, hours[0], model, minimum, patrol, units, posts, post_units, result)
 
 
+def shift_cv2(lam: np.ndarray, alpha: float) -> np.ndarray:
+    """Squared coefficient of variation of each grid's rate over the shift ``(G,)``.
+
+    The forecast's negative binomial gives each hour's count a gamma-mixed rate with
+    variance ``alpha × mean²``; the response model scales the whole shift by one draw, so
+    it needs the variance of the shift's rate, ``alpha × Σ mean_h² / (Σ mean_h)²`` for
+    hours mixed independently (about ``alpha / 8`` for an even shift). Taking ``alpha``
+    itself had every grid's whole shift at 1.85 times its forecast one time in six.
+    """
+    lam = np.asarray(lam, dtype=float)
+    total = lam.sum(axis=1)
+    share = np.where(total > 0, (lam**2).sum(axis=1) / np.maximum(total, 1e-12) ** 2, 1.0)
+    return alpha * share
+
+
 def _rows(plan: ShiftPlan, grid_ids, lam, alpha) -> pd.DataFrame:
     m = lam.sum(axis=1)
-    var = m + alpha * m**2
+    var = m + shift_cv2(lam, alpha) * m**2  # the hours' sum, as the forecast's shift totals
     with np.errstate(divide="ignore", invalid="ignore"):
         n = np.where(var > m, m**2 / (var - m), np.inf)
         p = np.where(var > m, m / var, 1.0)

@@ -137,6 +137,7 @@ class ShiftModel:
         self.service = drive.mean(axis=1) + p.by_grid("on_scene", ids)  # (G,)
         self._cache: dict = {}
         self.inflow = np.zeros_like(self.lamr)  # calls per hour answered for neighbours
+        self.post_load_ = None  # Erlangs the posts carry (P, H, R), from the last chain
 
     # ------------------------------------------------------------ what calls see
     # A follow-up call of an incident (share ``follow`` of a grid's calls: a fire or a
@@ -240,6 +241,23 @@ class ShiftModel:
         for _ in range(rounds):
             self.backup_chain(np.asarray(c), np.asarray(post_units), np.array([self.target]))
 
+    def _post_load(self, order, target, sent, n_posts: int) -> np.ndarray:
+        """Erlangs each post carries ``(P, H, R)``: every blocked call a post is the nearest
+        free backup for (in the simulated city six in ten; counting only the calls no
+        neighbour could take left the posts always free), busy for the drive out, the
+        time on scene and the drive back to the post."""
+        tr = self.travel
+        n_l = tr.nb_idx_.shape[1]
+        g_idx, j_idx = np.nonzero(target < 0)
+        post = tr.post_idx_[g_idx, order[g_idx, j_idx] - n_l]
+        drive = tr.post_[g_idx, order[g_idx, j_idx] - n_l, tr.samples // 2] * tr.params.road_factor
+        drive = drive[:, None] / self.post_speed[None, :]  # (K, H) minutes each way
+        local = tr.near_[g_idx, 0, :].mean(axis=1)[:, None] * tr.params.road_factor
+        busy = self.service[g_idx, None] - local / self.speed[g_idx] + 2 * drive  # (K, H)
+        load = np.zeros((n_posts,) + sent.shape[2:])
+        np.add.at(load, post, sent[g_idx, j_idx] * busy[:, :, None] / 60.0)
+        return load
+
     def backup_chain(self, c: np.ndarray, post_units: np.ndarray, times: np.ndarray):
         """Share within ``times`` of a blocked call ``(G, H, R, T)`` and the chance that
         every backup is busy too ``(G, H, R)``, for the allocation ``c`` ``(G,)``."""
@@ -255,9 +273,11 @@ class ShiftModel:
         spill = self.lamr * found * np.prod(1.0 - avail_nb, axis=1)  # (G, H, R)
         n_q = tr.post_idx_.shape[1]
         if n_q and len(post_units):
-            first = tr.post_idx_[:, 0]
-            post_load = np.zeros((len(post_units),) + spill.shape[1:])
-            np.add.at(post_load, first, spill * self.service[:, None, None] / 60.0)
+            post_load = self.post_load_
+            if post_load is None or post_load.shape[0] != len(post_units):
+                first = tr.post_idx_[:, 0]  # first guess: what no neighbour takes
+                post_load = np.zeros((len(post_units),) + spill.shape[1:])
+                np.add.at(post_load, first, spill * self.service[:, None, None] / 60.0)
             avail_post = 1.0 - erlang_b(post_units[:, None, None], post_load)  # (P, H, R)
             avail_q = avail_post[tr.post_idx_]  # (G, Q, H, R)
         else:
@@ -274,8 +294,11 @@ class ShiftModel:
         is_grid = target >= 0
         np.add.at(inflow, target[is_grid], sent[is_grid])
         self.inflow = inflow
+        if n_q and len(post_units):
+            self.post_load_ = self._post_load(order, target, sent, len(post_units))
         wait = self._wait_then_drive(c, times)  # (G, H, T)
         reach = nearest_backup_within(avail, within)
+        self.backups_ = (target, avail, within, found)  # for the allocator's neighbour term
         reach = reach + all_busy[..., None] * wait[:, :, None, :]
         return reach, all_busy
 

@@ -208,6 +208,23 @@ def test_marginal_allocation_respects_total_and_minimum_and_beats_equal(travel):
     assert reached(plan) >= reached(proportional_plan(3 * g, minimum, calls)) - 1e-9
 
 
+def test_a_unit_that_backs_up_busy_neighbours_is_worth_more_than_its_own_calls(travel):
+    from features.deploy.allocate import backup_value
+
+    g = len(travel.geometry)
+    model = _model(travel, lam_scale=4.0)
+    c = np.ones(g, dtype=np.int64)
+    model.settle_inflow(c, np.zeros(0, int))
+    model.backup_chain(c, np.zeros(0, int), np.array([model.target]))
+    cs = 1 + np.arange(4)[None, :].repeat(g, axis=0)
+    value = backup_value(model, cs)
+    assert value.shape == (g, 4) and np.all(value > 0)
+    assert np.all(np.diff(value, axis=1) > 0)  # more units: more often one free for them
+    # no neighbour ever blocked: nothing to back up
+    model.backups_[3][...] = 0.0
+    assert np.allclose(backup_value(model, cs), 0.0)
+
+
 def test_reference_plans_and_remainders():
     assert largest_remainder(np.array([1.0, 1.0, 2.0]), 5).tolist() == [1, 1, 3]
     assert equal_plan(7, np.ones(3, int), np.array([1.0, 5.0, 2.0])).tolist() == [2, 3, 2]

@@ -77,3 +77,28 @@ def test_unknown_grid_too_few_units_and_start_outside(forecast, geometry, travel
         make_plan(forecast, geometry, Roster.uniform(36, 1), start=late, shifts=1, travel=travel)
     with pytest.raises(UserError, match="no units for shift 2"):
         make_plan(forecast, geometry, Roster.uniform(36, 1), shifts=2, travel=travel)
+
+
+def test_the_shift_s_rate_uncertainty_is_that_of_its_hours_summed(forecast, geometry, travel):
+    from features.deploy.plan import shift_cv2
+    from features.shifts import shift_totals
+
+    # one draw scales the whole shift: eight even hours mixed independently vary an
+    # eighth as much as one hour; a single busy hour keeps the hour's dispersion
+    assert shift_cv2(np.ones((1, 8)), 0.5) == pytest.approx([0.5 / 8])
+    assert shift_cv2(np.array([[4.0, 0, 0, 0, 0, 0, 0, 0]]), 0.5) == pytest.approx([0.5])
+    # the plan's 80 % interval of the shift's calls is the forecast's own shift total's
+    alpha = 0.3
+    res = make_plan(
+        forecast, geometry, Roster.uniform(36, 3), shifts=3, travel=travel, alpha=alpha
+    )
+    hours = pd.DatetimeIndex(pd.to_datetime(forecast["hour"]).unique()).sort_values()
+    mu = forecast.pivot_table(index="grid_id", columns="hour", values="mean").reindex(
+        columns=hours
+    )
+    want = shift_totals(list(mu.index), hours, mu.to_numpy(), alpha)
+    got = res.table.assign(shift_start=pd.to_datetime(res.table["shift_start"]))
+    both = got.merge(want, on=["grid_id", "shift_start"])
+    assert len(both) == len(got)
+    assert (both["calls_p10"] - both["p10"]).abs().max() <= 1
+    assert (both["calls_p90"] - both["p90"]).abs().max() <= 1
