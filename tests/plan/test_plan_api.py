@@ -44,6 +44,12 @@ def test_plan_answers_rows_per_grid_and_shift(client):
         ({"units": None}, "units"),
         ({"units": 30, "roster": [{"shift": 1, "units": 30}], "shifts": 1}, "units or roster"),
         ({"roster": [{"shift": 1, "units": 3}], "shifts": 1}, "roster"),
+        ({"roster": [{"shift": 1}], "shifts": 1}, "roster.0.units"),
+        (
+            {"roster": [{"shift": 1, "units": 30}, {"shift": 3, "units": 3}], "shifts": 1},
+            "roster.1.shift",
+        ),
+        ({"roster": [{"shift": 1, "units": 30, "kind": "bike"}], "shifts": 1}, "roster.0.kind"),
     ],
 )
 def test_bad_plan_requests_are_4xx_naming_the_field(client, body, field):
