@@ -374,7 +374,7 @@ def nearest_backup_within(avail: np.ndarray, within: np.ndarray) -> np.ndarray:
     backup however many units it has free: their distances to a call outside their grid
     share the call's offset from that grid, so the nearest of several is barely closer.
     (Sending the first free backup in a fixed order instead left the blocked calls of the
-    simulated city 11 points too slow; all free units as independent, 9 points too fast.)
+    simulated city 11 points too slow; all free units as independent, 11 points too fast.)
     """
     g, n_j, h, r = avail.shape
     none = np.ones((g, h, r, within.shape[-1]))  # no free backup within the time so far
