@@ -11,10 +11,17 @@
 4. Replay the held-out calls under each plan (``training.plan.replay``, SimPy, the
    simulator's ground-truth physics; ``--replications`` seeds, averaged per call) and compare the simulated share within the target
    with the model's prediction, overall and per grid (grids with ≥ 20 calls), with each
-   grid's standard error (its calls are a sample: 20 calls at a share of 0.6 give ±11 points).
-5. Time a plan for 51 grids × 3 shifts and for 2,000 grids × 3 shifts.
+   grid's standard error (its calls are a sample: 20 calls at a share of 0.6 give ±11 points),
+   and the allocator's gap to each reference plan on the same calls with its paired
+   standard error.
+5. Time a plan for 51 grids × 3 shifts and for 2,000 grids × 3 shifts (``--no-timings``
+   skips it).
 
-Writes ``benchmarks/results/plan.json`` and ``plan.png``; prints a summary.
+Writes ``benchmarks/results/plan.json`` and ``plan.png``; prints a summary. Model work
+uses ``--dev``: the ``--weeks`` weeks before the reported ones are held out instead (and
+everything after them unused), written to ``plan-dev.json`` / ``plan-dev.png``, so that
+the reported weeks are never what the model was tuned on; ``--city DIR`` reuses a city
+simulated before.
 Run: ``.venv/bin/python benchmarks/plan/run.py`` (about 3-5 minutes on 2 shared cores).
 """
 
