@@ -181,7 +181,12 @@ def main(argv: list[str] | None = None) -> int:
             record["evalset_macro_f1"] >= 0.90,
         ),
         ("evalset ECE", record["evalset_ece"], "", True),
-        ("urgent recall", record["evalset_urgent_recall"] or float("nan"), "≥ 0.95", True),
+        (
+            "urgent recall",
+            record["evalset_urgent_recall"] or float("nan"),
+            "≥ 0.95",
+            (record["evalset_urgent_recall"] or 0.0) >= 0.95,
+        ),
         ("urgent precision", record["evalset_urgent_precision"] or float("nan"), "", True),
         (
             "texts/s (1 core)",
