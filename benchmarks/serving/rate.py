@@ -10,10 +10,10 @@ the rate for a few seconds: load shedding must answer the excess with 503 + ``Re
 at once, and the admitted requests' p99 must stay bounded (the queue cannot grow without
 bound). Writes ``benchmarks/results/serving_rate.json``.
 
-Run: ``.venv/bin/python benchmarks/serving/rate.py --home DIR [--rate 300] [--seconds 60]``
-(``DIR`` holds the champions, e.g. ``KEEP/jingqing`` after
-``benchmarks/demo/run.py --keep KEEP``), or
-``--stand-in`` for the test suite's stand-in models.
+Run: ``.venv/bin/python benchmarks/serving/rate.py --demo DIR [--rate 300] [--seconds 60]``
+(one command on a fresh machine: ``DIR`` is made by ``benchmarks/demo/run.py --keep DIR``
+when it does not exist, then its champions are served), ``--home HOME`` for a project
+home that has champions, or ``--stand-in`` for the test suite's stand-in models.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,6 +46,7 @@ async def offer(base: str, texts: list[str], rate: float, seconds: float) -> dic
         headers["Authorization"] = f"Bearer {token}"
     bodies = [json.dumps({"texts": [t]}, ensure_ascii=False).encode() for t in texts]
     latencies: list[float] = []
+    shed_latencies: list[float] = []
     statuses: dict[str, int] = {}
     retry_after = 0
 
@@ -62,6 +64,8 @@ async def offer(base: str, texts: list[str], rate: float, seconds: float) -> dic
         statuses[key] = statuses.get(key, 0) + 1
         if key == "200":
             latencies.append(time.perf_counter() - due)
+        elif key == "503":
+            shed_latencies.append(time.perf_counter() - due)
 
     n = int(rate * seconds)
     connector = aiohttp.TCPConnector(limit=1024)
@@ -80,8 +84,9 @@ async def offer(base: str, texts: list[str], rate: float, seconds: float) -> dic
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - start
     ms = sorted(x * 1000 for x in latencies)
+    shed_ms = sorted(x * 1000 for x in shed_latencies)
 
-    def pct(q: float) -> float | None:
+    def pct(q: float, ms: list[float] = ms) -> float | None:
         return round(ms[min(len(ms) - 1, int(q * len(ms)))], 2) if ms else None
 
     return {
@@ -94,22 +99,70 @@ async def offer(base: str, texts: list[str], rate: float, seconds: float) -> dic
         "p99_ms": pct(0.99),
         "max_ms": round(ms[-1], 2) if ms else None,
         "statuses": statuses,
+        "answered": sum(n for k, n in statuses.items() if k.isdigit()),
         "shed_with_retry_after": retry_after,
+        "shed_p99_ms": pct(0.99, shed_ms),
     }
+
+
+def idle_cpu(server: Server, seconds: float) -> float:
+    """CPU seconds per second the server spends with no request (its event loops, the
+    batching dispatcher's timer): subtracted from each phase to leave the requests' own."""
+    cpu, wall = server.cpu_seconds(), time.perf_counter()
+    time.sleep(seconds)
+    return (server.cpu_seconds() - cpu) / (time.perf_counter() - wall)
+
+
+def measured(server: Server, load: Any, idle: float) -> dict[str, Any]:
+    """Run ``load`` (an ``offer`` coroutine); its figures plus the server's CPU time: per
+    answer of any status and per 200 (a refusal costs far less than an answer), with the
+    idle CPU of the phase's duration taken out."""
+    cpu, wall = server.cpu_seconds(), time.perf_counter()
+    result = asyncio.run(load)
+    cpu, wall = server.cpu_seconds() - cpu, time.perf_counter() - wall
+    net = max(0.0, cpu - idle * wall)
+    result["server_cpu_seconds"] = round(cpu, 2)
+    result["server_idle_cpu_seconds"] = round(idle * wall, 2)
+    result["server_cpu_ms_per_request"] = round(1000 * net / max(result["answered"], 1), 3)
+    result["server_cpu_ms_per_ok"] = round(1000 * net / max(result["answered_ok"], 1), 3)
+    result["load_average_after"] = os.getloadavg()
+    return result
+
+
+def demo_home(directory: Path) -> Path:
+    """The project home of the make-demo clone in ``directory``, made first if missing."""
+    home = directory / "jingqing"
+    if not (home / "mlruns" / "mlflow.db").exists():
+        print(f"no demo in {directory}: running make demo's steps there first", flush=True)
+        demo = [sys.executable, str(ROOT / "benchmarks" / "demo" / "run.py"), "--keep"]
+        out = directory.parent / f"{directory.name}-demo.json"
+        subprocess.run([*demo, str(directory), "--output", str(out)], check=True)
+    return home
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, help="project home with champions")
+    parser.add_argument(
+        "--demo",
+        type=Path,
+        metavar="DIR",
+        help="serve the champions of a make-demo clone in DIR (made first, with "
+        "benchmarks/demo/run.py --keep DIR, when DIR does not exist yet)",
+    )
     parser.add_argument("--stand-in", action="store_true", help="the tests' stand-in models")
     parser.add_argument("--rate", type=float, default=TARGETS["rps"])
     parser.add_argument("--seconds", type=float, default=TARGETS["seconds"])
     parser.add_argument("--overload-seconds", type=float, default=5.0)
+    parser.add_argument("--idle-seconds", type=float, default=10.0, help="idle CPU probe")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
     os.environ["BENTOML_DO_NOT_TRACK"] = "true"
-    home = stand_in_home() if args.stand_in else (args.home or Path(".")).resolve()
+    if args.demo is not None:
+        home = demo_home(args.demo.resolve())
+    else:
+        home = stand_in_home() if args.stand_in else (args.home or Path(".")).resolve()
     cpus = sorted(os.sched_getaffinity(0))
     pinned = len(cpus) >= 2
     prefix = ("taskset", "-c", str(cpus[0])) if pinned and shutil.which("taskset") else ()
@@ -121,12 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         model = server.ready.get("models", {}).get("triage", {})
         asyncio.run(offer(server.base, texts, 100, 3))  # warm-up, not reported
-        cpu = server.cpu_seconds()
-        steady = asyncio.run(offer(server.base, texts, args.rate, args.seconds))
-        cpu = server.cpu_seconds() - cpu
-        steady["server_cpu_seconds"] = round(cpu, 2)
-        steady["server_cpu_ms_per_request"] = round(1000 * cpu / max(steady["answered_ok"], 1), 3)
-        steady["load_average_after"] = os.getloadavg()
+        idle = idle_cpu(server, args.idle_seconds)
+        print(f"idle server: {1000 * idle:.1f} ms CPU per second", flush=True)
+        steady = measured(server, offer(server.base, texts, args.rate, args.seconds), idle)
         print(
             f"steady {args.rate:.0f} req/s offered for {args.seconds:.0f} s: "
             f"{steady['ok_rps']} ok/s, p50 {steady['p50_ms']} ms, p99 {steady['p99_ms']} ms, "
@@ -134,12 +184,15 @@ def main(argv: list[str] | None = None) -> int:
             f"ms/request (load {steady['load_average_after'][0]:.1f})",
             flush=True,
         )
-        overload = asyncio.run(offer(server.base, texts, 2 * args.rate, args.overload_seconds))
-        overload["load_average_after"] = os.getloadavg()
+        overload = measured(
+            server, offer(server.base, texts, 2 * args.rate, args.overload_seconds), idle
+        )
         print(
             f"overload {2 * args.rate:.0f} req/s for {args.overload_seconds:.0f} s: "
             f"{overload['ok_rps']} ok/s, p99 {overload['p99_ms']} ms, statuses "
-            f"{overload['statuses']}, {overload['shed_with_retry_after']} shed with Retry-After",
+            f"{overload['statuses']}, {overload['shed_with_retry_after']} shed with "
+            f"Retry-After (p99 of a refusal {overload['shed_p99_ms']} ms), server CPU "
+            f"{overload['server_cpu_ms_per_request']} ms/request",
             flush=True,
         )
     finally:
@@ -156,9 +209,12 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "serving_rate: open-loop single-text /classify, one worker",
         "command": "python benchmarks/serving/rate.py " + " ".join(argv or sys.argv[1:]),
         "server_pinned": " ".join(prefix) or "no (fewer than 2 cores allowed)",
+        "max_inflight": os.environ.get("JINGQING_MAX_INFLIGHT", "64 (default)"),
+        "access_log": os.environ.get("JINGQING_ACCESS_LOG", "on (default)"),
         "load_generator_cpu": cpus[1] if prefix else None,
         "model": {**model, "stand_in": bool(args.stand_in)},
         "targets": TARGETS,
+        "idle_server_cpu_ms_per_second": round(1000 * idle, 2),
         "steady": steady,
         "overload": overload,
         "meets_targets": meets,
