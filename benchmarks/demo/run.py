@@ -19,6 +19,7 @@ import os
 import platform
 import re
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -49,24 +50,29 @@ def run_demo(clone: Path, bin_dir: Path, env: dict[str, str], log: Path) -> list
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            start_new_session=True,  # a failed branch stops its process group, not us
+            start_new_session=True,  # its own process group, stopped as a whole
         )
         assert proc.stdout is not None
-        for line in proc.stdout:
-            out.write(line)
-            found = TIMING.match(line.strip())
-            if found:
-                cpu = float(found["user"]) + float(found["sys"])
-                phases.append(
-                    {
-                        "phase": found["phase"],
-                        "branch": found["branch"],
-                        "wall_seconds": float(found["wall"]),
-                        "cpu_seconds": cpu,
-                        "load": os.getloadavg()[0],
-                    }
-                )
-                print(f"   {line.strip()} (load {phases[-1]['load']:.1f})", flush=True)
+        try:
+            for line in proc.stdout:
+                out.write(line)
+                found = TIMING.match(line.strip())
+                if found:
+                    cpu = float(found["user"]) + float(found["sys"])
+                    phases.append(
+                        {
+                            "phase": found["phase"],
+                            "branch": found["branch"],
+                            "wall_seconds": float(found["wall"]),
+                            "cpu_seconds": cpu,
+                            "load": os.getloadavg()[0],
+                        }
+                    )
+                    print(f"   {line.strip()} (load {phases[-1]['load']:.1f})", flush=True)
+        finally:
+            if proc.poll() is None:  # interrupted: stop the demo's processes too
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait()
         if proc.wait():
             raise SystemExit(f"make demo-models failed (exit {proc.returncode}); see {log}")
     return phases
