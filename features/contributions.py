@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["FeatureIndex", "explain", "feature_index", "row_contributions"]
+__all__ = ["FeatureIndex", "explain", "feature_index", "row_contributions", "take_record"]
 
 
 def row_contributions(
@@ -45,6 +45,7 @@ class FeatureIndex:
     char_vec: object | None
     char_at: int
     cue_at: int  # first cue column (``features.cues.CUE_NAMES`` order), or the width
+    union: object = None
 
     @classmethod
     def of(cls, union) -> FeatureIndex:
@@ -69,7 +70,7 @@ class FeatureIndex:
                 if width == len(CUE_NAMES) and name == "cues":
                     cue_at = at
             at += width
-        return cls(words, word_n, char_vec, char_at, at if cue_at is None else cue_at)
+        return cls(words, word_n, char_vec, char_at, at if cue_at is None else cue_at, union)
 
 
 _INDEX: dict[int, tuple[object, FeatureIndex]] = {}
@@ -84,37 +85,57 @@ def feature_index(union) -> FeatureIndex:
     return cached[1]
 
 
-def _char_places(vec, docs: list[str], offset: int):
-    """``(doc, column, start, n)`` arrays of every in-vocabulary character n-gram of the
-    batch, ``start`` in the joined batch: n-grams of all documents at once as integer codes
-    looked up in the vectorizer's sorted codes (``features.vectorize``)."""
-    from features.vectorize import _BITS, _char_index
-
-    lo, hi = vec.ngram_range
-    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    points = np.frombuffer(
-        "".join(docs).encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32
-    ).astype(np.uint64) + np.uint64(1)
-    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    vocab_codes, vocab_cols = _char_index(vec)
-    out = []
-    for n in range(lo, min(hi, 3) + 1):
-        m = len(points) - n + 1
-        if m <= 0 or not len(vocab_codes):
-            continue
-        codes = points[:m].copy()
-        for k in range(1, n):
-            codes = (codes << np.uint64(_BITS)) | points[k : k + m]
-        at = np.searchsorted(vocab_codes, codes)
-        at[at == len(vocab_codes)] = 0
-        hit = np.flatnonzero(
-            (vocab_codes[at] == codes) & (doc_of[:m] == doc_of[n - 1 : n - 1 + m])
-        )
-        out.append((doc_of[hit], vocab_cols[at[hit]] + offset, hit, np.full(len(hit), n)))
-    if not out:
+def _places(record: dict, n_docs: int):
+    """``(doc, column, start, end)`` of every word and character n-gram of the vocabulary
+    in the batch (offsets in each text), and the tokens' ``(doc, start, end)``, from a
+    featurisation's record (``features.vectorize.union_transform``)."""
+    parts, tokens = [], None
+    for _, at, part in record.get("blocks", ()):
+        for doc, col, start, end in (part or {}).get("words", {}).values():
+            parts.append((doc, col + at, start, end))
+        for n, (_, where, local, found, cols) in (part or {}).get("chars", {}).items():
+            parts.append((where[found], cols + at, local[found], local[found] + n))
+        if part and "tokens" in part:
+            tokens = part["tokens"]
+    if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, empty
-    return tuple(np.concatenate(parts) for parts in zip(*out))  # noqa: B905
+        return (empty, empty, empty, empty), tokens
+    return tuple(np.concatenate(p) for p in zip(*parts)), tokens  # noqa: B905
+
+
+def take_record(record: dict, rows: np.ndarray) -> dict:
+    """The record of a featurisation restricted to the texts ``rows`` (renumbered)."""
+    new = np.full(int(record["n"]), -1)
+    new[rows] = np.arange(len(rows))
+
+    def keep(doc, *arrays):
+        mask = new[doc] >= 0
+        return (new[doc[mask]], *(a[mask] for a in arrays))
+
+    blocks = []
+    for block, at, part in record.get("blocks", ()):
+        if part is None:
+            blocks.append((block, at, None))
+            continue
+        sub: dict = {}
+        if "tokens" in part:
+            sub["tokens"] = keep(*part["tokens"])
+        if "words" in part:
+            sub["words"] = {n: keep(*v) for n, v in part["words"].items()}
+        if "chars" in part:
+            chars = {}
+            for n, (codes, where, local, found, cols) in part["chars"].items():
+                mask = new[where] >= 0
+                hit = mask[found]
+                chars[n] = (codes[mask], new[where[mask]], local[mask], found[mask], cols[hit])
+            sub["chars"] = chars
+        blocks.append((block, at, sub))
+    return {"n": len(rows), "blocks": blocks}
+
+
+# A contribution this close to 0 is 0 (what is left of sums that cancel), so the words it
+# touches are neither evidence for nor against, in a batch as in a single text.
+_ZERO = 1e-9
 
 
 def explain(
@@ -126,77 +147,79 @@ def explain(
     skip: np.ndarray,
     limit: int,
     boost: list[list[tuple[int, int, float]]] | None = None,
+    record: dict | None = None,
 ) -> list[list]:
-    """Per text, its evidence spans (``features.evidence.phrases``) for the answer whose
-    feature weights are ``weights[which[i]]``.
+    """Per text, its evidence spans (``features.evidence.batch_phrases``) for the answer
+    whose feature weights are ``weights[which[i]]``.
 
     Every feature's contribution is shared by the places it occurs in the prepared text (a
     character n-gram wherever it is, a word n-gram on its words, a cue on its pattern's
     matches) and spread over their characters; ``boost`` adds ``(start, end, weight)``
-    pieces of its own. The character n-grams of the whole batch are placed in a few array
-    operations; a word's weight is then a difference of prefix sums.
+    pieces of its own. The places come from the featurisation's ``record`` (the same
+    n-gram lookups the features were made of; recomputed when it is not given), so a
+    batch takes a few array operations; a word's weight is a difference of prefix sums.
     """
     from features.cues import CUE_NAMES, cue_spans
-    from features.evidence import phrases, token_spans, word_units
+    from features.evidence import batch_phrases, batch_units
 
     texts = [a.text for a in aligned]
-    n_cols = X.shape[1]
-    lengths = [len(t) for t in texts]
+    n, n_cols = len(texts), X.shape[1]
+    if record is None:
+        from features.vectorize import union_transform
+
+        record = {}
+        union_transform(index.union, texts, record)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     base = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    counts = np.diff(X.indptr)
-    rows = np.repeat(np.arange(X.shape[0]), counts)
+    if not X.has_sorted_indices:
+        X = X.sorted_indices()  # noqa: N806
+    rows = np.repeat(np.arange(n), np.diff(X.indptr))
     every = X.data * weights[which[rows], X.indices]
     keep = (every != 0) & ~skip[X.indices]
     key = rows[keep].astype(np.int64) * n_cols + X.indices[keep]
-    order = np.argsort(key, kind="stable")
-    key, value = key[order], every[keep][order]
+    value = every[keep]
 
-    places = []  # (text, column, start, end) in the joined batch
-    if index.char_vec is not None:
-        doc, col, at, n = _char_places(index.char_vec, texts, index.char_at)
-        places.append((doc, col, at, at + n))
-    tokens = [token_spans(t) for t in texts]
+    (doc, col, start, end), tokens = _places(record, n)
+    cue = (key % n_cols >= index.cue_at) & (key % n_cols < index.cue_at + len(CUE_NAMES))
     extra: list[tuple[int, int, int, int]] = []
-    lo, hi = index.word_n
-    cue_cols = (key % n_cols >= index.cue_at) & (key % n_cols < index.cue_at + len(CUE_NAMES))
-    cues_of: dict[int, list[int]] = {}
-    for row, cue in zip((key[cue_cols] // n_cols).tolist(), (key[cue_cols] % n_cols).tolist()):  # noqa: B905
-        cues_of.setdefault(row, []).append(cue - index.cue_at)
-    for i, (text, spans) in enumerate(zip(texts, tokens)):  # noqa: B905
-        b0 = int(base[i])
-        words = [text[a:b] for a, b in spans]
-        for n in range(lo, hi + 1):
-            for t in range(len(spans) - n + 1):
-                c = index.words.get(" ".join(words[t : t + n]))
-                if c is not None:
-                    extra.append((i, c, b0 + spans[t][0], b0 + spans[t + n - 1][1]))
-        if i in cues_of:
-            found = cue_spans(text, cues_of[i])
-            extra += [(i, index.cue_at + k, b0 + a, b0 + b) for k, a, b in found]
+    if cue.any():
+        cues_of: dict[int, list[int]] = {}
+        for row, c in zip((key[cue] // n_cols).tolist(), (key[cue] % n_cols).tolist()):  # noqa: B905
+            cues_of.setdefault(row, []).append(c - index.cue_at)
+        for i, found in cues_of.items():
+            extra += [(i, index.cue_at + k, a, b) for k, a, b in cue_spans(texts[i], found)]
     if extra:
-        places.append(tuple(np.asarray(part, dtype=np.int64) for part in zip(*extra)))  # noqa: B905
-    if places:
-        doc, col, start, end = (np.concatenate(p) for p in zip(*places))  # noqa: B905
-    else:
-        doc = col = start = end = np.zeros(0, dtype=np.int64)
+        more = np.asarray(extra, dtype=np.int64).T
+        doc, col, start, end = (
+            np.concatenate([x, y]) for x, y in zip((doc, col, start, end), more, strict=True)
+        )
     wanted = doc * n_cols + col
     at = np.minimum(np.searchsorted(key, wanted), max(len(key) - 1, 0))
     found = (key[at] == wanted) if len(key) else np.zeros(len(wanted), dtype=bool)
-    wanted, start, end, v = wanted[found], start[found], end[found], value[at[found]]
-    _, inverse, times = np.unique(wanted, return_inverse=True, return_counts=True)
-    per_char = v / times[inverse] / (end - start)
-    density = np.zeros(int(base[-1]) + 1)
-    np.add.at(density, start, per_char)
-    np.add.at(density, end, -per_char)
+    at, doc, start, end = at[found], doc[found], start[found], end[found]
+    times = np.bincount(at, minlength=len(key))
+    per_char = value[at] / times[at] / (end - start)
+    size = int(base[-1]) + 1
+    density = np.bincount(base[doc] + start, per_char, size) - np.bincount(
+        base[doc] + end, per_char, size
+    )
     for i, pieces in enumerate(boost or ()):
         for a, b, w in pieces:
             density[base[i] + a] += w / (b - a)
             density[base[i] + b] -= w / (b - a)
-    prefix = np.concatenate([[0.0], np.cumsum(np.cumsum(density)[:-1])]).tolist()
-    out = []
-    for i, a in enumerate(aligned):
-        units = word_units(a, tokens[i])
-        b0 = int(base[i])
-        unit_weights = [prefix[b0 + e] - prefix[b0 + s] for s, e in units]
-        out.append(phrases(a, units, unit_weights, limit))
-    return out
+    char_weight = np.cumsum(density)[:-1]
+    char_weight[np.abs(char_weight) < _ZERO] = 0.0
+    prefix = np.concatenate([[0.0], np.cumsum(char_weight)])
+    if tokens is None:  # a record without the word block's tokens (another tokenizer)
+        from features.evidence import token_spans
+
+        spans = [token_spans(t) for t in texts]
+        tokens = (
+            np.repeat(np.arange(n), [len(s) for s in spans]),
+            np.asarray([a for s in spans for a, _ in s], dtype=np.int64),
+            np.asarray([b for s in spans for _, b in s], dtype=np.int64),
+        )
+    u_doc, u_a, u_b = batch_units(aligned, *tokens, base)
+    unit_weight = prefix[base[u_doc] + u_b] - prefix[base[u_doc] + u_a]
+    unit_weight[np.abs(unit_weight) < _ZERO] = 0.0
+    return batch_phrases(aligned, u_doc, u_a, u_b, unit_weight, limit)

@@ -14,11 +14,21 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from features.contract import TextSpan
-from features.segment import tokenize
+from features.segment import find_spans, tokenize
 from features.spans import Aligned
 
-__all__ = ["evidence_spans", "phrases", "pieces_on_chars", "token_spans", "word_units"]
+__all__ = [
+    "batch_phrases",
+    "batch_units",
+    "evidence_spans",
+    "phrases",
+    "pieces_on_chars",
+    "token_spans",
+    "word_units",
+]
 
 # Masking marks of dispatch records and of our own masking: never evidence of anything.
 _MARKS = re.compile(r"x{2,}|某+|\*+|<[A-Z]+>")
@@ -33,14 +43,7 @@ _PHRASE_SHARE = 0.1
 
 def token_spans(text: str) -> list[tuple[int, int]]:
     """``[a, b)`` of every word :func:`features.segment.tokenize` finds in ``text``."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for token in tokenize(text):
-        at = text.find(token, pos)
-        if at >= 0:
-            pos = at + len(token)
-            out.append((at, pos))
-    return out
+    return find_spans(text, tokenize(text))
 
 
 def word_units(aligned: Aligned, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -134,3 +137,102 @@ def _trim(run: list[int], units, weights, text: str) -> list[int]:
     while hi > lo and weak(run[hi - 1]):
         hi -= 1
     return run[lo:hi]
+
+
+def batch_units(aligned: list[Aligned], doc, start, end, base) -> tuple:
+    """:func:`word_units` of every text of a batch: the tokens ``(doc, start, end)``
+    (offsets in each prepared text, in order), split at masking marks and placeholders.
+    Most tokens touch none and stay whole; only the others are split one by one."""
+    blocked = np.zeros(int(base[-1]) + 1, dtype=bool)
+    for i, a in enumerate(aligned):
+        text = a.text
+        if "xx" in text or "某" in text or "*" in text:
+            for m in _MARKS.finditer(text):
+                blocked[base[i] + m.start() : base[i] + m.end()] = True
+        if not isinstance(a.start, range) and True in a.masked:
+            blocked[base[i] : base[i] + len(text)] |= np.asarray(a.masked, dtype=bool)
+    count = np.concatenate([[0], np.cumsum(blocked)])
+    g_a, g_b = base[doc] + start, base[doc] + end
+    touched = count[g_b] - count[g_a] > 0
+    if not touched.any():
+        return doc, start, end
+    pieces = []
+    for k in np.flatnonzero(touched).tolist():
+        i, a0, b0 = int(doc[k]), int(start[k]), int(end[k])
+        flags = blocked[base[i] + a0 : base[i] + b0].tolist()
+        a = a0
+        for j, flag in enumerate([*flags, True]):
+            if flag:
+                if a0 + j > a:
+                    pieces.append((i, a, a0 + j))
+                a = a0 + j + 1
+    whole = ~touched
+    more = np.asarray(pieces, dtype=np.int64).reshape(-1, 3).T
+    u_doc = np.concatenate([doc[whole], more[0]])
+    u_a = np.concatenate([start[whole], more[1]])
+    u_b = np.concatenate([end[whole], more[2]])
+    order = np.argsort(base[u_doc] + u_a, kind="stable")
+    return u_doc[order], u_a[order], u_b[order]
+
+
+_GLUE_CODES = np.asarray(sorted(map(ord, _GLUE)), dtype=np.uint32)
+
+
+def batch_phrases(aligned: list[Aligned], doc, start, end, weight, limit: int) -> list:
+    """:func:`phrases` of every text of a batch from its units ``(doc, start, end)`` and
+    their weights, as ``(start, end, text, weight)`` tuples: runs, their strongest word and
+    the trimming of weak or gluing edge words are found for the whole batch in array
+    operations; the few phrases left are checked and mapped back to what was typed one by
+    one."""
+    n = len(aligned)
+    out: list[list[tuple[int, int, str, float]]] = [[] for _ in range(n)]
+    if limit <= 0 or not len(weight):
+        return out
+    texts = [a.text for a in aligned]
+    base = np.concatenate([[0], np.cumsum([len(t) for t in texts])]).astype(np.int64)
+    from features.batch_text import code_points
+
+    points = code_points("".join(texts))
+    positive = weight > 0
+    joins = np.zeros(len(weight), dtype=bool)
+    joins[1:] = positive[:-1] & (doc[1:] == doc[:-1]) & (end[:-1] == start[1:])
+    first_of_run = positive & ~joins
+    units = np.flatnonzero(positive)
+    heads = np.searchsorted(units, np.flatnonzero(first_of_run))
+    run = np.cumsum(first_of_run)[units] - 1
+    strongest = np.maximum.reduceat(weight[units], heads)
+    one_char = (end[units] - start[units]) == 1
+    glue = one_char & np.isin(
+        points[np.minimum(base[doc[units]] + start[units], len(points) - 1)], _GLUE_CODES
+    )
+    weak = (weight[units] < _EDGE_SHARE * strongest[run]) | glue
+    lo = np.minimum.reduceat(np.where(weak, len(weight), units), heads)
+    hi = np.maximum.reduceat(np.where(weak, -1, units), heads)
+    ok = lo <= hi
+    lo, hi = lo[ok], hi[ok]
+    listed = weight.tolist()
+    kept: dict[int, list[tuple[int, int, str, float]]] = {}
+    for u, v in zip(lo.tolist(), hi.tolist()):  # noqa: B905
+        i = int(doc[u])
+        a, b = int(start[u]), int(end[v])
+        al = aligned[i]
+        shown = al.text[a:b]
+        if len(shown) < 2 or shown.isdigit():
+            continue
+        if isinstance(al.start, range):  # typed character for character
+            s, e = a, b
+        elif any(al.masked[a:b]):
+            continue
+        else:
+            s, e = al.original(a, b)
+        kept.setdefault(i, []).append((s, e, al.raw[s:e], round(sum(listed[u : v + 1]), 4)))
+    for i, found in kept.items():
+        seen: set[str] = set()
+        spans = []
+        for span in found:
+            if span[2] not in seen:
+                seen.add(span[2])
+                spans.append(span)
+        spans.sort(key=lambda x: -x[3])
+        out[i] = [x for x in spans[:limit] if x[3] >= _PHRASE_SHARE * spans[0][3]]
+    return out

@@ -16,7 +16,7 @@ from sklearn.utils import murmurhash3_32
 
 from features.vectorize import char_codes
 
-__all__ = ["unseen_share"]
+__all__ = ["recorded_unseen_share", "unseen_share"]
 
 _BITS = 21
 _MASK = (1 << _BITS) - 1
@@ -25,7 +25,7 @@ _CACHE_LIMIT = 2_000_000  # distinct n-grams remembered per model (then start af
 
 def _codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Codes of every character bigram and trigram of the batch, and their text index."""
-    pairs = list(char_codes(texts, 2, 3))
+    pairs = [(codes, where) for _, codes, where, _ in char_codes(texts, 2, 3)]
     if not pairs:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     return np.concatenate([c for c, _ in pairs]), np.concatenate([w for _, w in pairs])
@@ -57,6 +57,19 @@ def unseen_share(seen: np.ndarray, texts: list[str], cache: dict[int, bool]) -> 
     codes, where = _codes(texts)
     if not len(codes):
         return np.zeros(n)
+    return _share(_unseen(seen, codes, cache), where, n)
+
+
+def _share(unseen: np.ndarray, where: np.ndarray, n: int) -> np.ndarray:
+    total = np.bincount(where, minlength=n).astype(float)
+    missing = np.bincount(where, weights=unseen, minlength=n)
+    return np.divide(missing, total, out=np.zeros(n), where=total > 0)
+
+
+def _unseen(seen: np.ndarray, codes: np.ndarray, cache: dict[int, bool]) -> np.ndarray:
+    """Per code, True when its hash column was never set in training."""
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
     distinct, inverse = np.unique(codes, return_inverse=True)
     keys = distinct.tolist()
     known = list(map(cache.get, keys))
@@ -68,7 +81,41 @@ def unseen_share(seen: np.ndarray, texts: list[str], cache: dict[int, bool]) -> 
             if flag is None:
                 flag = cache[key] = bool(seen[_index(_gram(key), n_features)])
                 known[i] = flag
-    unseen = ~np.asarray(known, dtype=bool)[inverse]
-    total = np.bincount(where, minlength=n).astype(float)
-    missing = np.bincount(where, weights=unseen, minlength=n)
-    return np.divide(missing, total, out=np.zeros(n), where=total > 0)
+    return ~np.asarray(known, dtype=bool)[inverse]
+
+
+_VOCAB_SEEN: dict[int, tuple[object, object, np.ndarray]] = {}
+
+
+def _vocab_seen(seen: np.ndarray, vec) -> np.ndarray:
+    """Per column of a character vectorizer, whether its n-gram's hash column is set."""
+    cached = _VOCAB_SEEN.get(id(vec))
+    if cached is not None and cached[0] is vec.vocabulary_ and cached[1] is seen:
+        return cached[2]
+    flags = np.zeros(len(vec.vocabulary_), dtype=bool)
+    n_features = len(seen)
+    for gram, col in vec.vocabulary_.items():
+        flags[col] = seen[_index(gram, n_features)]
+    _VOCAB_SEEN.clear()  # one model's vectorizer at a time
+    _VOCAB_SEEN[id(vec)] = (vec.vocabulary_, seen, flags)
+    return flags
+
+
+def recorded_unseen_share(
+    seen: np.ndarray, chars: dict, vec, n: int, cache: dict[int, bool]
+) -> np.ndarray:
+    """:func:`unseen_share` from the character n-grams a featurisation already coded and
+    looked up (``features.vectorize.union_transform``'s record of the character block):
+    an n-gram in the vocabulary has its bit by column, only the others are hashed."""
+    flags = _vocab_seen(seen, vec)
+    unseen, where = [], []
+    for size in (2, 3):
+        codes, docs, _, found, cols = chars[size]
+        part = np.empty(len(codes), dtype=bool)
+        part[found] = ~flags[cols]
+        part[~found] = _unseen(seen, codes[~found], cache)
+        unseen.append(part)
+        where.append(docs)
+    if not unseen:
+        return np.zeros(n)
+    return _share(np.concatenate(unseen), np.concatenate(where), n)

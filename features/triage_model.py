@@ -18,12 +18,14 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
+from features.answers import answer_rows
 from features.confidence import cap_probabilities
 from features.content import lacks_chinese
 from features.contract import Suggestion
 from features.contributions import explain, feature_index
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
-from features.spans import align
+from features.linear_plan import HeadInput, plan_for
+from features.spans import align_texts
 from features.urgency import tiers, urgency_cues
 from features.vectorize import union_transform
 
@@ -80,10 +82,13 @@ class TriageModel:
         return [str(c) for c in self.category.classes_]
 
     # ----------------------------------------------------------------------------------
-    def featurize(self, texts: list[str]) -> tuple[list[str], sp.csr_matrix]:
-        """Prepared (masked, normalised) texts and their sparse feature matrix."""
+    def featurize(
+        self, texts: list[str], record: dict | None = None
+    ) -> tuple[list[str], sp.csr_matrix]:
+        """Prepared (masked, normalised) texts and their sparse feature matrix; ``record``
+        receives where the features are (``features.vectorize.union_transform``)."""
         prepared = self.category.named_steps["prep"].transform(texts)
-        X = union_transform(self.category.named_steps["features"], prepared)  # noqa: N806
+        X = union_transform(self.category.named_steps["features"], prepared, record)  # noqa: N806
         return prepared, sp.csr_matrix(X, dtype=np.float32)
 
     def head_input(self, X, proba: np.ndarray) -> sp.csr_matrix:  # noqa: N803
@@ -92,11 +97,14 @@ class TriageModel:
 
     def score(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Raw outputs for a batch (arrays), used by ``suggest`` and by evaluation."""
-        prepared, X = self.featurize(texts)  # noqa: N806
-        raw = self.category.named_steps["clf"].predict_proba(X)
+        record: dict = {}
+        prepared, X = self.featurize(texts, record)  # noqa: N806
+        plan = plan_for(self)
+        XW = plan.product(X)  # noqa: N806 - every linear head's text part at once
+        raw = plan.category_proba(self.category.named_steps["clf"], X, XW)
         n = len(texts)
         novelty = getattr(self, "novelty", None)  # absent in models saved before it
-        shift = novelty.score(prepared) if novelty is not None else np.zeros(n)
+        shift = _shift(novelty, prepared, record, self) if novelty is not None else np.zeros(n)
         calibrator = getattr(self, "calibrator", None)
         # Shown probabilities never reach 1 (a call taker reads "100 %" literally).
         proba = cap_probabilities(calibrator.apply(raw, shift) if calibrator else raw)
@@ -106,7 +114,7 @@ class TriageModel:
             proba[unreadable] = (proba[unreadable] + 1.0 / proba.shape[1]) / 2
         classes = np.asarray(self.classes, dtype=object)
         top = proba.argmax(axis=1)
-        H = self.head_input(X, raw)  # noqa: N806 - the heads learnt on raw probabilities
+        H = HeadInput(self, X, raw)  # noqa: N806 - the heads learnt on raw probabilities
         out: dict[str, np.ndarray] = {
             "prepared": np.asarray(prepared, dtype=object),
             "proba": proba,
@@ -120,7 +128,7 @@ class TriageModel:
         else:
             out["candidates"] = proba >= proba[np.arange(n), top][:, None]
         if self.urgent is not None:
-            u_classes, u_proba = self.urgent.predict_proba(H)
+            u_classes, u_proba = plan.head_proba("urgent", self.urgent, XW, H)
             positive = [i for i, c in enumerate(u_classes) if str(c) in ("True", "true", "1")]
             urgent_score = u_proba[:, positive[0]] if positive else np.zeros(n)
         else:
@@ -141,7 +149,7 @@ class TriageModel:
         out["urgent"] = out["urgent_score"] >= self.urgent_threshold
         out["urgency"] = tiers(out["urgent_score"], self.urgent_threshold, maybe_at)
         if self.disposition is not None:
-            d_classes, d_proba = self.disposition.predict_proba(H)
+            d_classes, d_proba = plan.head_proba("disposition", self.disposition, XW, H)
             disposition = d_classes[d_proba.argmax(axis=1)]
             # An urgent call is never diverted away from police without a human decision.
             if "divert" in set(d_classes) and len(d_classes) > 1:
@@ -152,7 +160,7 @@ class TriageModel:
             out["disposition"] = disposition
             # The channel a call would go to if diverted (evaluated on truly diverted calls).
             if self.divert_to is not None:
-                out["divert_to_any"] = self.divert_to.predict(H)
+                out["divert_to_any"] = plan.head_predict("divert_to", self.divert_to, XW, H)
             else:
                 out["divert_to_any"] = np.full(n, "", dtype=object)
             out["divert_to"] = np.where(disposition == "divert", out["divert_to_any"], "")
@@ -165,42 +173,24 @@ class TriageModel:
             | unreadable
             | (shift >= getattr(self, "shift_review", 1.0))
         )
-        aligned = [align(t, p) for t, p in zip(texts, prepared)]  # noqa: B905
-        spans = self.keyword_spans(aligned, X, top)
-        out["spans"] = _objects(spans)
-        out["keywords"] = _objects([[s.text for s in row] for row in spans])
-        out["urgency_cue"] = _objects(urgency_cues(self, aligned, X, out["urgency"]))
+        aligned = align_texts(texts, prepared)
+        spans = self.keyword_spans(aligned, X, top, record)
+        out["spans"] = _objects(spans)  # (start, end, text, weight) per span
+        out["keywords"] = _objects([[s[2] for s in row] for row in spans])
+        cues = urgency_cues(self, aligned, X, out["urgency"], record=record)
+        out["urgency_cue"] = _objects(cues)
         return out
 
     def suggest(self, texts: list[str]) -> list[Suggestion]:
         """One suggestion per text, in order (the answer contract, ``features.contract``)."""
+        return [Suggestion.model_validate(row) for row in self.answers(texts)]
+
+    def answers(self, texts: list[str]) -> list[dict]:
+        """:meth:`suggest` as plain mappings (``Suggestion.model_dump()``), built from the
+        batch's arrays without a model object per text (``features.answers``)."""
         if not texts:
             return []
-        s = self.score(list(texts))
-        classes = self.classes
-        return [
-            Suggestion(
-                category=str(s["category"][i]),
-                confidence=float(s["confidence"][i]),
-                probabilities={c: float(p) for c, p in zip(classes, s["proba"][i], strict=True)},
-                disposition=_opt_str(s["disposition"][i]),
-                divert_to=_opt_str(s["divert_to"][i]),
-                urgent=bool(s["urgent"][i]),
-                urgent_score=float(min(s["urgent_score"][i], 1.0)),
-                urgency=str(s["urgency"][i]),
-                urgency_cue=s["urgency_cue"][i],
-                keywords=[str(k) for k in s["keywords"][i]],
-                spans=list(s["spans"][i]),
-                review=bool(s["review"][i]),
-                candidates=[
-                    classes[j]
-                    for j in np.argsort(-s["proba"][i], kind="stable")
-                    if s["candidates"][i, j]
-                ],
-                shift=float(s["shift"][i]),
-            )
-            for i in range(len(texts))
-        ]
+        return answer_rows(self.score(list(texts)), self.classes)
 
     def _guard(self, prepared: list[str], X) -> np.ndarray:  # noqa: N803
         """The cue guard, read from the cue block of ``X`` when it is there (no recompute)."""
@@ -211,25 +201,33 @@ class TriageModel:
         return urgent_guard(prepared)
 
     # ----------------------------------------------------------------------------------
-    def keyword_spans(self, aligned: list, X, top: np.ndarray) -> list[list]:  # noqa: N803
+    def keyword_spans(self, aligned: list, X, top: np.ndarray, record=None) -> list[list]:  # noqa: N803
         """Per text, the phrases of what was typed that are evidence for its category.
 
         A feature's contribution is its value × its weight toward the class, measured
-        against the mean over classes (adding a constant to a feature's weights changes no
-        probability, so only the difference says which class it favours); the
-        contributions are spread over the words they cover (``features.evidence``).
+        against the mean over classes (``LinearPlan.keyword_weights``); the contributions
+        are spread over the words they cover (``features.evidence``).
         """
         k = self.n_keywords
         if k == 0 or self.keyword_weights is None or self.feature_names is None:
             return [[] for _ in aligned]
-        W = self.keyword_weights  # noqa: N806
-        if W.shape[0] == 1:  # binary problem: one row of weights for the second class
-            W = np.vstack([-W[0], W[0]])  # noqa: N806
-        W = W - W.mean(axis=0, keepdims=True)  # noqa: N806
+        W, skip = plan_for(self).keyword_weights(self)  # noqa: N806
         index = feature_index(self.category.named_steps["features"])
-        skip = self.feature_kind >= 2  # placeholders and cues
-        skip[index.cue_at : index.cue_at + len(CUE_NAMES)] = False  # cues are evidence too
-        return explain(aligned, X, top, W, index, skip, k)
+        return explain(aligned, X, top, W, index, skip, k, record=record)
+
+
+def _shift(novelty, prepared: list[str], record: dict, model) -> np.ndarray:
+    """The shift score, from the character n-grams the features already looked up when
+    the character block recorded both sizes the score counts."""
+    index = feature_index(model.category.named_steps["features"])
+    for block, _, part in record.get("blocks", ()):
+        chars = (part or {}).get("chars", {})
+        if block is index.char_vec and 2 in chars and 3 in chars and hasattr(novelty, "_seen"):
+            from features.shift_fast import recorded_unseen_share
+
+            cache = novelty.__dict__.setdefault("_codes", {})
+            return recorded_unseen_share(novelty._seen(), chars, block, len(prepared), cache)
+    return novelty.score(prepared)
 
 
 def _objects(values: list) -> np.ndarray:
@@ -237,12 +235,6 @@ def _objects(values: list) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
-
-
-def _opt_str(value) -> str | None:
-    if value is None:
-        return None
-    return str(value)
 
 
 def dump_model_file(model: TriageModel, path: Path) -> Path:

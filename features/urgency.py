@@ -44,8 +44,9 @@ def tiers(score: np.ndarray, urgent_at: float, maybe_at: float) -> np.ndarray:
     return out
 
 
-def urgency_cues(model, aligned: list, X, tier: np.ndarray) -> list:  # noqa: N803
-    """Per text, the span that raised its urgency (None for 一般 or with no such words)."""
+def urgency_cues(model, aligned: list, X, tier: np.ndarray, record=None) -> list:  # noqa: N803
+    """Per text, the span that raised its urgency (None for 一般 or with no such words);
+    ``record``: where the batch's features are (``features.contributions.explain``)."""
     from features.cues import cue_spans
     from features.urgency_signals import signal_spans
 
@@ -74,7 +75,12 @@ def urgency_cues(model, aligned: list, X, tier: np.ndarray) -> list:  # noqa: N8
     skip = model.feature_kind >= 2  # placeholders and cues
     skip[index.cue_at : index.cue_at + len(CUE_NAMES)] = False
     which = np.zeros(len(rows), dtype=np.int64)
-    found = explain([aligned[i] for i in rows], X[rows], which, weights, index, skip, 1, boost)
+    if record is not None:
+        from features.contributions import take_record
+
+        record = take_record(record, rows)
+    chosen = [aligned[i] for i in rows]
+    found = explain(chosen, X[rows], which, weights, index, skip, 1, boost, record)
     for i, spans in zip(rows, found):  # noqa: B905
         out[i] = spans[0] if spans else None
     return out

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from features.segment import tokenize, tokenize_texts
+from features.segment import token_numbers, tokenize, tokenize_texts
 
 __all__ = ["fast_fitting", "supported", "transform", "union_transform"]
 
@@ -106,22 +106,29 @@ def _char_index(vec) -> tuple[np.ndarray, np.ndarray]:
     return codes, cols
 
 
-def _char_entries(vec, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _char_entries(vec, docs: list[str], record: dict | None = None):
     """(row, column) of every in-vocabulary character n-gram of the batch, from code
     points: n-grams of all documents are encoded as integers at once and looked up in the
-    sorted codes of the vocabulary."""
+    sorted codes of the vocabulary. ``record`` (see :func:`union_transform`) receives,
+    per n, the codes, their documents and offsets and the vocabulary position found."""
     lo, hi = vec.ngram_range
     vocab_codes, vocab_cols = _char_index(vec)
     rows, cols = [], []
-    for codes, where in char_codes(docs, lo, hi):
-        _look_up(vocab_codes, vocab_cols, codes, where, rows, cols)
+    collapsed = _WHITE_SPACES.search("\x00".join(docs)) is not None
+    base = np.concatenate([[0], np.cumsum([len(d) for d in docs])]) if record is not None else None
+    for n, codes, where, inside in char_codes(docs, lo, hi):
+        found = _look_up(vocab_codes, vocab_cols, codes, where, rows, cols)
+        if record is not None and not collapsed:
+            at = np.flatnonzero(inside)
+            record.setdefault("chars", {})[n] = (codes, where, at - base[where], found, cols[-1])
     return _joined(rows, cols)
 
 
 def char_codes(docs: list[str], lo: int, hi: int):
-    """Per n from ``lo`` to ``hi`` (at most 3): the integer codes of every character n-gram
-    of the documents (whitespace runs collapsed, as the char analyzer does) and the index
-    of the document each comes from."""
+    """Per n from ``lo`` to ``hi`` (at most 3): n, the integer codes of every character
+    n-gram of the documents (whitespace runs collapsed, as the char analyzer does), the
+    index of the document each comes from, and which positions of the joined documents
+    start one (a boolean mask)."""
     if _WHITE_SPACES.search("\x00".join(docs)):
         docs = [_WHITE_SPACES.sub(" ", d) for d in docs]
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
@@ -136,7 +143,7 @@ def char_codes(docs: list[str], lo: int, hi: int):
         for k in range(1, n):
             codes = (codes << np.uint64(_BITS)) | points[k : k + m]
         inside = doc_of[:m] == doc_of[n - 1 : n - 1 + m]
-        yield codes[inside], doc_of[:m][inside]
+        yield n, codes[inside], doc_of[:m][inside], inside
 
 
 def _lookup_entries(vec, gram_lists, vocabulary=None) -> tuple[np.ndarray, np.ndarray]:
@@ -189,15 +196,17 @@ def _word_index(vec) -> tuple[dict[str, int], int, np.ndarray, np.ndarray] | Non
     return index
 
 
-def _word_entries(vec, docs: list[str], index) -> tuple[np.ndarray, np.ndarray]:
+def _word_entries(vec, docs: list[str], index, record: dict | None = None):
     """(row, column) of every in-vocabulary word n-gram of the batch: tokens numbered by
-    one dict lookup each, n-grams coded and looked up as arrays (like characters)."""
+    one dict lookup per piece of the batch's segmentation (``segment.token_numbers``),
+    n-grams coded and looked up as arrays (like characters).
+    ``record`` receives the tokens' documents and offsets and, per n, the flat index of
+    each found n-gram's first token with its document and column."""
     numbers, bits, vocab_codes, vocab_cols = index
-    token_lists = tokenize_texts(docs)
-    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-    flat = list(chain.from_iterable(token_lists))
-    ids = np.fromiter(map(numbers.get, flat, repeat(0)), dtype=np.uint64, count=len(flat))
-    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    signed, doc_of, starts, ends = token_numbers(docs, numbers)
+    ids = signed.astype(np.uint64)
+    if record is not None:
+        record["tokens"] = (doc_of, starts, ends)
     lo, hi = vec.ngram_range
     rows, cols = [], []
     for n in range(lo, hi + 1):
@@ -210,17 +219,27 @@ def _word_entries(vec, docs: list[str], index) -> tuple[np.ndarray, np.ndarray]:
             codes = (codes << np.uint64(bits)) | ids[k : k + m]
             known &= ids[k : k + m] > 0
         inside = known & (doc_of[:m] == doc_of[n - 1 : n - 1 + m])
-        _look_up(vocab_codes, vocab_cols, codes[inside], doc_of[:m][inside], rows, cols)
+        found = _look_up(vocab_codes, vocab_cols, codes[inside], doc_of[:m][inside], rows, cols)
+        if record is not None:
+            first = np.flatnonzero(inside)[found]
+            record.setdefault("words", {})[n] = (
+                rows[-1],
+                cols[-1],
+                starts[first],
+                ends[first + n - 1],
+            )
     return _joined(rows, cols)
 
 
-def _look_up(vocab_codes, vocab_cols, codes, where, rows: list, cols: list) -> None:
-    """Append (row, column) of the ``codes`` found in the sorted vocabulary codes."""
+def _look_up(vocab_codes, vocab_cols, codes, where, rows: list, cols: list) -> np.ndarray:
+    """Append (row, column) of the ``codes`` found in the sorted vocabulary codes; returns
+    which of ``codes`` were found."""
     at = np.searchsorted(vocab_codes, codes)
     at[at == len(vocab_codes)] = 0
     found = vocab_codes[at] == codes
     rows.append(where[found])
     cols.append(vocab_cols[at[found]])
+    return found
 
 
 def _joined(rows: list, cols: list) -> tuple[np.ndarray, np.ndarray]:
@@ -229,15 +248,15 @@ def _joined(rows: list, cols: list) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(rows), np.concatenate(cols)
 
 
-def _counts(vec, docs: list[str]) -> sp.csr_matrix:
+def _counts(vec, docs: list[str], record: dict | None = None) -> sp.csr_matrix:
     """The count matrix ``CountVectorizer._count_vocab`` builds, for a fixed vocabulary."""
     index = None
     if vec.analyzer == "word" and vec.tokenizer is tokenize:
         index = _word_index(vec)
     if vec.analyzer == "char" and vec.ngram_range[1] <= _MAX_CODED:
-        rows, cols = _char_entries(vec, docs)
+        rows, cols = _char_entries(vec, docs, record)
     elif index is not None:
-        rows, cols = _word_entries(vec, docs, index)
+        rows, cols = _word_entries(vec, docs, index, record)
     else:
         rows, cols = _lookup_entries(vec, _gram_lists(vec, docs))
     values = np.ones(len(cols), dtype=vec.dtype)
@@ -250,29 +269,62 @@ def _counts(vec, docs: list[str]) -> sp.csr_matrix:
     return counts
 
 
-def transform(vec, docs: list[str]):
-    """``vec.transform(docs)`` for a fitted Count/TfidfVectorizer, computed in bulk."""
+def transform(vec, docs: list[str], record: dict | None = None):
+    """``vec.transform(docs)`` for a fitted Count/TfidfVectorizer, computed in bulk
+    (``record``: see :func:`union_transform`)."""
     if not supported(vec):
         return vec.transform(docs)
-    counts = _counts(vec, list(docs))
+    counts = _counts(vec, list(docs), record)
     if vec.binary:
         counts.data.fill(1)
     if isinstance(vec, TfidfVectorizer):
-        return vec._tfidf.transform(counts, copy=False)
+        return _tfidf(vec._tfidf, counts)
     return counts
 
 
-def union_transform(union: FeatureUnion, docs: list[str]) -> sp.csr_matrix:
-    """``union.transform(docs)`` with every supported vectorizer computed in bulk."""
+def _tfidf(tf, counts: sp.csr_matrix) -> sp.csr_matrix:
+    """``TfidfTransformer.transform(counts, copy=False)``, its own steps without the input
+    checks that cost more than the arithmetic on a few texts (scikit-learn 1.9's code)."""
+    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+
+    if counts.dtype not in (np.float32, np.float64) or tf.norm not in (None, "l2"):
+        return tf.transform(counts, copy=False)
+    if tf.sublinear_tf:
+        np.log(counts.data, counts.data)
+        counts.data += 1.0
+    if hasattr(tf, "idf_"):
+        counts.data *= tf.idf_[counts.indices]
+    if tf.norm == "l2":
+        inplace_csr_row_normalize_l2(counts)
+    return counts
+
+
+def union_transform(
+    union: FeatureUnion, docs: list[str], record: dict | None = None
+) -> sp.csr_matrix:
+    """``union.transform(docs)`` with every supported vectorizer computed in bulk.
+
+    ``record``, when given, receives where the features are, for explanations and the
+    shift score to reuse: ``record["blocks"]`` lists ``(block, first column, its record)``,
+    a block's record holding the tokens' offsets and the n-grams found with their
+    documents, offsets and columns (``_word_entries``, ``_char_entries``).
+    """
     if union.transformer_weights:
         return sp.csr_matrix(union.transform(docs))
     docs = list(docs)
     blocks = []
+    at = 0
+    if record is not None:
+        record["n"] = len(docs)
     for _, block in union.transformer_list:
         if block == "drop":
             continue
-        out = transform(block, docs)
+        part: dict | None = {} if record is not None else None
+        out = transform(block, docs, part)
         blocks.append(out if sp.issparse(out) else sp.csr_matrix(out))
+        if record is not None:
+            record.setdefault("blocks", []).append((block, at, part))
+        at += blocks[-1].shape[1]
     return sp.hstack(blocks, format="csr")
 
 

@@ -11,7 +11,7 @@ import pytest
 from features.batch_text import mask_texts, normalize_texts, prepare_texts
 from features.cues import cue_matrix, cue_vector
 from features.pii import mask_pii
-from features.segment import tokenize, tokenize_texts
+from features.segment import find_spans, token_numbers, tokenize, tokenize_texts
 from features.text import normalize
 from features.textprep import prepare_text
 
@@ -64,6 +64,27 @@ def test_batch_segmentation_equals_tokenize(texts: list[str]) -> None:
     for batch in _batches(prepared) + _batches(texts):  # normalised and raw text alike
         assert tokenize_texts(batch) == [tokenize(t) for t in batch]
     assert tokenize_texts(["我的电话<MOBILE>", "x"]) == [["我", "的", "电话", "<MOBILE>"], ["x"]]
+
+
+def test_batch_token_offsets_and_numbers_equal_the_per_text_ones(texts: list[str]) -> None:
+    # Given batches of prepared and raw texts (repeats that go to jieba, placeholders,
+    # whitespace of every kind) and a numbering of some of the words
+    prepared = prepare_texts(texts)
+    numbers = {w: i + 1 for i, w in enumerate(["报警", "电话", "<MOBILE>", "喂", "被盗", "了"])}
+    for batch in _batches(prepared) + _batches(texts[:1500]) + [["电话\x00", "x"], ["喂喂喂"]]:
+        per_text = [tokenize(t) for t in batch]
+        spans = [
+            s for t, tokens in zip(batch, per_text, strict=True) for s in find_spans(t, tokens)
+        ]
+        # when the batch is segmented with offsets, or straight to numbers
+        tokens, starts, ends = tokenize_texts(batch, spans=True)
+        ids, doc, a, b = token_numbers(batch, numbers)
+        # then both have the per-text tokens at the per-text offsets
+        assert tokens == per_text
+        assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == spans
+        assert list(zip(a.tolist(), b.tolist(), strict=True)) == spans
+        flat = [(i, numbers.get(t, 0)) for i, ts in enumerate(per_text) for t in ts]
+        assert list(zip(doc.tolist(), ids.tolist(), strict=True)) == flat
 
 
 def test_batch_cues_equal_cue_vector(texts: list[str]) -> None:

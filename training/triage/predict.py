@@ -120,7 +120,10 @@ def row_problem(text: object) -> str | None:
 
 
 def score_chunk(model, texts: list[str]) -> list[dict]:
-    """Suggestions for one partition of texts (independent of every other chunk)."""
+    """Suggestions for one partition of texts (independent of every other chunk), as the
+    contract's mappings: straight from the batch's arrays when the model builds them."""
+    if hasattr(model, "answers"):
+        return model.answers(texts)
     return [Suggestion.coerce(s).model_dump() for s in model.suggest(texts)]
 
 
