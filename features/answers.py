@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["answer_rows", "span_row"]
+__all__ = ["BRIEF_FIELDS", "answer_rows", "brief_rows", "span_row"]
+
+# The fields of a brief answer (``TriageModel.classify``): the category part of a suggestion.
+BRIEF_FIELDS = ("category", "confidence", "probabilities", "review", "candidates", "shift")
 
 
 def span_row(span) -> dict | None:
@@ -90,3 +93,32 @@ def answer_rows(scored: dict[str, np.ndarray], classes: list[str]) -> list[dict]
         )
     assert len(rows) == n
     return rows
+
+
+def brief_rows(classified: dict[str, np.ndarray], classes: list[str]) -> list[dict]:
+    """One mapping per text of ``TriageModel.classify``'s arrays: the :data:`BRIEF_FIELDS`
+    of the contract, with the values a full answer has for them."""
+    proba = classified["proba"]
+    order = np.argsort(-proba, axis=1, kind="stable")
+    chosen = np.take_along_axis(np.asarray(classified["candidates"], dtype=bool), order, axis=1)
+    ranked = np.asarray(classes, dtype=object)[order].tolist()
+    columns = zip(  # noqa: B905 - every column has one value per text
+        [str(c) for c in classified["category"]],
+        np.asarray(classified["confidence"], dtype=float).tolist(),
+        proba.tolist(),
+        np.asarray(classified["review"], dtype=bool).tolist(),
+        ranked,
+        chosen.tolist(),
+        np.asarray(classified["shift"], dtype=float).tolist(),
+    )
+    return [
+        {
+            "category": cat,
+            "confidence": conf,
+            "probabilities": dict(zip(classes, p)),  # noqa: B905
+            "review": review,
+            "candidates": [c for c, k in zip(names, keep) if k],  # noqa: B905
+            "shift": shift,
+        }
+        for cat, conf, p, review, names, keep, shift in columns
+    ]

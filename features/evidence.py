@@ -17,7 +17,8 @@ import re
 import numpy as np
 
 from features.contract import TextSpan
-from features.segment import find_spans, tokenize
+from features.segment import tokenize
+from features.segment_batch import find_spans
 from features.spans import Aligned
 
 __all__ = [
@@ -175,7 +176,8 @@ def batch_units(aligned: list[Aligned], doc, start, end, base) -> tuple:
     return u_doc[order], u_a[order], u_b[order]
 
 
-_GLUE_CODES = np.asarray(sorted(map(ord, _GLUE)), dtype=np.uint32)
+_IS_GLUE = np.zeros(0x110000, dtype=bool)  # by code point
+_IS_GLUE[[ord(c) for c in _GLUE]] = True
 
 
 def batch_phrases(aligned: list[Aligned], doc, start, end, weight, limit: int) -> list:
@@ -202,8 +204,8 @@ def batch_phrases(aligned: list[Aligned], doc, start, end, weight, limit: int) -
     run = np.cumsum(first_of_run)[units] - 1
     strongest = np.maximum.reduceat(weight[units], heads)
     one_char = (end[units] - start[units]) == 1
-    glue = one_char & np.isin(
-        points[np.minimum(base[doc[units]] + start[units], len(points) - 1)], _GLUE_CODES
+    glue = (
+        one_char & _IS_GLUE[points[np.minimum(base[doc[units]] + start[units], len(points) - 1)]]
     )
     weak = (weight[units] < _EDGE_SHARE * strongest[run]) | glue
     lo = np.minimum.reduceat(np.where(weak, len(weight), units), heads)

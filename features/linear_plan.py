@@ -67,7 +67,11 @@ def _calibrated_proba(cc, part: _Part, XW: np.ndarray, X) -> np.ndarray:  # noqa
         pred = pred.reshape(-1, 1)
     n_classes = len(cc.classes)
     proba = np.zeros((len(pred), n_classes))
-    index = np.searchsorted(np.sort(cc.classes), cc.estimator.classes_)
+    index = part.__dict__.get("classes")
+    if index is None:  # LabelEncoder's numbering of the estimator's classes, once
+        index = part.__dict__["classes"] = np.searchsorted(
+            np.sort(cc.classes), cc.estimator.classes_
+        )
     for class_idx, this_pred, calibrator in zip(index, pred.T, cc.calibrators, strict=False):
         if n_classes == 2:
             class_idx += 1

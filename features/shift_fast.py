@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import murmurhash3_32
 
-from features.vectorize import char_codes
+from features.ngram_codes import char_codes
 
 __all__ = ["recorded_unseen_share", "unseen_share"]
 

@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from sklearn.pipeline import Pipeline
 
 from features.answers import answer_rows
+from features.batch_text import prepare_texts
 from features.confidence import cap_probabilities
 from features.content import lacks_chinese
 from features.contract import Suggestion
@@ -26,6 +27,7 @@ from features.contributions import explain, feature_index
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
 from features.linear_plan import HeadInput, plan_for
 from features.spans import align_texts
+from features.textprep import TextPrep
 from features.urgency import tiers, urgency_cues
 from features.vectorize import union_transform
 
@@ -87,17 +89,22 @@ class TriageModel:
     ) -> tuple[list[str], sp.csr_matrix]:
         """Prepared (masked, normalised) texts and their sparse feature matrix; ``record``
         receives where the features are (``features.vectorize.union_transform``)."""
-        prepared = self.category.named_steps["prep"].transform(texts)
-        X = union_transform(self.category.named_steps["features"], prepared, record)  # noqa: N806
-        return prepared, sp.csr_matrix(X, dtype=np.float32)
+        prep = self.category.named_steps["prep"]
+        prepared = prepare_texts(texts) if type(prep) is TextPrep else prep.transform(texts)
+        union = self.category.named_steps["features"]
+        return prepared, union_transform(union, prepared, record, dtype=np.float32)
 
     def head_input(self, X, proba: np.ndarray) -> sp.csr_matrix:  # noqa: N803
         """Input of the routing/urgency heads: text features + weighted probabilities."""
         return sp.hstack([X, sp.csr_matrix(proba * self.probability_weight)], format="csr")
 
-    def score(self, texts: list[str]) -> dict[str, np.ndarray]:
-        """Raw outputs for a batch (arrays), used by ``suggest`` and by evaluation."""
-        record: dict = {}
+    def classify(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The category part of :meth:`score` alone: prepared texts, calibrated and raw
+        probabilities, category, confidence, candidates, shift and review (no routing,
+        urgency or evidence), the fast path for scoring many texts."""
+        return self._classify(list(texts), {})[0]
+
+    def _classify(self, texts: list[str], record: dict):
         prepared, X = self.featurize(texts, record)  # noqa: N806
         plan = plan_for(self)
         XW = plan.product(X)  # noqa: N806 - every linear head's text part at once
@@ -114,7 +121,6 @@ class TriageModel:
             proba[unreadable] = (proba[unreadable] + 1.0 / proba.shape[1]) / 2
         classes = np.asarray(self.classes, dtype=object)
         top = proba.argmax(axis=1)
-        H = HeadInput(self, X, raw)  # noqa: N806 - the heads learnt on raw probabilities
         out: dict[str, np.ndarray] = {
             "prepared": np.asarray(prepared, dtype=object),
             "proba": proba,
@@ -127,13 +133,26 @@ class TriageModel:
             out["candidates"] = calibrator.candidates(proba)
         else:
             out["candidates"] = proba >= proba[np.arange(n), top][:, None]
+        out["review"] = (
+            (out["confidence"] < self.review_below)
+            | unreadable
+            | (shift >= getattr(self, "shift_review", 1.0))
+        )
+        return out, (prepared, X, XW, plan, top)
+
+    def score(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Raw outputs for a batch (arrays), used by ``suggest`` and by evaluation."""
+        record: dict = {}
+        out, (prepared, X, XW, plan, top) = self._classify(texts, record)  # noqa: N806
+        n = len(texts)
+        H = HeadInput(self, X, out["proba_raw"])  # noqa: N806 - heads learnt on raw probabilities
         if self.urgent is not None:
             u_classes, u_proba = plan.head_proba("urgent", self.urgent, XW, H)
             positive = [i for i, c in enumerate(u_classes) if str(c) in ("True", "true", "1")]
             urgent_score = u_proba[:, positive[0]] if positive else np.zeros(n)
         else:
             urgent_score = np.zeros(n)
-        guard = self._guard(prepared, X) if self.use_guard else np.zeros(n, dtype=bool)
+        guard = self._guard(prepared, X, record) if self.use_guard else np.zeros(n, dtype=bool)
         out["urgent_head_score"] = urgent_score
         # Models saved before the tiers have one threshold: no 可能紧急 tier.
         maybe_at = getattr(self, "maybe_threshold", self.urgent_threshold)
@@ -168,11 +187,6 @@ class TriageModel:
             out["disposition"] = np.full(n, None, dtype=object)
             out["divert_to"] = np.full(n, None, dtype=object)
             out["divert_to_any"] = np.full(n, None, dtype=object)
-        out["review"] = (
-            (out["confidence"] < self.review_below)
-            | unreadable
-            | (shift >= getattr(self, "shift_review", 1.0))
-        )
         aligned = align_texts(texts, prepared)
         spans = self.keyword_spans(aligned, X, top, record)
         out["spans"] = _objects(spans)  # (start, end, text, weight) per span
@@ -192,10 +206,13 @@ class TriageModel:
             return []
         return answer_rows(self.score(list(texts)), self.classes)
 
-    def _guard(self, prepared: list[str], X) -> np.ndarray:  # noqa: N803
+    def _guard(self, prepared: list[str], X, record=None) -> np.ndarray:  # noqa: N803
         """The cue guard, read from the cue block of ``X`` when it is there (no recompute)."""
         names = self.feature_names
         k = len(CUE_NAMES)
+        for _, _, part in (record or {}).get("blocks", ()):
+            if part and "dense" in part and part["dense"].shape[1] == k:
+                return guard_from_cues(part["dense"])  # the block as computed, unsliced
         if names is not None and X.shape[1] >= k and tuple(names[-k:]) == CUE_NAMES:
             return guard_from_cues(X[:, -k:].toarray())
         return urgent_guard(prepared)

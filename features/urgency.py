@@ -80,7 +80,8 @@ def urgency_cues(model, aligned: list, X, tier: np.ndarray, record=None) -> list
 
         record = take_record(record, rows)
     chosen = [aligned[i] for i in rows]
-    found = explain(chosen, X[rows], which, weights, index, skip, 1, boost, record)
+    some = X if len(rows) == X.shape[0] else X[rows]
+    found = explain(chosen, some, which, weights, index, skip, 1, boost, record)
     for i, spans in zip(rows, found):  # noqa: B905
         out[i] = spans[0] if spans else None
     return out

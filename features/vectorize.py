@@ -15,8 +15,6 @@ as does a ``FeatureUnion`` with transformer weights.
 from __future__ import annotations
 
 import contextlib
-import re
-import weakref
 from collections.abc import Iterator
 from itertools import chain, repeat
 
@@ -25,27 +23,17 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from features.segment import token_numbers, tokenize, tokenize_texts
+from features.ngram_codes import (
+    _MAX_CODED,
+    _WHITE_SPACES,
+    _char_entries,
+    _word_entries,
+    _word_index,
+)
+from features.segment import tokenize
+from features.segment_batch import tokenize_texts
 
 __all__ = ["fast_fitting", "supported", "transform", "union_transform"]
-
-_WHITE_SPACES = re.compile(r"\s\s+")  # CountVectorizer._white_spaces
-
-
-class _WeakPairs:
-    """A mapping keyed by (object, tag) that holds its objects weakly."""
-
-    def __init__(self) -> None:
-        self._by_tag: dict[str, weakref.WeakKeyDictionary] = {}
-
-    def get(self, key):
-        obj, tag = key
-        table = self._by_tag.get(tag)
-        return None if table is None else table.get(obj)
-
-    def __setitem__(self, key, value) -> None:
-        obj, tag = key
-        self._by_tag.setdefault(tag, weakref.WeakKeyDictionary())[obj] = value
 
 
 def supported(vec) -> bool:
@@ -78,74 +66,6 @@ def _word_grams(tokens: list[str], lo: int, hi: int) -> list[str]:
     return grams
 
 
-_BITS = 21  # every code point + 1 fits in 21 bits, so three fit in one uint64
-# Vocabulary indexes by fitted vectorizer, outside the vectorizer so they are never pickled
-# with a model; an entry goes when its vectorizer does.
-_INDEXES = _WeakPairs()
-_MAX_CODED = 3
-
-
-def _code(gram: str) -> int:
-    code = 0
-    for ch in gram:
-        code = (code << _BITS) | (ord(ch) + 1)
-    return code
-
-
-def _char_index(vec) -> tuple[np.ndarray, np.ndarray]:
-    """The vocabulary as sorted integer codes of its n-grams and their columns (cached)."""
-    cached = _INDEXES.get((vec, "char"))
-    if cached is not None and cached[0] is vec.vocabulary_:
-        return cached[1], cached[2]
-    grams = list(vec.vocabulary_)
-    codes = np.fromiter((_code(g) for g in grams), dtype=np.uint64, count=len(grams))
-    cols = np.fromiter(vec.vocabulary_.values(), dtype=np.int64, count=len(grams))
-    order = np.argsort(codes)
-    codes, cols = codes[order], cols[order]
-    _INDEXES[vec, "char"] = (vec.vocabulary_, codes, cols)
-    return codes, cols
-
-
-def _char_entries(vec, docs: list[str], record: dict | None = None):
-    """(row, column) of every in-vocabulary character n-gram of the batch, from code
-    points: n-grams of all documents are encoded as integers at once and looked up in the
-    sorted codes of the vocabulary. ``record`` (see :func:`union_transform`) receives,
-    per n, the codes, their documents and offsets and the vocabulary position found."""
-    lo, hi = vec.ngram_range
-    vocab_codes, vocab_cols = _char_index(vec)
-    rows, cols = [], []
-    collapsed = _WHITE_SPACES.search("\x00".join(docs)) is not None
-    base = np.concatenate([[0], np.cumsum([len(d) for d in docs])]) if record is not None else None
-    for n, codes, where, inside in char_codes(docs, lo, hi):
-        found = _look_up(vocab_codes, vocab_cols, codes, where, rows, cols)
-        if record is not None and not collapsed:
-            at = np.flatnonzero(inside)
-            record.setdefault("chars", {})[n] = (codes, where, at - base[where], found, cols[-1])
-    return _joined(rows, cols)
-
-
-def char_codes(docs: list[str], lo: int, hi: int):
-    """Per n from ``lo`` to ``hi`` (at most 3): n, the integer codes of every character
-    n-gram of the documents (whitespace runs collapsed, as the char analyzer does), the
-    index of the document each comes from, and which positions of the joined documents
-    start one (a boolean mask)."""
-    if _WHITE_SPACES.search("\x00".join(docs)):
-        docs = [_WHITE_SPACES.sub(" ", d) for d in docs]
-    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    joined = "".join(docs).encode("utf-32-le", errors="surrogatepass")
-    points = np.frombuffer(joined, dtype=np.uint32).astype(np.uint64) + 1
-    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    for n in range(lo, hi + 1):
-        m = len(points) - n + 1
-        if m <= 0:
-            continue
-        codes = points[:m].copy()
-        for k in range(1, n):
-            codes = (codes << np.uint64(_BITS)) | points[k : k + m]
-        inside = doc_of[:m] == doc_of[n - 1 : n - 1 + m]
-        yield n, codes[inside], doc_of[:m][inside], inside
-
-
 def _lookup_entries(vec, gram_lists, vocabulary=None) -> tuple[np.ndarray, np.ndarray]:
     """(row, column) of every in-vocabulary n-gram, one list of n-grams per document; with
     ``vocabulary`` (a ``defaultdict`` numbering new n-grams) every n-gram is in it."""
@@ -166,90 +86,9 @@ def _lookup_entries(vec, gram_lists, vocabulary=None) -> tuple[np.ndarray, np.nd
     return rows[known], cols[known]
 
 
-def _word_index(vec) -> tuple[dict[str, int], int, np.ndarray, np.ndarray] | None:
-    """Word vocabulary as integer codes: every token of the vocabulary numbered from 1, an
-    n-gram coded as its tokens' numbers side by side; sorted codes and their columns
-    (cached). None when the codes would not fit in 64 bits."""
-    cached = _INDEXES.get((vec, "word"))
-    if cached is not None and cached[0] is vec.vocabulary_:
-        return cached[1]
-    grams = list(vec.vocabulary_)
-    parts = [g.split(" ") for g in grams]
-    numbers: dict[str, int] = {}
-    for tokens in parts:
-        for token in tokens:
-            numbers.setdefault(token, len(numbers) + 1)
-    bits = (len(numbers) + 1).bit_length()
-    lo, hi = vec.ngram_range
-    index = None
-    if bits * hi <= 63 and all(lo <= len(p) <= hi for p in parts):
-        codes = np.zeros(len(grams), dtype=np.uint64)
-        for tokens_at in range(hi):
-            ids = [numbers[p[tokens_at]] if tokens_at < len(p) else 0 for p in parts]
-            step = np.asarray(ids, dtype=np.uint64)
-            has = step > 0
-            codes[has] = (codes[has] << np.uint64(bits)) | step[has]
-        cols = np.fromiter(vec.vocabulary_.values(), dtype=np.int64, count=len(grams))
-        order = np.argsort(codes)
-        index = (numbers, bits, codes[order], cols[order])
-    _INDEXES[vec, "word"] = (vec.vocabulary_, index)
-    return index
-
-
-def _word_entries(vec, docs: list[str], index, record: dict | None = None):
-    """(row, column) of every in-vocabulary word n-gram of the batch: tokens numbered by
-    one dict lookup per piece of the batch's segmentation (``segment.token_numbers``),
-    n-grams coded and looked up as arrays (like characters).
-    ``record`` receives the tokens' documents and offsets and, per n, the flat index of
-    each found n-gram's first token with its document and column."""
-    numbers, bits, vocab_codes, vocab_cols = index
-    signed, doc_of, starts, ends = token_numbers(docs, numbers)
-    ids = signed.astype(np.uint64)
-    if record is not None:
-        record["tokens"] = (doc_of, starts, ends)
-    lo, hi = vec.ngram_range
-    rows, cols = [], []
-    for n in range(lo, hi + 1):
-        m = len(ids) - n + 1
-        if m <= 0:
-            continue
-        codes = ids[:m].copy()
-        known = codes > 0
-        for k in range(1, n):
-            codes = (codes << np.uint64(bits)) | ids[k : k + m]
-            known &= ids[k : k + m] > 0
-        inside = known & (doc_of[:m] == doc_of[n - 1 : n - 1 + m])
-        found = _look_up(vocab_codes, vocab_cols, codes[inside], doc_of[:m][inside], rows, cols)
-        if record is not None:
-            first = np.flatnonzero(inside)[found]
-            record.setdefault("words", {})[n] = (
-                rows[-1],
-                cols[-1],
-                starts[first],
-                ends[first + n - 1],
-            )
-    return _joined(rows, cols)
-
-
-def _look_up(vocab_codes, vocab_cols, codes, where, rows: list, cols: list) -> np.ndarray:
-    """Append (row, column) of the ``codes`` found in the sorted vocabulary codes; returns
-    which of ``codes`` were found."""
-    at = np.searchsorted(vocab_codes, codes)
-    at[at == len(vocab_codes)] = 0
-    found = vocab_codes[at] == codes
-    rows.append(where[found])
-    cols.append(vocab_cols[at[found]])
-    return found
-
-
-def _joined(rows: list, cols: list) -> tuple[np.ndarray, np.ndarray]:
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(rows), np.concatenate(cols)
-
-
-def _counts(vec, docs: list[str], record: dict | None = None) -> sp.csr_matrix:
-    """The count matrix ``CountVectorizer._count_vocab`` builds, for a fixed vocabulary."""
+def _counts(vec, docs: list[str], record: dict | None = None) -> tuple:
+    """The CSR arrays of the count matrix ``CountVectorizer._count_vocab`` builds, for a
+    fixed vocabulary."""
     index = None
     if vec.analyzer == "word" and vec.tokenizer is tokenize:
         index = _word_index(vec)
@@ -259,60 +98,119 @@ def _counts(vec, docs: list[str], record: dict | None = None) -> sp.csr_matrix:
         rows, cols = _word_entries(vec, docs, index, record)
     else:
         rows, cols = _lookup_entries(vec, _gram_lists(vec, docs))
-    values = np.ones(len(cols), dtype=vec.dtype)
-    shape = (len(docs), len(vec.vocabulary_))
-    counts = sp.csr_matrix((values, (rows, cols)), shape=shape, dtype=vec.dtype)
-    counts.sum_duplicates()
-    counts.sort_indices()
-    counts.indices = counts.indices.astype(np.int32, copy=False)
-    counts.indptr = counts.indptr.astype(np.int32, copy=False)
-    return counts
+    return _count_arrays(rows, cols, len(docs), len(vec.vocabulary_), vec.dtype)
+
+
+def _count_arrays(rows, cols, n_rows: int, width: int, dtype):
+    """``(data, indices, indptr)`` of the count matrix with one count per (row, column)
+    entry: what a CSR matrix with duplicates summed and indices sorted holds."""
+    key = np.sort(rows.astype(np.int64) * width + cols)
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, len(key)))
+    unique = key[starts]
+    indptr = np.zeros(n_rows + 1, dtype=np.int32)
+    np.cumsum(np.bincount(unique // width, minlength=n_rows), out=indptr[1:])
+    return counts.astype(dtype), (unique % width).astype(np.int32), indptr
+
+
+def _weighted(vec, arrays, n_rows: int):
+    """A count block's ``(data, indices, indptr)`` weighted as ``vec.transform`` weights it
+    (binary, tf-idf with l2 rows: ``TfidfTransformer.transform``'s own steps, scikit-learn
+    1.9), or None when its options need scikit-learn's code."""
+    from sklearn.utils.sparsefuncs_fast import _inplace_csr_row_normalize_l2
+
+    data, indices, indptr = arrays
+    if vec.binary:
+        data.fill(1)
+    if not isinstance(vec, TfidfVectorizer):
+        return arrays
+    tf = vec._tfidf
+    if data.dtype not in (np.float32, np.float64) or tf.norm not in (None, "l2"):
+        return None
+    if tf.sublinear_tf:
+        np.log(data, data)
+        data += 1.0
+    if hasattr(tf, "idf_"):
+        data *= tf.idf_[indices]
+    if tf.norm == "l2":
+        _inplace_csr_row_normalize_l2(data, (n_rows, len(vec.vocabulary_)), indices, indptr)
+    return arrays
 
 
 def transform(vec, docs: list[str], record: dict | None = None):
     """``vec.transform(docs)`` for a fitted Count/TfidfVectorizer, computed in bulk
     (``record``: see :func:`union_transform`)."""
-    if not supported(vec):
+    arrays = _block_arrays(vec, list(docs), record)
+    if arrays is None:
         return vec.transform(docs)
-    counts = _counts(vec, list(docs), record)
-    if vec.binary:
-        counts.data.fill(1)
-    if isinstance(vec, TfidfVectorizer):
-        return _tfidf(vec._tfidf, counts)
-    return counts
+    data, indices, indptr = arrays
+    return sp.csr_matrix((data, indices, indptr), shape=(len(docs), _width(vec)))
 
 
-def _tfidf(tf, counts: sp.csr_matrix) -> sp.csr_matrix:
-    """``TfidfTransformer.transform(counts, copy=False)``, its own steps without the input
-    checks that cost more than the arithmetic on a few texts (scikit-learn 1.9's code)."""
-    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+def _width(block) -> int:
+    vocabulary = getattr(block, "vocabulary_", None)
+    return len(vocabulary) if vocabulary is not None else len(block.get_feature_names_out())
 
-    if counts.dtype not in (np.float32, np.float64) or tf.norm not in (None, "l2"):
-        return tf.transform(counts, copy=False)
-    if tf.sublinear_tf:
-        np.log(counts.data, counts.data)
-        counts.data += 1.0
-    if hasattr(tf, "idf_"):
-        counts.data *= tf.idf_[counts.indices]
-    if tf.norm == "l2":
-        inplace_csr_row_normalize_l2(counts)
-    return counts
+
+def _block_arrays(block, docs: list[str], record: dict | None):
+    """``(data, indices, indptr)`` of a block's matrix computed here (a supported
+    vectorizer, the cue block), or None for one that needs its own ``transform``."""
+    from features.cues import CueFeatures, cue_matrix
+
+    if type(block) is CueFeatures:
+        dense = cue_matrix(docs) * block.weight
+        if record is not None:
+            record["dense"] = dense
+        rows, cols = np.nonzero(dense)
+        indptr = np.zeros(len(docs) + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=len(docs)), out=indptr[1:])
+        return dense[rows, cols], cols.astype(np.int32), indptr
+    if not supported(block):
+        return None
+    return _weighted(block, _counts(block, docs, record), len(docs))
+
+
+def _hstack_arrays(parts: list, n_rows: int, dtype=None):
+    """The CSR arrays of blocks side by side (each ``(data, indices, indptr, first
+    column)``): every row holds its blocks' entries in block order."""
+    if not parts:
+        empty = np.zeros(0, dtype=np.float64)
+        return empty, np.zeros(0, dtype=np.int32), np.zeros(n_rows + 1, dtype=np.int32)
+    counts = [np.diff(indptr) for _, _, indptr, _ in parts]
+    total = np.sum(counts, axis=0) if counts else np.zeros(n_rows, dtype=np.int64)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(total, out=indptr[1:])
+    dtype = dtype or np.result_type(*[data.dtype for data, _, _, _ in parts])
+    data = np.empty(int(indptr[-1]), dtype=dtype)
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    before = indptr[:-1].copy()  # where the next block's entries of each row go
+    for (d, idx, ptr, at), c in zip(parts, counts, strict=True):
+        row = np.repeat(np.arange(n_rows), c)
+        dest = before[row] + (np.arange(len(d)) - ptr[:-1][row])
+        data[dest] = d
+        indices[dest] = idx + at
+        before += c
+    return data, indices, indptr.astype(np.int32)
 
 
 def union_transform(
-    union: FeatureUnion, docs: list[str], record: dict | None = None
+    union: FeatureUnion, docs: list[str], record: dict | None = None, dtype=None
 ) -> sp.csr_matrix:
-    """``union.transform(docs)`` with every supported vectorizer computed in bulk.
+    """``union.transform(docs)`` with every supported vectorizer computed in bulk and the
+    blocks put side by side as arrays (one sparse matrix made at the end).
 
     ``record``, when given, receives where the features are, for explanations and the
     shift score to reuse: ``record["blocks"]`` lists ``(block, first column, its record)``,
     a block's record holding the tokens' offsets and the n-grams found with their
-    documents, offsets and columns (``_word_entries``, ``_char_entries``).
+    documents, offsets and columns (``_word_entries``, ``_char_entries``). ``dtype``: the
+    matrix's values in that type (else the blocks' common one, as scikit-learn's).
     """
     if union.transformer_weights:
-        return sp.csr_matrix(union.transform(docs))
+        return sp.csr_matrix(union.transform(docs), dtype=dtype)
     docs = list(docs)
-    blocks = []
+    parts = []
     at = 0
     if record is not None:
         record["n"] = len(docs)
@@ -320,12 +218,17 @@ def union_transform(
         if block == "drop":
             continue
         part: dict | None = {} if record is not None else None
-        out = transform(block, docs, part)
-        blocks.append(out if sp.issparse(out) else sp.csr_matrix(out))
+        arrays = _block_arrays(block, docs, part)
+        if arrays is None:
+            out = sp.csr_matrix(block.transform(docs))
+            out.sort_indices()
+            arrays = (out.data, out.indices, out.indptr)
+        parts.append((*arrays, at))
         if record is not None:
             record.setdefault("blocks", []).append((block, at, part))
-        at += blocks[-1].shape[1]
-    return sp.hstack(blocks, format="csr")
+        at += _width(block)
+    data, indices, indptr = _hstack_arrays(parts, len(docs), dtype)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(docs), at))
 
 
 def _gram_lists(vec, docs: list[str]):

@@ -3,12 +3,15 @@
 Trains a triage model with the default features (the same vocabulary caps as the demo's
 champion) on a simulated city, unless ``--model FILE`` names a pickled ``TriageModel``;
 then, in a fresh single-threaded process, scores held-out simulated calls plus the
-hand-written evaluation set and dispatch records in batches of 1024 (``score_chunk``, what
-``jingqing predict triage`` runs: suggestions with the shift score, keywords, routing and
-urgency) and times every stage (the batch paths of ``features.batch_text`` and
-``features.segment.tokenize_texts``). The same process checks that the
-fast paths change nothing: tokens against jieba itself, probabilities and keywords against
-scikit-learn's own ``FeatureUnion.transform``. Writes ``benchmarks/results/triage_speed.json``.
+hand-written evaluation set and dispatch records in batches of 1024, two ways: (a)
+``TriageModel.classify`` (label, calibrated probabilities, review and shift) and (b)
+``score_chunk``, what ``jingqing predict triage`` runs (full answers: evidence spans,
+routing, urgency), and one text per call as one ``/classify`` request does; it times every
+stage (``features.batch_text``, ``features.segment_batch.tokenize_texts``, each feature block).
+The same process checks that the fast paths change nothing: tokens against jieba itself,
+features and probabilities against scikit-learn's own ``FeatureUnion.transform`` and
+``predict_proba``, and each text's answer alone against its answer in the batch.
+Writes ``benchmarks/results/triage_speed.json``.
 
 Run: ``.venv/bin/python benchmarks/triage/speed.py [--days 120] [--train-rows 30000]``.
 """
@@ -37,7 +40,8 @@ PROBE = r"""
 import json, os, pickle, sys, time
 import numpy as np, scipy.sparse as sp
 from features.batch_text import mask_texts, normalize_texts
-from features.segment import jieba_tokenize, tokenize, tokenize_texts
+from features.segment import jieba_tokenize, tokenize
+from features.segment_batch import tokenize_texts
 from features.vectorize import transform
 from training.triage.predict import score_chunk
 if sys.argv[1].endswith(".gz"):
@@ -46,29 +50,41 @@ if sys.argv[1].endswith(".gz"):
 else:
     model = pickle.load(open(sys.argv[1], "rb"))
 texts = json.load(open(sys.argv[2], encoding="utf-8"))
-model.suggest(texts[:8])  # warm: tokenizer dictionaries, vocabulary codes
+model.answers(texts[:1024])  # warm: tokenizer dictionaries, vocabulary codes, tables
 def cpu(f):
     best = None
     for _ in range(3):
         c = time.process_time(); out = f(); c = time.process_time() - c
         best = c if best is None else min(best, c)
     return out, best / len(texts) * 1e6
-stages = {}
-def batched(f, items):
+def chunks(f, items):
     return [x for i in range(0, len(items), 1024) for x in f(items[i:i + 1024])]
-masked, stages["mask"] = cpu(lambda: batched(mask_texts, texts))
-prepared, stages["normalise"] = cpu(lambda: batched(normalize_texts, masked))
-_, stages["tokenise"] = cpu(lambda: batched(tokenize_texts, prepared))
-if model.novelty is not None:
-    _, stages["shift_score"] = cpu(lambda: [model.novelty.score(prepared[i:i + 1024]) for i in range(0, len(prepared), 1024)])
+stages = {}
+masked, stages["mask"] = cpu(lambda: chunks(mask_texts, texts))
+prepared, stages["normalise"] = cpu(lambda: chunks(normalize_texts, masked))
+_, stages["tokenise"] = cpu(lambda: chunks(tokenize_texts, prepared))
 union = model.category.named_steps["features"]
 for name, block in union.transformer_list:
     _, stages[f"features_{name}"] = cpu(lambda: [transform(block, prepared[i:i + 1024]) for i in range(0, len(prepared), 1024)])
-wall = time.perf_counter(); c = time.process_time(); n = 0
-out = []
-for i in range(0, len(texts), 1024):
-    out += score_chunk(model, texts[i:i + 1024])
-wall = time.perf_counter() - wall; c = time.process_time() - c
+def timed(f):
+    wall = time.perf_counter(); c = time.process_time(); out = f()
+    return out, time.process_time() - c, time.perf_counter() - wall
+# (a) label, calibrated probabilities, review and shift: model.classify
+classified, classify_cpu, classify_wall = timed(lambda: [model.classify(texts[i:i + 1024]) for i in range(0, len(texts), 1024)])
+# (b) full answers (evidence spans, routing, urgency): score_chunk, what predict triage runs
+answers, answer_cpu, answer_wall = timed(lambda: [a for i in range(0, len(texts), 1024) for a in score_chunk(model, texts[i:i + 1024])])
+# one text per call, as one /classify request
+single = texts[:2000]
+for t in single[:50]:
+    model.suggest([t])
+c = time.process_time()
+for t in single:
+    model.suggest([t])
+single_us = (time.process_time() - c) / len(single) * 1e6
+c = time.process_time()
+for t in single:
+    model.classify([t])
+single_classify_us = (time.process_time() - c) / len(single) * 1e6
 # the path this replaced, timed in the same process: jieba's tokens, scikit-learn's transform
 words = dict(union.transformer_list)["words"]
 sample = texts[:5000]
@@ -77,15 +93,33 @@ words.tokenizer = jieba_tokenize
 _, ref_us = cpu(lambda: union.transform(model.category.named_steps["prep"].transform(sample)))
 words.tokenizer = tokenize
 featurize = {"fast_us_per_text": fast_us * len(texts) / len(sample), "jieba_sklearn_us_per_text": ref_us * len(texts) / len(sample)}
-# the reference: jieba's own tokens, scikit-learn's own transform
+# the references: jieba's own tokens, scikit-learn's own transform and predict_proba,
+# every text's answer on its own (the per-text path) against the batch's
 token_mismatch = sum(tokenize(t) != jieba_tokenize(t) for t in prepared)
 X_fast = model.featurize(texts[:2000])[1]
 X_ref = sp.csr_matrix(union.transform(prepared[:2000]), dtype=np.float32)
 clf = model.category.named_steps["clf"]
 proba_diff = float(np.abs(clf.predict_proba(X_fast) - clf.predict_proba(X_ref)).max())
-print(json.dumps({"texts": len(texts), "wall_seconds": wall, "cpu_seconds": c, "stages_us_per_text": stages,
+batch_proba = np.vstack([c["proba"] for c in classified])
+full_proba = np.asarray([[a["probabilities"][k] for k in model.classes] for a in answers])
+classify_vs_full = float(np.abs(batch_proba - full_proba).max())
+alone = [model.answers([t])[0] for t in texts[:2000]]
+def spans(a):
+    return [(s["start"], s["end"], s["text"]) for s in a["spans"]]
+span_mismatch = sum(spans(a) != spans(b) for a, b in zip(alone, answers))
+cue_mismatch = sum(a["urgency_cue"] != b["urgency_cue"] and (a["urgency_cue"] or {}).get("text") != (b["urgency_cue"] or {}).get("text") for a, b in zip(alone, answers))
+alone_diff = max(abs(a["confidence"] - b["confidence"]) for a, b in zip(alone, answers))
+print(json.dumps({"texts": len(texts), "classify": {"cpu_seconds": classify_cpu, "wall_seconds": classify_wall},
+                  "answers": {"cpu_seconds": answer_cpu, "wall_seconds": answer_wall},
+                  "single_text_us_cpu": {"suggest": single_us, "classify": single_classify_us},
+                  "stages_us_per_text": stages,
                   "token_mismatches": token_mismatch, "features_equal": bool((X_fast != X_ref).nnz == 0),
-                  "max_probability_difference": proba_diff, "featurize": featurize}))
+                  "max_probability_difference": proba_diff,
+                  "classify_vs_answers_max_probability_difference": classify_vs_full,
+                  "per_text_vs_batch": {"texts": len(alone), "span_mismatches": span_mismatch,
+                                        "urgency_cue_mismatches": cue_mismatch,
+                                        "max_confidence_difference": alone_diff},
+                  "featurize": featurize}))
 """
 
 
@@ -144,11 +178,15 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
         )
         probe = json.loads(proc.stdout.strip().splitlines()[-1])
+    n = probe["texts"]
     record = {
         "benchmark": "triage_speed",
-        "texts": probe["texts"],
-        "texts_per_second": probe["texts"] / probe["wall_seconds"],
-        "texts_per_cpu_second": probe["texts"] / probe["cpu_seconds"],
+        "texts": n,
+        "classify_texts_per_cpu_second": n / probe["classify"]["cpu_seconds"],
+        "classify_texts_per_second": n / probe["classify"]["wall_seconds"],
+        "answers_texts_per_cpu_second": n / probe["answers"]["cpu_seconds"],
+        "answers_texts_per_second": n / probe["answers"]["wall_seconds"],
+        "single_text_us_cpu": probe["single_text_us_cpu"],
         "stages_us_per_text_cpu": probe["stages_us_per_text"],
         "featurize_same_process": probe["featurize"],
         "featurize_speedup_vs_jieba_sklearn": probe["featurize"]["jieba_sklearn_us_per_text"]
@@ -156,23 +194,32 @@ def main(argv: list[str] | None = None) -> int:
         "token_mismatches_vs_jieba": probe["token_mismatches"],
         "features_equal_to_sklearn": probe["features_equal"],
         "max_probability_difference_vs_sklearn": probe["max_probability_difference"],
+        "classify_vs_answers_max_probability_difference": probe[
+            "classify_vs_answers_max_probability_difference"
+        ],
+        "per_text_vs_batch": probe["per_text_vs_batch"],
         "train_rows": args.train_rows if args.model is None else None,
         "model_file": str(args.model) if args.model is not None else None,
         "train_seconds": train_seconds,
         "target_texts_per_second": TARGET,
         "load_average_before": load_before,
         "load_average_after": os.getloadavg(),
-        "note": "one thread, batches of 1024 through score_chunk (suggestions with keywords, "
-        "routing and urgency); texts_per_cpu_second is texts / process CPU time, the "
-        "one-core figure on a shared machine; stage figures are the best of three",
+        "note": "one thread, batches of 1024; classify = mask, normalise, tokenise, score: "
+        "label, calibrated probabilities, review and shift (TriageModel.classify); answers "
+        "= score_chunk, what predict triage runs (evidence spans, routing, urgency); texts "
+        "per CPU-second is texts / process CPU time, the one-core figure on a shared "
+        "machine; stage figures are the best of three; single_text_us_cpu is CPU per call "
+        "of suggest / classify on one text (one /classify request)",
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(record, indent=2), encoding="utf-8")
     print(f"\ntriage speed → {RESULTS}")
     print(
-        f"{record['texts']:,} texts: {record['texts_per_second']:,.0f} texts/s wall, "
-        f"{record['texts_per_cpu_second']:,.0f} texts/CPU-s (target {TARGET:,}); "
+        f"{n:,} texts: classify {record['classify_texts_per_cpu_second']:,.0f} texts/CPU-s "
+        f"(target {TARGET:,}), full answers {record['answers_texts_per_cpu_second']:,.0f} "
+        f"texts/CPU-s; one text: suggest {record['single_text_us_cpu']['suggest']:,.0f} µs, "
+        f"classify {record['single_text_us_cpu']['classify']:,.0f} µs CPU; "
         f"load {load_before[0]:.1f} → {record['load_average_after'][0]:.1f}"
     )
     print(
@@ -182,10 +229,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name, us in record["stages_us_per_text_cpu"].items():
         print(f"  {name:18s} {us:7.1f} µs/text")
+    same = record["per_text_vs_batch"]
     print(
         f"tokens differing from jieba: {record['token_mismatches_vs_jieba']}; features equal "
         f"to scikit-learn's: {record['features_equal_to_sklearn']}; max probability "
-        f"difference {record['max_probability_difference_vs_sklearn']:.2e}"
+        f"difference {record['max_probability_difference_vs_sklearn']:.2e}; text alone vs "
+        f"in a batch: {same['span_mismatches']} span and {same['urgency_cue_mismatches']} "
+        f"urgency-cue differences in {same['texts']:,} texts"
     )
     return 0
 

@@ -11,7 +11,8 @@ import pytest
 from features.batch_text import mask_texts, normalize_texts, prepare_texts
 from features.cues import cue_matrix, cue_vector
 from features.pii import mask_pii
-from features.segment import find_spans, token_numbers, tokenize, tokenize_texts
+from features.segment import tokenize
+from features.segment_batch import find_spans, token_numbers, tokenize_texts
 from features.text import normalize
 from features.textprep import prepare_text
 

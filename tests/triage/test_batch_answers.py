@@ -126,3 +126,14 @@ def test_batch_offsets_are_the_step_by_step_ones(texts):
         assert fast.text == slow.text
         assert list(fast.start) == list(slow.start) and list(fast.end) == list(slow.end)
         assert list(fast.masked) == list(slow.masked)
+
+
+def test_classify_is_the_category_part_of_score(fitted_triage, texts):
+    # Given a batch, when only the category part is asked for
+    model = fitted_triage.model
+    fast, full = model.classify(texts), model.score(texts)
+    # then it is exactly what the full scoring says about the category
+    for key in ("proba", "proba_raw", "shift", "confidence", "candidates", "review"):
+        np.testing.assert_array_equal(fast[key], full[key], err_msg=key)
+    assert list(fast["category"]) == list(full["category"])
+    assert list(fast["prepared"]) == list(full["prepared"])

@@ -175,6 +175,14 @@ def test_train_register_promote_and_predict(
             assert rows[0]["urgent"] is True and rows[0]["model_version"] == "1"
             assert "not valid JSON" in rows[1]["error"]
         assert all("text" not in r for r in rows)
+    # --brief: the category part of the same answers only
+    brief = jsonl_in.with_suffix(".brief.jsonl")
+    argv = ["predict", "triage", "--input", str(jsonl_in), "--output", str(brief), "--brief"]
+    assert main(argv) == 0
+    short = [json.loads(line) for line in brief.read_text(encoding="utf-8").splitlines()]
+    assert [r.get("category") for r in short] == [r.get("category") for r in rows]
+    assert "keywords" not in short[0] and "urgent" not in short[0] and "review" in short[0]
+    assert short[0]["probabilities"] == rows[0]["probabilities"]
 
     # A fresh process loading models:/triage@champion predicts exactly the same.
     loaded = mlflow.pyfunc.load_model("models:/triage@champion")

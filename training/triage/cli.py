@@ -52,6 +52,12 @@ def register(verbs) -> None:
         "--output", required=True, type=Path, help="file to write: .jsonl/.json or .csv"
     )
     predict.add_argument("--batch-size", type=int, default=1024, help="texts per chunk")
+    predict.add_argument(
+        "--brief",
+        action="store_true",
+        help="category, confidence, probabilities, candidates, review and shift only (no "
+        "keywords, routing or urgency): the fast path for scoring many calls",
+    )
     add_city_argument(predict)
     add_scheduler_argument(predict)
     predict.set_defaults(func=with_scheduler(_predict))
@@ -90,6 +96,7 @@ def _predict(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         mapping=parse_map(args.map),
         registered=model_name("triage", args.city),
+        brief=args.brief,
     )
     print(
         f"wrote {summary.rows:,} rows to {summary.output} ({summary.scored:,} scored, "

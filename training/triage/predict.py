@@ -119,9 +119,17 @@ def row_problem(text: object) -> str | None:
     return None
 
 
-def score_chunk(model, texts: list[str]) -> list[dict]:
+def score_chunk(model, texts: list[str], brief: bool = False) -> list[dict]:
     """Suggestions for one partition of texts (independent of every other chunk), as the
-    contract's mappings: straight from the batch's arrays when the model builds them."""
+    contract's mappings: straight from the batch's arrays when the model builds them.
+    ``brief``: the category part only (``features.answers.BRIEF_FIELDS``)."""
+    if brief:
+        from features.answers import BRIEF_FIELDS, brief_rows
+
+        if hasattr(model, "classify"):
+            return brief_rows(model.classify(texts), model.classes)
+        full = score_chunk(model, texts)
+        return [{k: row[k] for k in BRIEF_FIELDS} for row in full]
     if hasattr(model, "answers"):
         return model.answers(texts)
     return [Suggestion.coerce(s).model_dump() for s in model.suggest(texts)]
@@ -129,6 +137,10 @@ def score_chunk(model, texts: list[str]) -> list[dict]:
 
 def _score_part(texts: list[str], model) -> list[dict]:
     return score_chunk(model, texts)
+
+
+def _brief_part(texts: list[str], model) -> list[dict]:
+    return score_chunk(model, texts, brief=True)
 
 
 def _passthrough(row: dict) -> dict:
@@ -162,9 +174,11 @@ def run_predict_triage(
     model_version: str | None = None,
     show_progress: bool = True,
     registered: str = "triage",
+    brief: bool = False,
 ) -> PredictSummary:
     """Score every row of ``input_path`` and write it to ``output_path`` (JSONL, or CSV when
-    the name ends in ``.csv``), in order, with ``registered@champion`` unless ``model``."""
+    the name ends in ``.csv``), in order, with ``registered@champion`` unless ``model``;
+    ``brief``: the category part of each answer only (no keywords, routing or urgency)."""
     from features.tasks import map_tasks
 
     input_path, output_path = Path(input_path), Path(output_path)
@@ -178,7 +192,11 @@ def run_predict_triage(
     parts = [good[start : start + batch_size] for start in range(0, len(good), batch_size)]
     chunks = [[rows[i]["text"] for i in part] for part in parts]
     scored = map_tasks(
-        _score_part, chunks, model, desc="triage" if show_progress else None, unit="chunk"
+        _brief_part if brief else _score_part,
+        chunks,
+        model,
+        desc="triage" if show_progress else None,
+        unit="chunk",
     )
     suggestions: dict[int, dict] = {}
     for part, results in zip(parts, scored, strict=True):
