@@ -119,7 +119,8 @@ def test_model_keywords_are_typed_spans(explained):
     shown = ["".join(x.text for x in s.spans) for s in suggestions]
     assert "抢走" in shown[0]  # the robbery itself
     assert "刷單" in shown[1] or "被騙" in shown[1]  # traditional text highlights
-    assert "刀" in shown[2]
+    # the violence itself (which of its words ranks first moves with the simulated city)
+    assert "刀" in shown[2] or "砍人" in shown[2]
     assert "13800138000" not in shown[3]
     assert any(w in shown[5] for w in ("裝修", "太吵", "電鑽"))
 
