@@ -157,7 +157,7 @@ class LinearPlan:
         names = model.feature_names
         n_text = category[0].n_text if category else (len(names) if names is not None else -1)
         heads = {}
-        for name in ("urgent", "disposition", "divert_to"):
+        for name in _HEADS:
             est = getattr(getattr(model, name, None), "model", None)
             if type(est) is LogisticRegression and est.coef_.shape[1] == n_text + n_classes:
                 heads[name] = add(est, n_text)
@@ -216,14 +216,27 @@ class HeadInput:
 
 
 # By model id, with a weak reference to tell a reused id (models are unhashable dataclasses).
-_PLANS: dict[int, tuple[weakref.ref, LinearPlan]] = {}
+_PLANS: dict[int, tuple[weakref.ref, tuple, LinearPlan]] = {}
+
+
+def _made_of(model) -> tuple:
+    """The objects a plan is built from: a model given another of them gets a new plan."""
+    heads = (getattr(getattr(model, n, None), "model", None) for n in _HEADS)
+    clf = model.category.named_steps["clf"]
+    return (clf, *heads, model.keyword_weights, model.feature_kind)
+
+
+_HEADS = ("urgent", "disposition", "divert_to")
 
 
 def plan_for(model) -> LinearPlan:
     """:meth:`LinearPlan.of` once per model object (kept beside it, never pickled)."""
     cached = _PLANS.get(id(model))
-    if cached is None or cached[0]() is not model:
+    parts = _made_of(model)
+    fresh = cached is not None and cached[0]() is model
+    if not fresh or any(a is not b for a, b in zip(cached[1], parts, strict=True)):
         key = id(model)
-        cached = (weakref.ref(model, lambda _: _PLANS.pop(key, None)), LinearPlan.of(model))
+        ref = weakref.ref(model, lambda _: _PLANS.pop(key, None))
+        cached = (ref, parts, LinearPlan.of(model))
         _PLANS[key] = cached
-    return cached[1]
+    return cached[2]

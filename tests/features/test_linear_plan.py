@@ -25,6 +25,10 @@ def _data(n_classes: int, seed: int = 0):
     return X, np.asarray(["abcde"[i] for i in y], dtype=object)
 
 
+class _Model(SimpleNamespace):
+    """A stand-in for ``TriageModel`` with the fields a plan reads (and weak references)."""
+
+
 def _model(clf, X, y, heads: dict):  # noqa: N803
     clf.fit(X, y)
     proba = clf.predict_proba(X)
@@ -32,7 +36,7 @@ def _model(clf, X, y, heads: dict):  # noqa: N803
     fitted = {}
     for name, (est, target) in heads.items():
         fitted[name] = Head(est.fit(H, target) if est is not None else None, constant="x")
-    return SimpleNamespace(
+    return _Model(
         category=Pipeline([("clf", clf)]),
         feature_names=np.asarray([f"f{i}" for i in range(X.shape[1])], dtype=object),
         probability_weight=0.7,
@@ -108,3 +112,21 @@ def test_heads_outside_the_plan_use_their_own_estimator():
     H = sp.hstack([X[:20], sp.csr_matrix(raw * 0.7)], format="csr")  # noqa: N806
     np.testing.assert_array_equal(proba, model.urgent.model.predict_proba(H))
     assert list(plan.head_predict("divert_to", model.divert_to, XW, given)) == ["x"] * 20
+
+
+def test_a_model_given_another_head_gets_a_new_plan():
+    from features.linear_plan import plan_for
+
+    X, y = _data(3)  # noqa: N806
+    rng = np.random.default_rng(3)
+    urgent = rng.integers(0, 2, len(y)).astype(bool)
+    model, H = _model(
+        LogisticRegression(max_iter=300), X, y, {"urgent": (LogisticRegression(), urgent)}
+    )  # noqa: N806
+    model.keyword_weights = model.feature_kind = None
+    first = plan_for(model)
+    assert plan_for(model) is first
+    model.urgent = Head(LogisticRegression(C=0.1).fit(H, urgent))
+    assert (
+        plan_for(model) is not first and plan_for(model).heads["urgent"].est is model.urgent.model
+    )
