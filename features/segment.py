@@ -9,13 +9,17 @@ hand-written set and randomly corrupted texts):
 
 * jieba's ``add_word`` adds a word's new frequency to the dictionary total without
   taking off the old one when the word was already in the dictionary; jieba-rs replaces
-  it. The total sets the price of every extra word on a path, so the difference is put
-  back as an unreachable entry (a control character never reaches the DAG).
-* When two paths have exactly the same probability (the same words in another order,
-  as in 喂喂喂 = 喂 + 喂喂 = 喂喂 + 喂), jieba and jieba-rs break the tie differently
-  through floating-point rounding. That needs a repeated piece of text, so pieces with a
-  character three times in a row or a repeated run of two to four characters go to jieba
-  itself (about 1 % of calls), loaded only when first needed.
+  it.
+* jieba adds up every line of ``dict.txt`` into the total, jieba-rs every distinct word
+  once, and the file holds one word twice (``B超 3``).
+
+  The total sets the price of every word on a path, so both differences are put back as
+  one unreachable entry (a control character never reaches the DAG). With the same total
+  both compute every path's log probability with the same floating-point operations in
+  the same order and break exact ties the same way (the later end wins). Before the
+  duplicate was counted, paths that tie mathematically (the same words in another order,
+  as in 喂喂喂反正… = 喂 + 喂喂 + … = 喂喂 + 喂 + …) could round differently and come out in
+  another order, so repeated text went to jieba itself; now nothing does.
 """
 
 from __future__ import annotations
@@ -96,15 +100,6 @@ DOMAIN_FREQ = 2000
 
 _PLACEHOLDER = re.compile(r"<[A-Z]+>")
 _DROP_TOKENS = frozenset(" \t\n，。、；：？！,.;:?!\"'“”‘’（）()【】[]《》…—-~～·")
-# The characters jieba segments through its dictionary (its ``re_han_default``).
-_HAN = r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]"
-# Text where two segmentations can tie exactly: a character three times in a row, or a
-# run of 2-4 dictionary characters repeated at once.
-_TIE_PRONE = re.compile(rf"({_HAN})\1\1|({_HAN}{{2,4}}?)\2")
-# Only a repeat with a Chinese character or one of + # & can tie: the dictionary's only
-# words of ASCII characters alone are c++, c#, at&t (so 1111 or 2020 never ties).
-_TIE_CHARS = re.compile(r"[\u4E00-\u9FD5+#&]")
-_BLOCK = re.compile(f"{_HAN}+")
 _TOTAL_FIX = "\x00"  # never inside a dictionary block, so never on a path
 
 
@@ -114,15 +109,18 @@ def _jieba_dict_path() -> Path:
     return Path(jieba.__file__).with_name("dict.txt")
 
 
-def _dictionary_freqs(words: tuple[str, ...]) -> dict[str, int]:
-    """Frequencies of ``words`` in jieba's dictionary file (those it has)."""
-    text = "\n" + _jieba_dict_path().read_text(encoding="utf-8")
-    found: dict[str, int] = {}
-    for word in words:
-        at = text.find(f"\n{word} ")
-        if at >= 0:
-            found[word] = int(text[at + len(word) + 2 :].split(" ", 1)[0])
-    return found
+def _total_fix(words: tuple[str, ...]) -> int:
+    """What jieba's dictionary total holds beyond jieba-rs's once ``words`` are added:
+    the frequencies ``words`` had in the dictionary (jieba keeps them in its total) and
+    every line of a word written twice but its last (jieba counts all lines, jieba-rs
+    keeps the last)."""
+    lines = _DICT_LINE.findall(_jieba_dict_path().read_bytes())
+    last = dict(lines)
+    surplus = sum(map(int, (f for _, f in lines))) - sum(map(int, last.values()))
+    return surplus + sum(int(last[w]) for w in {w.encode() for w in words} if w in last)
+
+
+_DICT_LINE = re.compile(rb"^([^ \n]+) ([0-9]+)", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -133,9 +131,9 @@ def _rjieba():
     seg = rjieba.Jieba()
     for word in DOMAIN_WORDS:
         seg.add_word(word, DOMAIN_FREQ, None)
-    replaced = sum(_dictionary_freqs(DOMAIN_WORDS).values())
-    if replaced:
-        seg.add_word(_TOTAL_FIX, replaced, None)
+    fix = _total_fix(DOMAIN_WORDS)
+    if fix:
+        seg.add_word(_TOTAL_FIX, fix, None)
     return seg
 
 
@@ -154,34 +152,8 @@ def _jieba():
     return jieba.dt
 
 
-@lru_cache(maxsize=65_536)
-def _jieba_block(block: str) -> tuple[str, ...]:
-    """jieba's words of one block that might tie (the same greetings and urgings recur:
-    你好你好, 喂喂喂, 快点快点)."""
-    return tuple(_jieba().lcut(block, HMM=False))
-
-
-def _tie_prone(text: str) -> bool:
-    return any(_TIE_CHARS.search(m.group(0)) for m in _TIE_PRONE.finditer(text))
-
-
 def _cut(piece: str) -> list[str]:
-    seg = _rjieba()
-    if not _tie_prone(piece):
-        return seg.cut(piece, False)
-    # Both segment each maximal run of dictionary characters on its own, so only the
-    # runs holding a repeat need jieba.
-    tokens: list[str] = []
-    pos = 0
-    for block in _BLOCK.finditer(piece):
-        if _tie_prone(block.group()):
-            if block.start() > pos:
-                tokens += seg.cut(piece[pos : block.start()], False)
-            tokens += _jieba_block(block.group())
-            pos = block.end()
-    if pos < len(piece):
-        tokens += seg.cut(piece[pos:], False)
-    return tokens
+    return _rjieba().cut(piece, False)
 
 
 def _words(text: str, cut) -> list[str]:
@@ -213,6 +185,5 @@ def jieba_tokenize(text: str) -> list[str]:
 
 
 def warm() -> None:
-    """Build both segmenters now (a service does this at start, not on a request)."""
+    """Build the segmenter now (a service does this at start, not on a request)."""
     _rjieba()
-    _jieba()

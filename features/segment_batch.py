@@ -11,25 +11,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import lru_cache
 from itertools import repeat
 
-from features.segment import (
-    _DROP_TOKENS,
-    _HAN,
-    _PLACEHOLDER,
-    _TIE_CHARS,
-    _TIE_PRONE,
-    _rjieba,
-    tokenize,
-)
+from features.segment import _DROP_TOKENS, _PLACEHOLDER, _rjieba, tokenize
 
 __all__ = ["find_spans", "token_numbers", "tokenize_texts"]
 
 # A batch is segmented as one string: texts joined by NUL, each masking placeholder
 # written as one private-use character. Neither is a dictionary character, so both end a
 # block, and jieba segments every block on its own: the tokens between two separators are
-# the tokens of that text. Texts that might tie (see above) are segmented one by one.
+# the tokens of that text.
 _SEP = "\x00"
 _PLACEHOLDER_CHARS = {"<MOBILE>": "\ue000", "<LANDLINE>": "\ue001", "<IDCARD>": "\ue002"}
 _PLACEHOLDER_CHARS |= {"<PLATE>": "\ue003", "<BANKCARD>": "\ue004"}
@@ -41,14 +32,15 @@ _RESERVED = re.compile(f"[{_SEP}{''.join(_BACK)}]")
 
 def _segmented(texts: list[str]):
     """The joined batch, its pieces from one segmentation and the texts left out of it
-    (those that might tie, segmented one by one), or None when the batch must go text by
-    text (a single text, or one holding a reserved character)."""
+    (those holding a placeholder-shaped word of no known kind, segmented one by one), or
+    None when the batch must go text by text (a single text, or one holding a reserved
+    character)."""
     joined = _SEP.join(texts)
     if len(texts) < 2 or joined.count(_SEP) != len(texts) - 1:
         return None  # one text, or a text holding the separator
     if _RESERVED.search(joined.replace(_SEP, "")):
         return None
-    slow = _tie_prone_texts(joined)
+    slow: set[int] = set()
     seps: list[int] = []
     if "<" in joined:  # a placeholder-shaped word this table does not know: text by text
         for m in _PLACEHOLDER.finditer(joined):
@@ -60,59 +52,6 @@ def _segmented(texts: list[str]):
     if "<" in joined:
         joined = _PLACEHOLDER_RE.sub(lambda m: _PLACEHOLDER_CHARS[m.group(0)], joined)
     return joined, _rjieba().cut(joined, False), slow
-
-
-@lru_cache(maxsize=1)
-def _classes():
-    """Per code point of the BMP: a dictionary character (``_HAN``), one that can tie
-    (``_TIE_CHARS``)."""
-    import numpy as np
-
-    chars = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
-    points = np.asarray([ord(c) for c in chars], dtype=np.int64)
-    han, tie = np.zeros(0x10000, dtype=bool), np.zeros(0x10000, dtype=bool)
-    han[points] = [re.fullmatch(_HAN, c) is not None for c in chars]
-    tie[points] = [_TIE_CHARS.fullmatch(c) is not None for c in chars]
-    return han, tie
-
-
-def _tie_prone_texts(joined: str) -> set[int]:
-    """The texts of the joined batch with a piece :data:`_TIE_PRONE` matches that holds a
-    :data:`_TIE_CHARS` character, found by comparing the code points with themselves
-    shifted by 1 to 4 (every repeat, overlapping or not: at least the regex's matches)."""
-    import numpy as np
-
-    points = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), np.uint32)
-    points = points.astype(np.int64)
-    if (points > 0xFFFF).any():  # beyond the tables: the regular expression itself
-        seps = [m.start() for m in re.finditer(_SEP, joined)]
-        return {
-            bisect_right(seps, m.start())
-            for m in _TIE_PRONE.finditer(joined)
-            if _TIE_CHARS.search(m.group(0))
-        }
-    han_of, tie_of = _classes()
-    han, tie = han_of[points], tie_of[points]
-    size = len(points)
-    hits = []
-    if size >= 3:  # one character three times in a row
-        same = (points[:-2] == points[1:-1]) & (points[1:-1] == points[2:])
-        hits.append(np.flatnonzero(same & han[:-2] & tie[:-2]))
-    for k in (2, 3, 4):  # a run of k characters repeated at once
-        m = size - 2 * k + 1
-        if m <= 0:
-            break
-        equal = (points[:-k] == points[k:]) & han[:-k]
-        run, has_tie = equal[:m].copy(), tie[:m].copy()
-        for j in range(1, k):
-            run &= equal[j : j + m]
-            has_tie |= tie[j : j + m]
-        hits.append(np.flatnonzero(run & has_tie))
-    found = np.concatenate(hits) if hits else np.zeros(0, dtype=np.int64)
-    if not len(found):
-        return set()
-    seps = np.flatnonzero(points == 0)
-    return set(np.searchsorted(seps, found, side="right").tolist())
 
 
 def tokenize_texts(texts: list[str], spans: bool = False):
