@@ -2,8 +2,8 @@
 
 The bulk vectorizer (``features.vectorize``) turns every n-gram of a batch into an integer
 (three code points fit in 64 bits; a word n-gram is its tokens' numbers side by side) and
-finds all of them in the sorted codes of the fitted vocabulary with one ``searchsorted``
-per size; the entry functions here also record, for explanations and the shift score,
+finds all of them in a hash table of the fitted vocabulary's codes
+(``features.code_table``) with a few array operations per size; the entry functions here also record, for explanations and the shift score,
 where each n-gram found sits (``union_transform``'s record).
 """
 
@@ -14,6 +14,7 @@ import weakref
 
 import numpy as np
 
+from features.code_table import CodeTable
 from features.segment_batch import token_numbers
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # CountVectorizer._white_spaces
@@ -49,18 +50,18 @@ def _code(gram: str) -> int:
     return code
 
 
-def _char_index(vec) -> tuple[np.ndarray, np.ndarray]:
-    """The vocabulary as sorted integer codes of its n-grams and their columns (cached)."""
+def _char_index(vec) -> CodeTable:
+    """The vocabulary as a table from the integer codes of its n-grams to their columns
+    (cached)."""
     cached = _INDEXES.get((vec, "char"))
     if cached is not None and cached[0] is vec.vocabulary_:
-        return cached[1], cached[2]
+        return cached[1]
     grams = list(vec.vocabulary_)
     codes = np.fromiter((_code(g) for g in grams), dtype=np.uint64, count=len(grams))
     cols = np.fromiter(vec.vocabulary_.values(), dtype=np.int64, count=len(grams))
-    order = np.argsort(codes)
-    codes, cols = codes[order], cols[order]
-    _INDEXES[vec, "char"] = (vec.vocabulary_, codes, cols)
-    return codes, cols
+    table = CodeTable(codes, cols)
+    _INDEXES[vec, "char"] = (vec.vocabulary_, table)
+    return table
 
 
 def _char_entries(vec, docs: list[str], record: dict | None = None):
@@ -69,12 +70,12 @@ def _char_entries(vec, docs: list[str], record: dict | None = None):
     sorted codes of the vocabulary. ``record`` (see :func:`union_transform`) receives,
     per n, the codes, their documents and offsets and the vocabulary position found."""
     lo, hi = vec.ngram_range
-    vocab_codes, vocab_cols = _char_index(vec)
+    table = _char_index(vec)
     rows, cols = [], []
     collapsed = _WHITE_SPACES.search("\x00".join(docs)) is not None
     base = np.concatenate([[0], np.cumsum([len(d) for d in docs])]) if record is not None else None
     for n, codes, where, inside in char_codes(docs, lo, hi):
-        found = _look_up(vocab_codes, vocab_cols, codes, where, rows, cols)
+        found = _look_up(table, codes, where, rows, cols)
         if record is not None and not collapsed:
             at = np.flatnonzero(inside)
             record.setdefault("chars", {})[n] = (codes, where, at - base[where], found, cols[-1])
@@ -103,9 +104,9 @@ def char_codes(docs: list[str], lo: int, hi: int):
         yield n, codes[inside], doc_of[:m][inside], inside
 
 
-def _word_index(vec) -> tuple[dict[str, int], int, np.ndarray, np.ndarray] | None:
+def _word_index(vec) -> tuple[dict[str, int], int, CodeTable] | None:
     """Word vocabulary as integer codes: every token of the vocabulary numbered from 1, an
-    n-gram coded as its tokens' numbers side by side; sorted codes and their columns
+    n-gram coded as its tokens' numbers side by side; the table from codes to columns
     (cached). None when the codes would not fit in 64 bits."""
     cached = _INDEXES.get((vec, "word"))
     if cached is not None and cached[0] is vec.vocabulary_:
@@ -127,8 +128,7 @@ def _word_index(vec) -> tuple[dict[str, int], int, np.ndarray, np.ndarray] | Non
             has = step > 0
             codes[has] = (codes[has] << np.uint64(bits)) | step[has]
         cols = np.fromiter(vec.vocabulary_.values(), dtype=np.int64, count=len(grams))
-        order = np.argsort(codes)
-        index = (numbers, bits, codes[order], cols[order])
+        index = (numbers, bits, CodeTable(codes, cols))
     _INDEXES[vec, "word"] = (vec.vocabulary_, index)
     return index
 
@@ -139,7 +139,7 @@ def _word_entries(vec, docs: list[str], index, record: dict | None = None):
     n-grams coded and looked up as arrays (like characters).
     ``record`` receives the tokens' documents and offsets and, per n, the flat index of
     each found n-gram's first token with its document and column."""
-    numbers, bits, vocab_codes, vocab_cols = index
+    numbers, bits, table = index
     signed, doc_of, starts, ends = token_numbers(docs, numbers)
     ids = signed.astype(np.uint64)
     if record is not None:
@@ -156,7 +156,7 @@ def _word_entries(vec, docs: list[str], index, record: dict | None = None):
             codes = (codes << np.uint64(bits)) | ids[k : k + m]
             known &= ids[k : k + m] > 0
         inside = known & (doc_of[:m] == doc_of[n - 1 : n - 1 + m])
-        found = _look_up(vocab_codes, vocab_cols, codes[inside], doc_of[:m][inside], rows, cols)
+        found = _look_up(table, codes[inside], doc_of[:m][inside], rows, cols)
         if record is not None:
             first = np.flatnonzero(inside)[found]
             record.setdefault("words", {})[n] = (
@@ -168,14 +168,13 @@ def _word_entries(vec, docs: list[str], index, record: dict | None = None):
     return _joined(rows, cols)
 
 
-def _look_up(vocab_codes, vocab_cols, codes, where, rows: list, cols: list) -> np.ndarray:
-    """Append (row, column) of the ``codes`` found in the sorted vocabulary codes; returns
+def _look_up(table: CodeTable, codes, where, rows: list, cols: list) -> np.ndarray:
+    """Append (row, column) of the ``codes`` found in the vocabulary's table; returns
     which of ``codes`` were found."""
-    at = np.searchsorted(vocab_codes, codes)
-    at[at == len(vocab_codes)] = 0
-    found = vocab_codes[at] == codes
+    col = table.get(codes)
+    found = col >= 0
     rows.append(where[found])
-    cols.append(vocab_cols[at[found]])
+    cols.append(col[found])
     return found
 
 

@@ -47,7 +47,7 @@ class NgramNovelty:
         """Per text, unseen n-gram occurrences / all its n-gram occurrences (0 when empty)."""
         from features.shift_fast import unseen_share
 
-        return unseen_share(self._seen(), list(texts), self.__dict__.setdefault("_codes", {}))
+        return unseen_share(self._seen(), list(texts))
 
     def _seen(self) -> np.ndarray:
         seen = self.__dict__.get("_unpacked")

@@ -2,11 +2,12 @@
 
 ``HashingVectorizer`` builds every character bigram and trigram of every text as a Python
 string and hashes it, which cost more than scoring the text. Here the n-grams of the whole
-batch are integer codes of their code points (as in :mod:`features.vectorize`); each
-distinct code is hashed once — with scikit-learn's own MurmurHash3 and its index rule — and
-its "seen in training" bit is remembered, so a batch costs a few array operations and one
-dictionary lookup per distinct n-gram. The counts, and so the scores, are exactly the
-hashing vectorizer's (``tests/features/test_shift_fast.py``).
+batch are integer codes of their code points (as in :mod:`features.vectorize`), and
+scikit-learn's MurmurHash3 (x86, 32 bits, seed 0, of the n-gram's UTF-8 bytes) and its
+column rule are computed for all of them at once in array operations, so a batch costs a
+few dozen array operations whatever n-grams it brings. N-grams the featurisation already
+found in the vocabulary take their "seen in training" bit by column. The counts, and so
+the scores, are exactly the hashing vectorizer's (``tests/features/test_shift_fast.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ __all__ = ["recorded_unseen_share", "unseen_share"]
 
 _BITS = 21
 _MASK = (1 << _BITS) - 1
-_CACHE_LIMIT = 2_000_000  # distinct n-grams remembered per model (then start afresh)
+_U32 = np.uint32
+_C1, _C2 = _U32(0xCC9E2D51), _U32(0x1B873593)
 
 
 def _codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -31,14 +33,6 @@ def _codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([c for c, _ in pairs]), np.concatenate([w for _, w in pairs])
 
 
-def _gram(code: int) -> str:
-    chars = []
-    while code:
-        chars.append(chr((code & _MASK) - 1))
-        code >>= _BITS
-    return "".join(reversed(chars))
-
-
 def _index(gram: str, n_features: int) -> int:
     """The column ``HashingVectorizer`` gives ``gram`` (its ``_hashing_fast`` rule)."""
     h = murmurhash3_32(gram, seed=0)
@@ -47,41 +41,79 @@ def _index(gram: str, n_features: int) -> int:
     return abs(h) % n_features
 
 
-def unseen_share(seen: np.ndarray, texts: list[str], cache: dict[int, bool]) -> np.ndarray:
-    """Per text, unseen n-gram occurrences / all its n-gram occurrences (0 when none).
+def _utf8(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of every code's n-gram (up to three characters), zero-padded to 12
+    bytes a row, and their number."""
+    out = np.zeros((len(codes), 12), dtype=np.uint8)
+    length = np.zeros(len(codes), dtype=np.int64)
+    rows = np.arange(len(codes))
+    for shift in (2 * _BITS, _BITS, 0):
+        plus1 = ((codes >> np.uint64(shift)) & np.uint64(_MASK)).astype(np.int64)
+        cp = plus1 - 1  # -1: no character here (a shorter n-gram)
+        size = (cp >= 0).astype(np.int64) + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000)
+        lead = np.select(
+            [size == 1, size == 2, size == 3],
+            [cp, 0xC0 | cp >> 6, 0xE0 | cp >> 12],
+            0xF0 | cp >> 18,
+        )
+        for i in range(4):  # byte i of the character: the lead, then 6 bits each
+            has = size > i
+            value = lead if i == 0 else 0x80 | (cp >> (6 * (size - 1 - i)).clip(0)) & 0x3F
+            out[rows[has], length[has] + i] = value[has]
+        length += size
+    return out, length
 
-    ``seen`` is the unpacked bit set over hash columns; ``cache`` maps n-gram codes to
-    their bit and grows as new n-grams arrive.
-    """
+
+def _fmix(h: np.ndarray) -> np.ndarray:
+    h ^= h >> _U32(16)
+    h *= _U32(0x85EBCA6B)
+    h ^= h >> _U32(13)
+    h *= _U32(0xC2B2AE35)
+    h ^= h >> _U32(16)
+    return h
+
+
+def _mixed(k: np.ndarray) -> np.ndarray:
+    k = k * _C1
+    k = (k << _U32(15)) | (k >> _U32(17))
+    return k * _C2
+
+
+def hash_columns(codes: np.ndarray, n_features: int) -> np.ndarray:
+    """The ``HashingVectorizer`` column of every n-gram code: ``murmurhash3_32`` of its
+    UTF-8 bytes (signed, seed 0) and scikit-learn's index rule, for all codes at once."""
+    data, length = _utf8(np.asarray(codes, dtype=np.uint64))
+    words = data.view("<u4")  # three little-endian 32-bit blocks a row
+    blocks = length // 4
+    h = np.zeros(len(codes), dtype=_U32)
+    for j in range(3):
+        step = h ^ _mixed(words[:, j])
+        step = (step << _U32(13)) | (step >> _U32(19))
+        step = step * _U32(5) + _U32(0xE6546B64)
+        h = np.where(blocks > j, step, h)
+    tail = words[np.arange(len(codes)), np.minimum(blocks, 2)]  # bytes past the blocks
+    h = np.where(length % 4 > 0, h ^ _mixed(tail), h)
+    h = _fmix(h ^ length.astype(_U32)).view(np.int32).astype(np.int64)
+    lowest = h == -(2**31)
+    columns = np.abs(h) % n_features
+    columns[lowest] = (2**31 - 1 - (n_features - 1)) % n_features
+    return columns
+
+
+def unseen_share(seen: np.ndarray, texts: list[str]) -> np.ndarray:
+    """Per text, unseen n-gram occurrences / all its n-gram occurrences (0 when none);
+    ``seen`` is the unpacked bit set over hash columns."""
     n = len(texts)
     codes, where = _codes(texts)
     if not len(codes):
         return np.zeros(n)
-    return _share(_unseen(seen, codes, cache), where, n)
+    return _share(~seen[hash_columns(codes, len(seen))], where, n)
 
 
 def _share(unseen: np.ndarray, where: np.ndarray, n: int) -> np.ndarray:
     total = np.bincount(where, minlength=n).astype(float)
     missing = np.bincount(where, weights=unseen, minlength=n)
     return np.divide(missing, total, out=np.zeros(n), where=total > 0)
-
-
-def _unseen(seen: np.ndarray, codes: np.ndarray, cache: dict[int, bool]) -> np.ndarray:
-    """Per code, True when its hash column was never set in training."""
-    if not len(codes):
-        return np.zeros(0, dtype=bool)
-    distinct, inverse = np.unique(codes, return_inverse=True)
-    keys = distinct.tolist()
-    known = list(map(cache.get, keys))
-    if None in known:
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-        n_features = len(seen)
-        for i, (key, flag) in enumerate(zip(keys, known, strict=True)):
-            if flag is None:
-                flag = cache[key] = bool(seen[_index(_gram(key), n_features)])
-                known[i] = flag
-    return ~np.asarray(known, dtype=bool)[inverse]
 
 
 _VOCAB_SEEN: dict[int, tuple[object, object, np.ndarray]] = {}
@@ -101,9 +133,7 @@ def _vocab_seen(seen: np.ndarray, vec) -> np.ndarray:
     return flags
 
 
-def recorded_unseen_share(
-    seen: np.ndarray, chars: dict, vec, n: int, cache: dict[int, bool]
-) -> np.ndarray:
+def recorded_unseen_share(seen: np.ndarray, chars: dict, vec, n: int) -> np.ndarray:
     """:func:`unseen_share` from the character n-grams a featurisation already coded and
     looked up (``features.vectorize.union_transform``'s record of the character block):
     an n-gram in the vocabulary has its bit by column, only the others are hashed."""
@@ -113,7 +143,7 @@ def recorded_unseen_share(
         codes, docs, _, found, cols = chars[size]
         part = np.empty(len(codes), dtype=bool)
         part[found] = ~flags[cols]
-        part[~found] = _unseen(seen, codes[~found], cache)
+        part[~found] = ~seen[hash_columns(codes[~found], len(seen))]
         unseen.append(part)
         where.append(docs)
     if not unseen:

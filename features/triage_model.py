@@ -242,8 +242,7 @@ def _shift(novelty, prepared: list[str], record: dict, model) -> np.ndarray:
         if block is index.char_vec and 2 in chars and 3 in chars and hasattr(novelty, "_seen"):
             from features.shift_fast import recorded_unseen_share
 
-            cache = novelty.__dict__.setdefault("_codes", {})
-            return recorded_unseen_share(novelty._seen(), chars, block, len(prepared), cache)
+            return recorded_unseen_share(novelty._seen(), chars, block, len(prepared))
     return novelty.score(prepared)
 
 

@@ -1,0 +1,75 @@
+"""A hash table from non-zero 64-bit integer codes to integers, looked up a batch at a time.
+
+The bulk vectorizer codes every n-gram of a batch as an integer (``features.ngram_codes``)
+and needs each code's vocabulary column. A binary search in the sorted codes of a
+60,000-entry vocabulary is 16 dependent steps per code; here a code is multiplied by a
+large odd constant and its top bits pick a slot of a table twice the vocabulary's size
+(open addressing, linear probing), so most codes are settled by one gather and one
+comparison, done for the whole batch as array operations, and the few that meet another
+code in their slot go round again. Code 0 marks an empty slot, so it cannot be a key (the
+n-gram codes never are: every character and every token number adds at least 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["CodeTable"]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: Fibonacci hashing
+
+
+class CodeTable:
+    """``codes[i] → values[i]``; :meth:`get` gives -1 for a code that is not a key."""
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray) -> None:
+        codes = np.asarray(codes, dtype=np.uint64)
+        values = np.asarray(values, dtype=np.int64)
+        if len(np.unique(codes)) != len(codes) or (codes == 0).any():
+            raise ValueError("keys must be distinct and non-zero")
+        bits = max(4, int(4 * len(codes)).bit_length())  # at most a quarter of the slots used
+        self._shift = np.uint64(64 - bits)
+        self._mask = (1 << bits) - 1
+        self.keys = np.zeros(1 << bits, dtype=np.uint64)
+        self.values = np.full(1 << bits, -1, dtype=np.int64)
+        pending = np.arange(len(codes))
+        slot = self._slots(codes)
+        while len(pending):  # each round places one waiting code per free slot
+            free = self.keys[slot] == 0
+            chosen, first = np.unique(slot[free], return_index=True)
+            placed = pending[free][first]
+            self.keys[chosen] = codes[placed]
+            self.values[chosen] = values[placed]
+            waiting = np.ones(len(pending), dtype=bool)
+            waiting[np.flatnonzero(free)[first]] = False
+            pending = pending[waiting]
+            slot = (slot[waiting] + ~free[waiting]) & self._mask  # a taken slot: the next one
+        self._max_probe = self._longest_probe(codes)
+
+    def _slots(self, codes: np.ndarray) -> np.ndarray:
+        return ((codes * _GOLDEN) >> self._shift).astype(np.int64)
+
+    def _longest_probe(self, codes: np.ndarray) -> int:
+        """The most slots any key is past its own (bounds a lookup's rounds)."""
+        where = np.flatnonzero(self.keys)
+        home = self._slots(self.keys[where])
+        return int(((where - home) & self._mask).max()) if len(codes) else 0
+
+    def get(self, codes: np.ndarray) -> np.ndarray:
+        """The value of every code, -1 where it is not a key."""
+        codes = np.asarray(codes, dtype=np.uint64)
+        slot = self._slots(codes)
+        found = self.keys[slot]
+        out = np.where(found == codes, self.values[slot], -1)
+        # A code whose slot holds another key may sit further on (never past _max_probe).
+        todo = np.flatnonzero((found != codes) & (found != 0))
+        for _ in range(self._max_probe):
+            if not len(todo):
+                break
+            slot_todo = (slot[todo] + 1) & self._mask
+            slot[todo] = slot_todo
+            found = self.keys[slot_todo]
+            hit = found == codes[todo]
+            out[todo[hit]] = self.values[slot_todo[hit]]
+            todo = todo[~hit & (found != 0)]
+        return out
