@@ -45,6 +45,7 @@ _MIN_PER_HOUR = 30
 # count calls its neighbours answered when it was full)
 _FLEET_QUANTILE = 0.9
 _DAY_HOURS = [10, 11, 12, 13, 14, 15]
+_FOLLOW_DEPTH = 4  # follow-ups with 4 or more earlier calls of their incident in service
 _FOLLOW_PRIOR = 50.0  # calls: a grid's own follow-up share is trusted from about this many
 _FOLLOW_MIN = 15.0  # minutes: without incident ids, a call this soon after its grid's last
 
@@ -119,7 +120,7 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
             if err < best[0]:
                 best = (err, mult * beta_ref, float(sig))
     _, beta_fit, sigma = best
-    follow, by_grid = _follow_shares(frame, ok, times, travel.geometry.ids)
+    follow, by_grid, depth = _follow_shares(frame, ok, times, travel.geometry.ids)
     # a grid's units are busy with its own mix: more calls dispatched (nightlife: fights
     # rather than calls diverted to 12345) and longer on scene (crimes handed over)
     ids = travel.geometry.ids
@@ -144,6 +145,7 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
         dispatch_share_by_grid=dispatch_by_grid,
         follow_share=follow,
         follow_share_by_grid=by_grid,
+        follow_depth=depth,
         history_fleet={str(g): int(n) for g, n in zip(travel.geometry.ids, fleet, strict=True)},
         source=f"calibrated from {int(ok.sum()):,} calls with response times",
     )
@@ -151,7 +153,7 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
         "travel calibrated from %d calls: handling %.2f min (turnout %.2f), car %.1f km/h at "
         "road factor %.2f, rush-hour factor %.2f, sigma %.2f, on scene %.1f min, %.0f%% "
         "of calls dispatched, fleet %d units (fitted from the drives: %s), %.1f%% follow-up "
-        "calls",
+        "calls (finding 1/2/3/4+ earlier calls of their incident in service: %s)",
         ok.sum(),
         fitted.handling_min,
         t0,
@@ -164,6 +166,7 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
         int(fleet.sum()),
         " ".join(f"{g}:{n}" for g, n in zip(travel.geometry.ids, fleet, strict=True)),
         100 * follow,
+        "/".join(f"{100 * x:.0f}%" for x in depth),
     )
     return fitted
 
@@ -225,7 +228,9 @@ def fit_fleet(travel: TravelModel, grid, busy, hour, drive, rounds: int = 6) -> 
 
 def _follow_shares(frame: pd.DataFrame, ok: np.ndarray, times: dict, ids) -> tuple:
     """Share of dispatched calls that follow an earlier call of their incident, overall and
-    per grid (shrunk towards the overall share with the weight of ``_FOLLOW_PRIOR`` calls).
+    per grid (shrunk towards the overall share with the weight of ``_FOLLOW_PRIOR`` calls),
+    and the shares of those follow-ups that find 1, 2, 3, 4+ earlier calls of their
+    incident in their grid still being served.
 
     With an ``incident_id`` column a follow-up is a call dispatched while an earlier call
     of its incident in its grid is still being served; without one, the calls within ``_FOLLOW_MIN`` minutes of the previous dispatched call of
@@ -247,7 +252,12 @@ def _follow_shares(frame: pd.DataFrame, ok: np.ndarray, times: dict, ids) -> tup
         pairs = rows[later].reset_index().merge(rows, on=["inc", "grid"], suffixes=("", "_o"))
         taken = (pairs["sent_o"] < pairs["sent"]) & (pairs["done_o"] > pairs["sent"])
         follow = np.zeros(len(grid))
-        follow[pairs.loc[taken, "index"].unique()] = 1.0
+        held = pairs.loc[taken].groupby("index").size()  # earlier calls still in service
+        follow[held.index.to_numpy()] = 1.0
+        counts = np.bincount(
+            np.minimum(held.to_numpy(), _FOLLOW_DEPTH), minlength=_FOLLOW_DEPTH + 1
+        )
+        depth = tuple(float(x) for x in counts[1:] / counts.sum()) if len(held) else (1.0,)
     else:
         t = times["received_at"][ok].reset_index(drop=True)
         order = pd.DataFrame({"grid": grid, "t": t}).sort_values(["grid", "t"])
@@ -257,8 +267,9 @@ def _follow_shares(frame: pd.DataFrame, ok: np.ndarray, times: dict, ids) -> tup
         chance = 1.0 - np.exp(-rate * _FOLLOW_MIN)
         follow = np.zeros(len(grid))
         follow[order.index.to_numpy()] = ((gap <= _FOLLOW_MIN) - chance).to_numpy()
+        depth = (1.0,)  # without incidents only the previous call is known
     share = float(np.clip(follow.mean(), 0.0, 1.0)) if len(follow) else 0.0
-    return share, shrunk_by_grid(follow, grid, share, ids, (0.0, 1.0))
+    return share, shrunk_by_grid(follow, grid, share, ids, (0.0, 1.0)), depth
 
 
 def shrunk_by_grid(values, grid, city: float, ids, bounds=(0.0, np.inf)) -> dict[str, float]:

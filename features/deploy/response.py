@@ -121,6 +121,7 @@ class ShiftModel:
         ids = travel.geometry.ids
         self.lam = np.asarray(lam, dtype=float) * p.by_grid("dispatch_share", ids)[:, None]
         self.follow = p.by_grid("follow_share", ids)
+        self.depth = tuple(p.follow_depth) or (1.0,)
         self.hours = np.asarray(hours_of_day, dtype=int)
         self.speed = np.asarray(speed, dtype=float)
         self.post_speed = np.asarray(post_speed, dtype=float)
@@ -141,26 +142,52 @@ class ShiftModel:
 
     # ------------------------------------------------------------ what calls see
     # A follow-up call of an incident (share ``follow`` of a grid's calls: a fire or a
-    # fight reported by several callers) comes while its first call's unit is still busy:
-    # it finds the first call's state plus one. Calls' view of the ``n`` busy is then
-    # ``(1 - phi) pi(n) + phi pi(n - 1)`` (all ``c`` busy stay all busy); with the reach
-    # of ``k`` free units that is the same as mixing the reach of ``k`` and ``k - 1``.
+    # fight reported by several callers) comes while ``m`` earlier calls of its incident in
+    # its grid are still being served (``m`` from 1 with shares ``depth``: a third caller
+    # finds the first two calls' units out): it finds the others' state plus ``m``. Calls'
+    # view of the ``n`` busy is then ``(1 - phi) pi(n) + phi sum_m q_m pi(n - m)`` (all
+    # ``c`` busy stay all busy); with the reach of ``k`` free units that is the same as
+    # mixing the reach of ``k`` and ``k - m``.
     def _seen_local(self, local_w: np.ndarray) -> np.ndarray:
-        """``(1 - phi) w(k) + phi w(k - 1)`` along the free-units axis of ``(G, K, ...)``,
-        ``k = 0..K`` (``w(0) = 0``: no unit free reaches nothing, and a follow-up that finds
-        no unit free is a blocked call)."""
+        """``(1 - phi) w(k) + phi sum_m q_m w(k - m)`` along the free-units axis of
+        ``(G, K, ...)``, ``k = 0..K`` (``w(k <= 0) = 0``: no unit free reaches nothing, and
+        a follow-up that finds no unit free is a blocked call)."""
         w = np.concatenate([np.zeros_like(local_w[:, :1]), local_w], axis=1)
         phi = self.follow.reshape((-1,) + (1,) * (local_w.ndim - 1))
         seen = (1.0 - phi) * w
-        seen[:, 1:] += phi * w[:, :-1]
+        for m, q in enumerate(self.depth, start=1):
+            if m < w.shape[1]:
+                seen[:, m:] += phi * q * w[:, :-m]
         return seen
+
+    def follow_weights(self, c: np.ndarray, a: np.ndarray, blocked: np.ndarray) -> np.ndarray:
+        """Blocked calls by how many backups their own incident has taken, ``(D + 1, ...)``
+        (``b = 0..D``, ``D = len(depth)``), summing to the share of calls that find all
+        ``c`` units busy.
+
+        A first call is blocked with Erlang B. A follow-up with ``m`` earlier calls of its
+        incident in service finds all busy when the others keep ``n >= c - m`` busy; its
+        incident then holds the ``c - n`` units left and ``b = m - (c - n)`` backups (the
+        nearest ones, taken by the earlier follow-ups). ``P(n = c - j)`` of the truncated
+        Poisson law is ``B c (c - 1) ... (c - j + 1) / a^j``.
+        """
+        phi = self.follow.reshape((-1,) + (1,) * (blocked.ndim - 1))
+        d = len(self.depth)
+        safe_a = np.maximum(a, 1e-12)
+        pi = [blocked]  # pi(c - j), j = 0..D
+        for j in range(1, d + 1):
+            pi.append(np.where(c - j >= 0, pi[-1] * np.maximum(c - j + 1, 0) / safe_a, 0.0))
+        out = np.zeros((d + 1,) + np.broadcast(c, a, blocked).shape)
+        out[0] += (1.0 - phi) * blocked
+        for m, q in enumerate(self.depth, start=1):
+            for j in range(m + 1):  # n = c - j others busy: the incident holds j units
+                out[m - j] += phi * q * pi[j]
+        return out
 
     def blocked_seen(self, c: np.ndarray, a: np.ndarray, blocked: np.ndarray) -> np.ndarray:
         """Share of calls that find all ``c`` units busy: Erlang B plus the follow-ups that
-        find the last unit taken by their first call, ``P(c-1 busy) = B c / a``."""
-        phi = self.follow.reshape((-1,) + (1,) * (blocked.ndim - 1))
-        prev = np.where(a > 0, blocked * c / np.maximum(a, 1e-12), 0.0)
-        return np.minimum(blocked + phi * np.where(c > 0, prev, 0.0), 1.0)
+        find the rest taken by their own incident's earlier calls (``follow_weights``)."""
+        return np.minimum(self.follow_weights(c, a, blocked).sum(axis=0), 1.0)
 
     # ------------------------------------------------------------- travel components
     def _own_positions(self, times: np.ndarray):
@@ -297,7 +324,10 @@ class ShiftModel:
         if n_q and len(post_units):
             self.post_load_ = self._post_load(order, target, sent, len(post_units))
         wait = self._wait_then_drive(c, times)  # (G, H, T)
-        reach = nearest_backup_within(avail, within)
+        # blocked follow-ups find the nearest backups taken by their incident's earlier calls
+        mix = self.follow_weights(c[:, None, None], a, blocked)  # (D + 1, G, H, R)
+        mix = mix / np.maximum(mix.sum(axis=0), 1e-300)
+        reach, all_busy = nearest_backup_within(avail, within, mix)
         self.backups_ = (target, avail, within, found)  # for the allocator's neighbour term
         reach = reach + all_busy[..., None] * wait[:, :, None, :]
         return reach, all_busy
@@ -364,23 +394,38 @@ class ShiftModel:
         )
 
 
-def nearest_backup_within(avail: np.ndarray, within: np.ndarray) -> np.ndarray:
+def nearest_backup_within(avail: np.ndarray, within: np.ndarray, mix=None):
     """``(G, H, R, T)`` chance that the nearest free backup of a blocked call is within
-    ``times``: the dispatcher sends the nearest free unit of all the neighbours and posts,
-    so the call is slower only when no free backup is that close,
-    ``1 - prod_j (1 - P(j free) F_j)`` with ``avail`` ``(G, J, H, R)`` the chance backup
-    ``j`` has a free unit and ``within`` ``(G, J, H, T)`` its unit's within-time share,
-    backups independent (Larson's hypercube approximation). A neighbour grid counts as one
-    backup however many units it has free: their distances to a call outside their grid
-    share the call's offset from that grid, so the nearest of several is barely closer.
-    (Sending the first free backup in a fixed order instead left the blocked calls of the
-    simulated city 11 points too slow; all free units as independent, 11 points too fast.)
+    ``times``, and ``(G, H, R)`` the chance that no backup is free: the dispatcher sends
+    the nearest free unit of all the neighbours and posts, so the call is slower only when
+    no free backup is that close, ``1 - prod_j (1 - P(j free) F_j)`` with ``avail``
+    ``(G, J, H, R)`` the chance backup ``j`` has a free unit and ``within`` ``(G, J, H, T)``
+    its unit's within-time share, backups independent (Larson's hypercube approximation).
+    A neighbour grid counts as one backup however many units it has free: their distances
+    to a call outside their grid share the call's offset from that grid, so the nearest of
+    several is barely closer. (Sending the first free backup in a fixed order instead left
+    the blocked calls of the simulated city 11 points too slow; all free units as
+    independent, 11 points too fast.)
+
+    ``mix`` ``(D + 1, G, H, R)``: the blocked calls' shares whose ``b`` nearest backups are
+    taken by their own incident's earlier calls (``ShiftModel.follow_weights``); the
+    products then run over the backups from ``b`` on, mixed with those shares.
     """
     g, n_j, h, r = avail.shape
+    if mix is None:
+        mix = np.ones((1, g, h, r))
     none = np.ones((g, h, r, within.shape[-1]))  # no free backup within the time so far
-    for j in range(n_j):  # one backup at a time: no (G, J, H, R, T) array
+    busy = np.ones((g, h, r))
+    # the backups beyond the last one: nothing taken by the incident is left
+    reach = np.zeros_like(none)
+    all_busy = mix[n_j:].sum(axis=0) if len(mix) > n_j else np.zeros((g, h, r))
+    for j in range(n_j - 1, -1, -1):  # from the farthest: one backup at a time
         none *= 1.0 - avail[:, j, :, :, None] * within[:, j, :, None, :]
-    return 1.0 - none
+        busy *= 1.0 - avail[:, j]
+        if j < len(mix):  # the calls whose first j backups are taken
+            reach += mix[j][..., None] * (1.0 - none)
+            all_busy += mix[j] * busy
+    return reach, all_busy
 
 
 def _quantile_from_cdf(times: np.ndarray, cdf: np.ndarray, q: float) -> np.ndarray:

@@ -254,11 +254,54 @@ def test_a_blocked_call_gets_the_nearest_free_backup_not_the_first_in_a_fixed_or
     # backup would be in time
     avail = np.array([0.5, 0.5]).reshape(1, 2, 1, 1)
     within = np.array([0.6, 0.9]).reshape(1, 2, 1, 1)
-    got = nearest_backup_within(avail, within)
+    got, none_free = nearest_backup_within(avail, within)
     assert got.shape == (1, 1, 1, 1)
     assert got[0, 0, 0, 0] == pytest.approx(1 - (1 - 0.3) * (1 - 0.45))
+    assert none_free[0, 0, 0] == pytest.approx(0.25)
     first_in_order = 0.5 * 0.6 + 0.5 * 0.5 * 0.9
     assert got[0, 0, 0, 0] > first_in_order
     # the order of the backups does not matter; no backup ever free reaches no one
-    assert nearest_backup_within(avail[:, ::-1], within[:, ::-1]) == pytest.approx(got)
-    assert np.all(nearest_backup_within(np.zeros_like(avail), within) == 0)
+    assert nearest_backup_within(avail[:, ::-1], within[:, ::-1])[0] == pytest.approx(got)
+    assert np.all(nearest_backup_within(np.zeros_like(avail), within)[0] == 0)
+
+
+def test_a_follow_up_whose_incident_took_the_nearest_backup_gets_the_next_one():
+    # mix: 70 % of the blocked calls find every backup as usual, 20 % find the nearest
+    # taken by their own incident's earlier call, 10 % both backups taken (they wait)
+    avail = np.array([0.8, 0.5]).reshape(1, 2, 1, 1)
+    within = np.array([0.9, 0.6]).reshape(1, 2, 1, 1)
+    mix = np.array([0.7, 0.2, 0.1]).reshape(3, 1, 1, 1)
+    got, none_free = nearest_backup_within(avail, within, mix)
+    both = 1 - (1 - 0.8 * 0.9) * (1 - 0.5 * 0.6)
+    second = 0.5 * 0.6
+    assert got[0, 0, 0, 0] == pytest.approx(0.7 * both + 0.2 * second)
+    assert none_free[0, 0, 0] == pytest.approx(0.7 * 0.2 * 0.5 + 0.2 * 0.5 + 0.1)
+
+
+def test_follow_up_depth_matches_the_busy_law_seen_by_calls(travel):
+    # a follow-up with m earlier calls of its incident in service finds the others' state
+    # plus m: blocked when n >= c - m, with m - (c - n) backups taken by its incident
+    model = _model(travel)
+    c = np.array([1, 2, 3])
+    a = np.array([0.4, 1.0, 2.5])
+    pi = occupancy(a, c, 3)
+    phi, depth = np.array([0.1, 0.5, 1.0]), (0.5, 0.3, 0.2)
+    model.follow, model.depth = phi, depth
+    b = erlang_b(c, a)
+    weights = model.follow_weights(c, a, b)  # (D + 1, 3)
+    want = np.zeros((4, 3))
+    want[0] = (1 - phi) * b
+    for i in range(3):
+        for m, q in enumerate(depth, start=1):
+            for n in range(max(c[i] - m, 0), c[i] + 1):
+                want[m - (c[i] - n), i] += phi[i] * q * pi[i, n]
+    assert weights == pytest.approx(want)
+    assert model.blocked_seen(c, a, b) == pytest.approx(want.sum(axis=0))
+    # the reach of k free units, mixed on the k axis: (1 - phi) w(k) + phi sum q_m w(k - m)
+    w = np.array([0.5, 0.7, 0.8])
+    mixed = model._seen_local(np.tile(w, (3, 1)))  # k = 0..3
+    full = np.concatenate([[0.0], w])
+    for i in range(3):
+        for k in range(4):
+            lag = sum(q * full[k - m] for m, q in enumerate(depth, start=1) if k - m >= 0)
+            assert mixed[i, k] == pytest.approx((1 - phi[i]) * full[k] + phi[i] * lag)

@@ -117,8 +117,13 @@ def test_calibration_recovers_the_city_s_travel(city_calls, small_city):
     # the simulator's multi-caller incidents: a tenth or so of the calls follow another
     assert 0.03 < params.follow_share < 0.2
     assert set(params.follow_share_by_grid) <= set(small_city.grid_ids)
+    # incidents of 2-10 calls: most follow-ups find one earlier call in service, some more
+    depth = np.array(params.follow_depth)
+    assert len(depth) == 4 and depth.sum() == pytest.approx(1.0)
+    assert depth[0] == depth.max() and depth[1:].sum() > 0.05
     without_ids = calibrate(city_calls.drop(columns=["incident_id"]), TravelModel(geo, kmax=8))
     assert without_ids.follow_share == pytest.approx(params.follow_share, abs=0.04)
+    assert without_ids.follow_depth == (1.0,)  # without incidents only the previous call
 
 
 def test_the_history_fleet_is_fitted_from_where_the_drives_jump(city_calls, small_city):

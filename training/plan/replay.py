@@ -52,6 +52,15 @@ class ReplayResult:
     arrived: np.ndarray
     cleared: np.ndarray
     overflow: np.ndarray  # answered by a unit from another grid or a post
+    # what the call found at dispatch (diagnostics of the response model): every unit of
+    # its grid busy; then how many of its neighbour grids had a free unit and whether the
+    # standby post nearest to it had one; and who answered (0 own grid, 1 a neighbour's
+    # unit, 2 a post, -1 not dispatched); waited: no free unit anywhere, queued
+    blocked: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    nb_free: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    post_free: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    via: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    waited: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     @property
     def response(self) -> np.ndarray:
@@ -140,10 +149,22 @@ class _Dispatcher:
                 self._send(unit, *call)
         self.waiting = still
 
+    def _free(self, units) -> bool:
+        return any(u.free and u.on_duty for u in units)
+
     def dispatch(self, i: int, g: int, x: float, y: float, hour: int, cat, disp) -> None:
         """At the call's dispatch time: send the nearest free unit, or queue the call."""
         unit = self.nearest(g, x, y)
+        if unit is None or unit.post or unit.home != g:  # every unit of the grid busy
+            out = self.out
+            out.blocked[i] = True
+            out.nb_free[i] = sum(self._free(self.by_grid[j]) for j in self.nb[g])
+            here = [u for u in self.posts if u.on_duty]
+            if here:
+                near = min(here, key=lambda u: math.hypot(u.x - x, u.y - y)).home
+                out.post_free[i] = self._free(u for u in here if u.home == near)
         if unit is None:
+            self.out.waited[i] = True
             self.waiting.append((i, g, x, y, hour, cat, disp))
         else:
             self._send(unit, i, g, x, y, hour, cat, disp)
@@ -159,6 +180,7 @@ class _Dispatcher:
         out.cleared[i] = now + drive + scene
         away = unit.post or unit.home != g
         out.overflow[i] = away
+        out.via[i] = 2 if unit.post else int(unit.home != g)
         busy = drive + scene
         if away:  # drive back to the post or into the home grid
             hx, hy = (
@@ -207,6 +229,8 @@ def replay(
         np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, bool)
     )
     out._received = received.copy()
+    out.blocked, out.post_free, out.waited = (np.zeros(n, bool) for _ in range(3))
+    out.nb_free, out.via = np.zeros(n, np.int8), np.full(n, -1, np.int8)
     grid = geometry.index_of(calls["grid_id"].astype(str).to_numpy())
     xy = geometry.to_xy(calls["lat"].to_numpy(float), calls["lon"].to_numpy(float)).tolist()
     hours = pd.to_datetime(calls["received_at"]).dt.hour.to_numpy().tolist()

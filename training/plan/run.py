@@ -69,6 +69,7 @@ def load_travel_params() -> TravelParams:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         raw["hour_factor"] = tuple(raw["hour_factor"])
+        raw["follow_depth"] = tuple(raw.get("follow_depth", (1.0,)))  # older files: none
         return TravelParams(**raw)
     except (ValueError, TypeError, KeyError) as exc:
         log.warning("ignoring %s (%s); travel defaults used", path, exc)
