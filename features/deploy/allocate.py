@@ -19,7 +19,8 @@ import heapq
 
 import numpy as np
 
-from features.deploy.response import ShiftModel, erlang_b
+from features.deploy.queueing import erlang_b
+from features.deploy.response import ShiftModel
 
 __all__ = ["equal_plan", "marginal_allocation", "proportional_plan", "standby_posts"]
 

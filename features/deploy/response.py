@@ -32,25 +32,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from features.deploy.queueing import (
-    at_count,
-    busy_cap,
-    erlang_b,
-    nearest_backup_within,
-    occupancy,
-    poisson_terms,
-)
+from features.deploy.queueing import erlang_b, nearest_backup_within, poisson_terms
 from features.deploy.travel import TravelModel, bin_positions, read_cdf
 
-__all__ = [
-    "ShiftModel",
-    "at_count",
-    "busy_cap",
-    "erlang_b",
-    "nearest_backup_within",
-    "occupancy",
-    "poisson_terms",
-]
+__all__ = ["ShiftModel", "ShiftResult"]
 
 TIMES_MIN = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 17, 20, 25, 30, 40, 60, 90.0])
 _RATE_P = np.array([1 / 6, 1 / 2, 5 / 6])

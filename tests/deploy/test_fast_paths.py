@@ -16,7 +16,8 @@ import features.deploy.travel as travel_module
 from features.deploy.allocate import snap_to_grids
 from features.deploy.geometry import GridGeometry
 from features.deploy.plan import make_plan
-from features.deploy.response import ShiftModel, at_count, occupancy
+from features.deploy.queueing import at_count, occupancy
+from features.deploy.response import ShiftModel
 from features.deploy.roster import Roster, RosterEntry
 from features.deploy.travel import _BINS, _GH_W, _GH_Z, TravelModel, noisy_cdf
 

@@ -16,14 +16,14 @@ from features.deploy.allocate import (
     standby_posts,
 )
 from features.deploy.geometry import GridGeometry
-from features.deploy.response import (
-    ShiftModel,
+from features.deploy.queueing import (
     at_count,
     busy_cap,
     erlang_b,
     nearest_backup_within,
     occupancy,
 )
+from features.deploy.response import ShiftModel
 from features.deploy.travel import TravelModel, TravelParams, noisy_cdf
 
 
