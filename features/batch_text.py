@@ -15,11 +15,11 @@ and :func:`features.text.normalize` on simulated calls, the hand-written set and
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import numpy as np
 
+from features.nfkc import nfkc_batch
 from features.pii import SCREEN_PATTERN, mask_pii
 from features.text import (
     _zh_tables,
@@ -122,7 +122,7 @@ def normalize_texts(texts: list[str]) -> list[str]:
     joined = joinable(texts)
     if joined is None:
         return [normalize(t) for t in texts]
-    text = unicodedata.normalize("NFKC", joined)
+    text = nfkc_batch(joined)
     text = _simplified(text, separators(text))
     text = _numerals(text)
     text = anonymise_names(text)
