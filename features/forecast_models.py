@@ -96,7 +96,24 @@ class _Progress:
         self.bar.close()
 
 
-class LightGBMModel:
+class BoosterState:
+    """Pickles a fitted LightGBM ``booster_`` as its model text (a booster does not pickle)."""
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        if "booster_" in state:
+            state["booster_"] = state["booster_"].model_to_string()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        lgb = import_lightgbm()
+
+        if isinstance(state.get("booster_"), str):
+            state["booster_"] = lgb.Booster(model_str=state["booster_"])
+        self.__dict__.update(state)
+
+
+class LightGBMModel(BoosterState):
     """One global gradient-boosted model over all grids with a count objective.
 
     Direct multi-horizon: each training row is (grid, target hour, origin) with a random
@@ -293,16 +310,3 @@ class LightGBMModel:
     def feature_importance(self) -> dict[str, float]:
         gain = self.booster_.feature_importance(importance_type="gain")
         return dict(zip(self.features_.names, (float(v) for v in gain), strict=True))
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        if "booster_" in state:  # a booster pickles as its model text
-            state["booster_"] = state["booster_"].model_to_string()
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        lgb = import_lightgbm()
-
-        if isinstance(state.get("booster_"), str):
-            state["booster_"] = lgb.Booster(model_str=state["booster_"])
-        self.__dict__.update(state)

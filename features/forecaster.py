@@ -19,7 +19,7 @@ from features.errors import UserError
 from features.forecast_models import HowMean, LightGBMModel, SeasonalNaive
 from features.intervals import fit_dispersion, quantiles
 from features.prophet_model import ProphetModel
-from features.shifts import forecast_shifts
+from features.shifts import forecast_shifts, shift_totals
 from features.timeseries import DAY, HOUR, WEEK, Panel
 
 log = logging.getLogger(__name__)
@@ -152,8 +152,33 @@ class Forecaster:
     def forecast_shifts(
         self, start: str | pd.Timestamp | None, hours: int, grid_ids: list[str] | None = None
     ) -> pd.DataFrame:
-        """Per grid and 8-hour shift: ``mean, p10, p50, p90`` of the total (``by=shift``)."""
-        return forecast_shifts(self, start, hours, grid_ids)
+        """Per grid and 8-hour shift: ``mean, p10, p50, p90`` of the total (``by=shift``).
+
+        With a shift-total model attached (``shift_model_``, ``shift_weight_``: chosen by
+        ``training.forecast.shift_select``) every whole shift's total is its blend with the
+        hourly sum, its hours scaled to it (``features.shift_model``)."""
+        weight = getattr(self, "shift_weight_", 0.0)  # forecasters pickled before: none
+        if not weight:
+            return forecast_shifts(self, start, hours, grid_ids)
+        self._check_grids(grid_ids)
+        frame = self.forecast(start, hours)
+        grids = self.grid_ids
+        stamps = pd.DatetimeIndex(frame["hour"].iloc[: len(frame) // len(grids)])
+        mu = frame["mean"].to_numpy(dtype=np.float64).reshape(len(grids), len(stamps))
+        first = self.panel_.index_of(stamps[0])
+        origin = min(first, self.panel_.n_hours)
+        history = self.panel_.truncate(origin)
+        mu = self.shift_model_.blend(history, origin, first, mu, weight)
+        out = shift_totals(grids, stamps, mu, float(self.alpha_))
+        if grid_ids:
+            out = out[out["grid_id"].isin([str(g) for g in grid_ids])].reset_index(drop=True)
+        return out
+
+    def _check_grids(self, grid_ids: list[str] | None) -> None:
+        unknown = sorted({str(g) for g in grid_ids or ()} - set(self.panel_.grid_ids))
+        if unknown:
+            shown = ", ".join(unknown[:5])
+            raise UserError(f"unknown grid_ids: {shown} ({len(unknown)} unknown)")
 
     def predict_from(self, history: Panel, origin: int, first: int, hours: int) -> Prediction:
         """Forecast hours ``[first, first + hours)`` using ``history`` before ``origin``."""
@@ -210,10 +235,7 @@ class Forecaster:
         pred = self.predict_from(panel, origin, first, hours)
         frame = pred.frame()
         if grid_ids:
+            self._check_grids(grid_ids)
             wanted = [str(g) for g in grid_ids]
-            unknown = sorted(set(wanted) - set(panel.grid_ids))
-            if unknown:
-                shown = ", ".join(unknown[:5])
-                raise UserError(f"unknown grid_ids: {shown} ({len(unknown)} unknown)")
             frame = frame[frame["grid_id"].isin(wanted)].reset_index(drop=True)
         return frame[list(OUTPUT_COLUMNS)]

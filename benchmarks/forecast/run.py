@@ -71,12 +71,46 @@ def simulate(days: int = 365, grids: int = 51) -> Path:
     return out
 
 
+def grid_checkpoints(folder: Path):
+    """A ``map_tasks`` for per-grid tasks (Prophet's) that saves each grid's result in
+    ``folder`` as it finishes and reuses the saved ones: a stop loses at most the grids
+    being fitted, not the fold."""
+    import numpy as np
+
+    from features.tasks import active_client
+
+    def run(fn, items, *shared, desc=None, unit="task"):
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = [folder / f"{getattr(item, 'grid_id', i)}.npy" for i, item in enumerate(items)]
+        done = {i: np.load(p) for i, p in enumerate(paths) if p.exists()}
+        todo = [i for i in range(len(items)) if i not in done]
+        client = active_client()
+        if client is None:
+            for i in todo:
+                done[i] = fn(items[i], *shared)
+                np.save(paths[i], done[i])
+        else:
+            from distributed import as_completed
+
+            sent = [client.scatter([value], broadcast=True)[0] for value in shared]
+            futures = {client.submit(fn, items[i], *sent, pure=False): i for i in todo}
+            for future in as_completed(futures):
+                i = futures[future]
+                done[i] = future.result()
+                np.save(paths[i], done[i])
+        return [done[i] for i in range(len(items))]
+
+    return run
+
+
 def resumable_folds(key: str, panel, runs, cutoffs, country, intensity, cluster) -> list:
     """Every (model, fold) in this process, one after another, each saved to
     ``FOLD_CACHE`` when done, so a stopped run resumes where it stopped (delete the folder
-    after changing a model). Under ``cluster`` a model's per-grid fits (Prophet, MSTL) are
-    the Dask tasks; LightGBM keeps its in-memory fit, as in a fold on a worker."""
+    after changing a model); Prophet's per-grid fits are saved one by one as well. Under
+    ``cluster`` a model's per-grid fits (Prophet, MSTL) are the Dask tasks; LightGBM keeps
+    its in-memory fit, as in a fold on a worker."""
     import pickle
+    from unittest import mock
 
     from training.distributed import scheduler
     from training.forecast.backtest import FoldSpec, run_fold
@@ -91,7 +125,9 @@ def resumable_folds(key: str, panel, runs, cutoffs, country, intensity, cluster)
                     continue
                 params = {"engine": "memory"} if model == "lightgbm" else {}
                 spec = FoldSpec(k, cut, HORIZON, model, country, params)
-                results.append(run_fold(panel, spec, intensity))
+                grids = grid_checkpoints(FOLD_CACHE / f"{key}-{model}-{cut}-grids")
+                with mock.patch("features.prophet_model.map_tasks", grids):
+                    results.append(run_fold(panel, spec, intensity))
                 FOLD_CACHE.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(pickle.dumps(results[-1]))
                 print(f"{key}: {model} fold {k + 1}/{len(cutoffs)} done", flush=True)

@@ -66,6 +66,9 @@ class ForecastConfig(BaseModel):
     count: Literal["calls", "incidents"] = "calls"  # incidents: one per linked group of calls
     folds: int = Field(4, ge=1, le=52)
     horizon: int = Field(168, ge=1, le=168)
+    # auto: lightgbm's shift forecast blends in the direct shift-total model when that wins
+    # on the backtest folds (training.forecast.shift_select); off: always the hourly sums
+    shift_blend: Literal["auto", "off"] = "auto"
     lightgbm: LightGBMParams = Field(default_factory=LightGBMParams)
     prophet: ProphetParams = Field(default_factory=ProphetParams)
     level_shape: LevelShapeParams = Field(default_factory=LevelShapeParams)

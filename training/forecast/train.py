@@ -84,6 +84,7 @@ def run_train_forecast(
     from training.forecast.planner import backtest_plot, heatmap
     from training.forecast.pyfunc import log_forecast_model
     from training.forecast.rescore import rescore_champion
+    from training.forecast.shift_select import attach_shift_model
 
     source = file_source(calls)
     log.info("loading calls from %s", calls)
@@ -135,6 +136,7 @@ def run_train_forecast(
         started = time.perf_counter()
         forecaster = Forecaster(cfg.model, country, **cfg.model_params()).fit(panel)
         fit_seconds = time.perf_counter() - started
+        attach_shift_model(forecaster, panel, results, cfg)
 
         for _, row in per_fold.iterrows():
             for key, value in row.items():
