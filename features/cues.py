@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -123,10 +122,8 @@ def cue_spans(text: str, only: Iterable[int] | None = None) -> list[tuple[int, i
     return out
 
 
-# A batch is scanned as one string (texts joined by NUL, which no pattern matches): the
-# literal alternatives of every cue by one Aho-Corasick automaton that reports every
-# occurrence of every word, the few regular-expression alternatives by their regex.
-_SEP = "\x00"
+# The literal alternatives of every cue and the few regular-expression ones, for the batch
+# scan (``features.cue_batch``).
 _META = re.compile(r"[\\.^$*+?{}\[\]()|]")
 
 
@@ -152,82 +149,6 @@ def _alternatives(pattern: str) -> list[str]:
     return [*parts, pattern[start:]]
 
 
-@lru_cache(maxsize=1)
-def _automaton():
-    """The Aho-Corasick automaton of all literal cue words, and the other alternatives."""
-    import ahocorasick
-
-    words: dict[str, list[int]] = {}
-    patterns: list[tuple[int, re.Pattern[str]]] = []
-    for k, pattern in enumerate(_CUE_PATTERNS.values()):
-        for alternative in _alternatives(pattern):
-            if _META.search(alternative):
-                patterns.append((k, re.compile(alternative)))
-            else:
-                words.setdefault(alternative, []).append(k)
-    automaton = ahocorasick.Automaton()
-    for word, cues in words.items():
-        automaton.add_word(word, tuple(cues))
-    automaton.make_automaton()
-    return automaton, patterns
-
-
-def _docs(seps: np.ndarray, positions: list[int]) -> np.ndarray:
-    return np.searchsorted(seps, np.asarray(positions, dtype=np.int64), side="right")
-
-
-def _separators(joined: str) -> np.ndarray:
-    points = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
-    return np.flatnonzero(points == 0)
-
-
-def _flags(pattern: re.Pattern[str], joined: str, seps: np.ndarray) -> set[int]:
-    return set(_docs(seps, [m.start() for m in pattern.finditer(joined)]).tolist())
-
-
-def _batch_cues(texts: list[str]) -> np.ndarray:
-    """:func:`cue_vector` of every text, computed over the joined batch."""
-    joined = _SEP.join(texts)
-    n, n_cues = len(texts), len(_CUE_PATTERNS)
-    out = np.zeros((n, len(CUE_NAMES)), dtype=np.float64)
-    seps = _separators(joined)
-    injury = _flags(_NEGATED_INJURY, joined, seps)
-    loss = _flags(_NEGATED_LOSS, joined, seps)
-    plain = _NEGATED_INJURY.sub("", joined) if injury else joined
-    if loss:  # cut only in texts whose own words hold a negated loss, as cue_vector does
-        cut_seps = _separators(plain)
-
-        def cut(match: re.Match[str]) -> str:
-            at = int(np.searchsorted(cut_seps, match.start(), side="right"))
-            return "" if at in loss else match.group(0)
-
-        plain = _NEGATED_LOSS.sub(cut, plain)
-    plain_seps = _separators(plain)
-    automaton, patterns = _automaton()
-    ends: list[int] = []
-    cues: list[int] = []
-    for end, found in automaton.iter(plain):
-        ends.extend([end] * len(found))
-        cues.extend(found)
-    if ends:
-        out[_docs(plain_seps, ends), np.asarray(cues, dtype=np.int64)] = 1.0
-    for k, pattern in patterns:
-        out[list(_flags(pattern, plain, plain_seps)), k] = 1.0
-    out[list(injury), n_cues] = 1.0
-    out[list(loss), n_cues + 1] = 1.0
-    largest = np.zeros(n)
-    for match in _AMOUNT.finditer(joined):
-        try:
-            value = float(match.group(1))
-        except ValueError:
-            continue
-        at = int(np.searchsorted(seps, match.start(), side="right"))
-        largest[at] = max(largest[at], value)
-    out[:, n_cues + 2] = np.minimum(np.log10(1.0 + largest) / 6.0, 1.5)
-    out[:, n_cues + 3] = largest >= 5000
-    return out
-
-
 def cue_table(texts: Iterable[str]):
     """Cues of many normalised texts as a DataFrame (one column per cue) — for people."""
     import pandas as pd
@@ -238,8 +159,10 @@ def cue_table(texts: Iterable[str]):
 def cue_matrix(texts: Iterable[str]) -> np.ndarray:
     """Cues of many normalised texts as a dense float array (rows × :data:`CUE_NAMES`)."""
     texts = list(texts)
-    if len(texts) > 1 and _SEP.join(texts).count(_SEP) == len(texts) - 1:
-        return _batch_cues(texts)
+    if len(texts) > 1 and "\x00".join(texts).count("\x00") == len(texts) - 1:
+        from features.cue_batch import batch_cues
+
+        return batch_cues(texts)
     rows = [cue_vector(t) for t in texts]
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CUE_NAMES))
 
