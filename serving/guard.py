@@ -27,8 +27,9 @@ Message = dict[str, Any]
 NEEDS_MODEL = {"/classify": "triage", "/forecast": "forecast", "/plan": "forecast"}
 
 
-async def _send_json(send: Any, status: int, body: Any, headers: dict[str, str] | None = None):
-    payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+async def send_json(send: Any, status: int, body: Any, headers: dict[str, str] | None = None):
+    """Answer ``body`` (JSON-encoded here unless it is bytes already) with ``status``."""
+    payload = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
     raw_headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(payload)).encode()),
@@ -61,6 +62,9 @@ class Guard:
         self.settings = settings  # until the service instance exists; then its own
         self.max_body_bytes = settings.max_body_bytes
         self._runtime: Any = None
+        from serving.fast_classify import ROUTE, FastClassify
+
+        self.fast_route, self.fast = ROUTE, FastClassify()
 
     def runtime(self) -> Any:
         """This app's runtime, remembered once the service instance exists.
@@ -81,7 +85,7 @@ class Guard:
         runtime = self.runtime()
         if path == "/readyz" and method in ("GET", "HEAD"):
             ready, body = runtime.readiness() if runtime else (False, {"error": "starting"})
-            await _send_json(send, 200 if ready else 503, body)
+            await send_json(send, 200 if ready else 503, body)
             return
         if path == "/docs.json" and method == "GET":
             await self.app(scope, receive, _CompletedDocs(send))
@@ -93,7 +97,7 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         token = (runtime.settings if runtime else self.settings).api_token
         if not auth.authorized(headers.get("authorization"), token):
-            await _send_json(
+            await send_json(
                 send,
                 401,
                 {"error": "missing or wrong API token: send 'Authorization: Bearer <token>'"},
@@ -103,12 +107,12 @@ class Guard:
 
         refusal = _media_type_problem(headers) or _origin_problem(headers)
         if refusal is not None:
-            await _send_json(send, refusal[0], {"error": refusal[1]})
+            await send_json(send, refusal[0], {"error": refusal[1]})
             return
 
         body = await self._read_body(headers, receive)
         if body is None:
-            await _send_json(
+            await send_json(
                 send,
                 413,
                 {"error": f"request body larger than {self.max_body_bytes} bytes"},
@@ -116,14 +120,14 @@ class Guard:
             return
         problem = _json_problem(body)
         if problem is not None:
-            await _send_json(send, 400, {"error": problem})
+            await send_json(send, 400, {"error": problem})
             return
 
         model = NEEDS_MODEL.get(path)
         if model is not None:
             reason = runtime.missing_reason(model) if runtime else "service is starting"
             if reason is not None:
-                await _send_json(
+                await send_json(
                     send,
                     503,
                     {"error": f"{model} model not loaded: {reason}"},
@@ -131,6 +135,8 @@ class Guard:
                 )
                 return
 
+        if path == self.fast_route and await self.fast.answer(scope, body, send):
+            return
         await self.app(scope, _replay(body), _ClearErrors(send))
 
     async def _read_body(self, headers: dict[str, str], receive: Any) -> bytes | None:
@@ -260,10 +266,18 @@ class _CompletedDocs(_BodyRewriter):
         return json.dumps(complete(json.loads(body)), ensure_ascii=False).encode("utf-8")
 
 
-def _without_input(err: dict[str, Any]) -> dict[str, Any]:
-    """A pydantic error entry with only what names the problem (never the client's data)."""
-    loc = [mask_pii(p) if isinstance(p, str) else p for p in err.get("loc", ())]
-    return {"loc": loc, "msg": str(err.get("msg", "invalid")), "type": str(err.get("type", ""))}
+def clear_detail(errors: list[Any]) -> list[dict[str, Any]]:
+    """Pydantic's error entries with only what names each problem (never the client's
+    data): its location (masked: field names come from the client), message and type."""
+    return [
+        {
+            "loc": [mask_pii(p) if isinstance(p, str) else p for p in err.get("loc", ())],
+            "msg": str(err.get("msg", "invalid")),
+            "type": str(err.get("type", "")),
+        }
+        for err in errors
+        if isinstance(err, dict)
+    ]
 
 
 class _ClearErrors(_BodyRewriter):
@@ -287,7 +301,7 @@ class _ClearErrors(_BodyRewriter):
         except ValueError:
             return body
         if isinstance(data, dict) and isinstance(data.get("detail"), list):
-            detail = [_without_input(err) for err in data["detail"] if isinstance(err, dict)]
+            detail = clear_detail(data["detail"])
             data = {"error": field_message(detail), "detail": detail}
             body = json.dumps(data, ensure_ascii=False).encode("utf-8")
         return body

@@ -8,7 +8,7 @@ created on first use, after BentoML has set up its (multi-process) metrics regis
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 
@@ -30,12 +30,20 @@ def _series() -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1024)
+def _suggestion_counter(category: str, model_version: str, review: bool, urgent: bool) -> Any:
+    """The counter of one label combination, looked up once (a few per model version)."""
+    return _series()["suggestions"].labels(
+        category=category,
+        model_version=model_version,
+        review=str(review).lower(),
+        urgent=str(urgent).lower(),
+    )
+
+
 def count_suggestion(answer: dict[str, Any]) -> None:
-    _series()["suggestions"].labels(
-        category=answer["category"],
-        model_version=answer["model_version"],
-        review=str(answer["review"]).lower(),
-        urgent=str(answer["urgent"]).lower(),
+    _suggestion_counter(
+        answer["category"], answer["model_version"], bool(answer["review"]), bool(answer["urgent"])
     ).inc()
 
 

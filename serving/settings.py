@@ -45,7 +45,7 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024)
     workers: int = Field(default=1, ge=1, le=64)
     batching: bool = Field(default=True, description="BentoML adaptive batching of /classify")
-    access_log: bool = True
+    access_log: bool = Field(default=False, description="BentoML's line per request")
     tracing: bool = Field(default=False, description="BentoML's OpenTelemetry spans")
     max_inflight: int = Field(default=64, ge=1, description="/classify requests per worker")
     model_source: Literal["registry", "bento"] = Field(

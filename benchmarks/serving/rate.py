@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python benchmarks/serving/rate.py " + " ".join(argv or sys.argv[1:]),
         "server_pinned": " ".join(prefix) or "no (fewer than 2 cores allowed)",
         "max_inflight": os.environ.get("JINGQING_MAX_INFLIGHT", "64 (default)"),
-        "access_log": os.environ.get("JINGQING_ACCESS_LOG", "on (default)"),
+        "access_log": os.environ.get("JINGQING_ACCESS_LOG", "off (default)"),
         "load_generator_cpu": cpus[1] if prefix else None,
         "model": {**model, "stand_in": bool(args.stand_in)},
         "targets": TARGETS,

@@ -12,7 +12,7 @@ from serving.settings import DEFAULT_MAX_BODY_BYTES, Settings
 
 def test_defaults_when_nothing_is_set() -> None:
     s = Settings.from_env({})
-    assert (s.api_token, s.workers, s.batching, s.access_log) == (None, 1, True, True)
+    assert (s.api_token, s.workers, s.batching, s.access_log) == (None, 1, True, False)
     assert not s.tracing  # no span per request unless asked for
     assert s.max_body_bytes == DEFAULT_MAX_BODY_BYTES
     assert s.home == Path(".").resolve()
@@ -25,14 +25,14 @@ def test_environment_values_are_parsed(tmp_path: Path) -> None:
             "JINGQING_API_TOKEN": "  secret ",
             "JINGQING_WORKERS": "2",
             "JINGQING_BATCHING": "off",
-            "JINGQING_ACCESS_LOG": "OFF",
+            "JINGQING_ACCESS_LOG": "ON",
             "JINGQING_MAX_BODY_BYTES": "65536",
             "JINGQING_TRACING": "on",
         }
     )
     assert s.tracing
     assert s.home == tmp_path and s.api_token == "secret" and s.workers == 2
-    assert not s.batching and not s.access_log and s.max_body_bytes == 65536
+    assert not s.batching and s.access_log and s.max_body_bytes == 65536
     assert Settings.from_env({"JINGQING_API_TOKEN": "   "}).api_token is None
 
 
