@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results"
 
-from run import load  # noqa: E402
+from run import clustered_se, load  # noqa: E402
 
 from features.deploy.calibrate import calibrate  # noqa: E402
 from features.deploy.geometry import GridGeometry  # noqa: E402
@@ -226,6 +226,10 @@ def run(args) -> dict:
         pd.Series(per_call).groupby(g[: mask.sum()]).agg(lambda x: x.std(ddof=1) / np.sqrt(len(x)))
     )
     table["se"] = se
+    inc = test.loc[mask, "incident_id"].to_numpy()
+    table["cluster_se"] = clustered_se(
+        pd.DataFrame({"grid_id": g[: mask.sum()], "within": per_call, "incident": inc})
+    )
     wtot = p["calls"].sum()
     city_row = {
         "pred": float((p["local_within_calls"] + p["blocked_within_calls"]).sum() / wtot),

@@ -178,13 +178,18 @@ def run(args) -> dict:
         g = test.loc[test["dispatch"], "grid_id"].to_numpy()
         within = (rts <= args.target).mean(axis=0)  # per call, over replications
         per_call[name] = within
-        res = reps[0]
         away = np.mean([r.overflow[mask] for r in reps], axis=0)  # answered from outside
-        sim_grid = pd.DataFrame({"grid_id": g, "within": within, "ok": done, "away": away})
-        sim_grid = sim_grid.groupby("grid_id")
+        inc = test.loc[test["dispatch"], "incident_id"].to_numpy()
+        frame = pd.DataFrame(
+            {"grid_id": g, "within": within, "ok": done, "away": away, "incident": inc}
+        )
+        sim_grid = frame.groupby("grid_id")
         # a grid's simulated share is a mean over its calls: its standard error (call
-        # places and the replays' draws) says which gaps a perfect model would show too
+        # places and the replays' draws) says which gaps a perfect model would show too;
+        # the calls of one incident rise and fall together (its follow-ups find the same
+        # units busy), so the error is also clustered by incident
         sim_se = sim_grid["within"].std(ddof=1) / np.sqrt(sim_grid.size())
+        cluster_se = clustered_se(frame)
         pr = pd.concat(predicted[name])
         pr_grid = (
             pr.assign(w=pr["calls"] * pr["share"], b=pr["calls"] * pr["p_all_busy"])
@@ -197,6 +202,7 @@ def run(args) -> dict:
                 "simulated": sim_grid["within"].mean(),
                 "predicted": pr_grid["w"] / pr_grid["calls"],
                 "se": sim_se,
+                "cluster_se": cluster_se,
                 # diagnostics: mean patrol units, P(all local units busy) against the share
                 # of calls the replay answered from outside the grid
                 "units": pr_grid["units"] / (7 * args.weeks * 3),
@@ -222,6 +228,9 @@ def run(args) -> dict:
             "mean_grid_gap_points": round(100 * float(gap.mean()), 2),
             "grids_within_8_points": int((gap <= 0.08).sum()),
             "grids_beyond_8_points_and_2_se": int(((gap > 0.08) & (gap > 2 * big["se"])).sum()),
+            "grids_beyond_8_points_and_2_clustered_se": int(
+                ((gap > 0.08) & (gap > 2 * big["cluster_se"])).sum()
+            ),
             "median_grid_se_points": round(100 * float(big["se"].median()), 2),
             "mean_signed_grid_gap_points": round(
                 100 * float((big["predicted"] - big["simulated"]).mean()), 2
@@ -259,6 +268,7 @@ def run(args) -> dict:
                     "predicted": round(float(r.predicted), 4),
                     "simulated": round(float(r.simulated), 4),
                     "se": round(float(r.se), 4),
+                    "se_clustered_by_incident": round(float(r.cluster_se), 4),
                     "units": round(float(r.units), 2),
                     "p_all_busy": round(float(r.p_all_busy), 4),
                     "simulated_away": round(float(r.sim_away), 4),
@@ -275,6 +285,18 @@ def run(args) -> dict:
     }
     plot(per_grid, out, args, RESULTS / ("plan-dev.png" if args.dev else "plan.png"))
     return record
+
+
+def clustered_se(frame: pd.DataFrame) -> pd.Series:
+    """Each grid's standard error of its mean ``within`` with its calls clustered by
+    ``incident`` (the sandwich estimator: squared sums of each incident's deviations from
+    the grid's mean; with one call per incident it is the plain standard error)."""
+    dev = frame["within"] - frame.groupby("grid_id")["within"].transform("mean")
+    per_incident = dev.groupby([frame["grid_id"], frame["incident"]]).sum()
+    n = frame.groupby("grid_id").size()
+    k = per_incident.groupby(level=0).size()  # incidents per grid
+    ss = (per_incident**2).groupby(level=0).sum() * k / np.maximum(k - 1, 1)
+    return np.sqrt(ss) / n
 
 
 def paired_gap(a: np.ndarray, b: np.ndarray) -> dict:
@@ -314,7 +336,7 @@ def plot(per_grid: dict, out: dict, args, path: Path) -> None:
     a.errorbar(
         t.loc[big, "predicted"],
         t.loc[big, "simulated"],
-        yerr=2 * t.loc[big, "se"],
+        yerr=2 * t.loc[big, "cluster_se"],
         fmt="none",
         ecolor="lightgrey",
         lw=0.8,
@@ -325,7 +347,7 @@ def plot(per_grid: dict, out: dict, args, path: Path) -> None:
     for d in (0.08, -0.08):
         a.plot([lo, 1], [lo + d, 1 + d], color="grey", lw=0.5, ls="--")
     a.set_xlabel(f"predicted share within {args.target:g} min")
-    a.set_ylabel("simulated (SimPy replay, ±2 standard errors)")
+    a.set_ylabel("simulated (SimPy replay, ±2 s.e. clustered by incident)")
     a.set_title(f"allocator plan, per grid (≥20 calls), {args.weeks} held-out weeks")
     x = np.arange(len(PLANS))
     a_sim = [out[p]["simulated_share"] for p in PLANS]

@@ -130,13 +130,19 @@ class TravelModel:
         self.samples = int(samples) if samples else auto_samples(len(geometry))
         rng = np.random.default_rng(seed)
         m = self.samples
-        calls = geometry.sample(m, rng, triangles=True)  # (G, M, 2)
+        # float32 metres (millimetres at city scale): half the memory traffic of the
+        # distance and sorting passes, which dominate the model's set-up
+        calls = geometry.sample(m, rng, triangles=True).astype(np.float32)  # (G, M, 2)
         self.call_points_ = calls
-        units = geometry.sample(m * self.kmax, rng, triangles=True)
-        units = units.reshape(len(geometry), m, self.kmax, 2)
+        # the units of call sample i: points i, i + s, i + 2s, ... of a pool of 2M (s = 2M /
+        # kmax), so the k units of one sample are distinct draws, and the first unit of
+        # every sample its own: 2M points per grid drawn instead of kmax M
+        pool = geometry.sample(2 * m, rng, triangles=True).astype(np.float32)
+        step = max(2 * m // self.kmax, 1)
+        units = pool[:, (np.arange(m)[:, None] + step * np.arange(self.kmax)) % (2 * m)]
         d = np.hypot(units[..., 0] - calls[:, :, None, 0], units[..., 1] - calls[:, :, None, 1])
         near = np.minimum.accumulate(d, axis=2)  # nearest of the first k units
-        self.near_ = np.sort(near.transpose(0, 2, 1), axis=2).astype(np.float32)
+        self.near_ = np.sort(near.transpose(0, 2, 1), axis=2)
         self.nb_idx_, _ = geometry.neighbours(neighbours)
         own = units[:, :, 0, :]  # one uniform unit per sample in each grid
         nb_units = own[self.nb_idx_]  # (G, L, M, 2)
@@ -246,14 +252,15 @@ class TravelModel:
 
 
 def auto_samples(grids: int) -> int:
-    """Distance samples per grid: ``2**17`` spread over the grids, 192 to 2,048.
+    """Distance samples per grid: ``2**16`` spread over the grids, 192 to 1,024.
 
     Each grid's share within the target is read from its own samples, so their Monte-Carlo
     error is that grid's error: with 192 samples a one-unit grid's share within five minutes
     was off by 2.3-2.9 points (root mean square over the demo city's 51 grids, three seeds,
-    against 32,768 samples; up to 8 points in one grid), with 2,048 by 0.7 (at most 1.9). A city of
-    hundreds of grids keeps the cheaper count (its plan time is dominated by the samples)."""
-    return int(np.clip(2**17 // max(int(grids), 1), 192, 2048))
+    against 32,768 samples; up to 8 points in one grid), with 1,024 by 0.9-1.3 (at most
+    3.0; 2,048: 0.7, at most 1.9, for twice the set-up time). A city of hundreds of grids
+    keeps the cheaper count (its plan time is dominated by the samples)."""
+    return int(np.clip(2**16 // max(int(grids), 1), 192, 1024))
 
 
 def bin_positions(reach) -> tuple[np.ndarray, np.ndarray]:
