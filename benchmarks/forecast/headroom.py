@@ -68,6 +68,16 @@ DEFAULT_BLEND = "lightgbm default: 0.6 trees + 0.4 grid-rhythm"
 log = logging.getLogger("headroom")
 
 
+def write_report(name: str, report: dict, text: str) -> int:
+    """Write ``report`` as ``benchmarks/results/NAME`` and print ``text`` (its table)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / name
+    path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(text)
+    print(f"wrote {path}")
+    return 0
+
+
 def report_cutoffs(panel: Panel) -> list[int]:
     return fold_cutoffs(panel.n_hours, FOLDS, HORIZON)
 
