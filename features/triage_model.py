@@ -140,8 +140,12 @@ class TriageModel:
         )
         return out, (prepared, X, XW, plan, top)
 
-    def score(self, texts: list[str]) -> dict[str, np.ndarray]:
-        """Raw outputs for a batch (arrays), used by ``suggest`` and by evaluation."""
+    def score(self, texts: list[str], *, evidence: bool = True) -> dict[str, np.ndarray]:
+        """Raw outputs for a batch (arrays), used by ``suggest`` and by evaluation.
+
+        ``evidence=False`` leaves out the keyword spans and urgency cues (``spans``,
+        ``keywords``, ``urgency_cue``), which no figure of an evaluation reads; every other
+        output is the same."""
         record: dict = {}
         out, (prepared, X, XW, plan, top) = self._classify(texts, record)  # noqa: N806
         n = len(texts)
@@ -187,6 +191,8 @@ class TriageModel:
             out["disposition"] = np.full(n, None, dtype=object)
             out["divert_to"] = np.full(n, None, dtype=object)
             out["divert_to_any"] = np.full(n, None, dtype=object)
+        if not evidence:
+            return out
         aligned = align_texts(texts, prepared)
         spans = self.keyword_spans(aligned, X, top, record)
         out["spans"] = _objects(spans)  # (start, end, text, weight) per span

@@ -28,6 +28,22 @@ def watched_scores(model, texts: list[str]) -> dict[str, np.ndarray | None]:
     for key, chunks in parts.items():
         present = [c for c in chunks if c is not None]
         out[key] = np.concatenate(present) if present and len(present) == len(chunks) else None
+    return _without_empty_router(out)
+
+
+def watched_fields(scores: Mapping, rows: np.ndarray | None = None) -> dict:
+    """The watched fields of scores already computed (``TriageModel.score`` of a batch),
+    at ``rows`` (positions; all when None): the same as :func:`watched_scores` of them."""
+    out = {}
+    for key in WATCHED:
+        value = scores.get(key)
+        out[key] = (
+            None if value is None else np.asarray(value)[slice(None) if rows is None else rows]
+        )
+    return _without_empty_router(out)
+
+
+def _without_empty_router(out: dict) -> dict:
     if out["disposition"] is not None and all(v is None for v in out["disposition"]):
         out["disposition"] = None  # a model without a router: nothing to watch
     return out

@@ -53,6 +53,26 @@ def test_reference_holds_shares_and_histograms():
     assert ref["hist"]["confidence"]["mean"] == pytest.approx(np.mean([0.55, 0.95, 0.97, 1.0]))
 
 
+@pytest.mark.parametrize("cap", [10_000, 150])
+def test_a_reference_from_the_evaluations_scores_equals_one_scored_afresh(
+    monitored_model, monkeypatch, cap
+):
+    # Given held-out calls, all of them or (cap 150) a sample, and the model's scores of
+    # every one of them, as training's evaluation computed them
+    from training.monitor import reference
+    from training.monitor.scenarios import scenario_calls
+
+    monkeypatch.setattr(reference, "MAX_REFERENCE_CALLS", cap)
+    holdout = scenario_calls("quiet", n=400, seed=7, start="2026-02-01")
+    scores = monitored_model.score(holdout["text"].tolist())
+    # When the reference is built from those scores and by scoring the calls again
+    reused = reference.attach_reference(monitored_model, holdout, holdout, holdout_scores=scores)
+    fresh = reference.attach_reference(monitored_model, holdout, holdout)
+    # Then both are the same reference, of the same calls
+    assert reused == fresh
+    assert reused["n"] == min(cap, len(holdout)) and reused["source"] == "holdout"
+
+
 def _drift(model, calls, thresholds):
     from features.monitoring.report import triage_drift
     from features.monitoring.scoring import watched_scores

@@ -137,3 +137,15 @@ def test_classify_is_the_category_part_of_score(fitted_triage, texts):
         np.testing.assert_array_equal(fast[key], full[key], err_msg=key)
     assert list(fast["category"]) == list(full["category"])
     assert list(fast["prepared"]) == list(full["prepared"])
+
+
+def test_scoring_without_evidence_leaves_only_the_evidence_out(fitted_triage, texts):
+    # Given a batch scored with and without the evidence (training's evaluation skips it)
+    model = fitted_triage.model
+    full, bare = model.score(texts), model.score(texts, evidence=False)
+    # then the keyword spans and urgency cues are all that is missing
+    evidence = {"spans", "keywords", "urgency_cue"}
+    assert set(full) - set(bare) == evidence and set(bare) <= set(full)
+    # and every other output is the same, array for array
+    for key in bare:
+        assert np.array_equal(np.asarray(full[key]), np.asarray(bare[key])), key

@@ -77,10 +77,19 @@ def binary_pr(pred: np.ndarray, y_true: np.ndarray) -> tuple[float, float]:
 
 
 def evaluate_frame(
-    model: TriageModel, frame: pd.DataFrame, *, bins: int, outdir: Path, name: str
+    model: TriageModel,
+    frame: pd.DataFrame,
+    *,
+    bins: int,
+    outdir: Path,
+    name: str,
+    scored: dict | None = None,
 ) -> tuple[dict[str, float], dict[str, Path], dict[str, dict[str, int]]]:
-    """Score ``frame`` (text + labels): metrics ``{name}_...``, plot paths, confusion table."""
-    scored = model.score(frame["text"].tolist())
+    """Score ``frame`` (text + labels): metrics ``{name}_...``, plot paths, confusion table.
+
+    ``scored``: ``model.score`` of the frame's texts when the caller has it already."""
+    if scored is None:
+        scored = model.score(frame["text"].tolist())
     classes = model.classes
     y = frame["category"].astype(str).to_numpy(dtype=object)
     pred = scored["category"]

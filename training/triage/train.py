@@ -235,7 +235,9 @@ def run_train_triage(
         report: dict = {"chosen": outcome.chosen, "candidates": outcome.candidates}
         report["prior"] = prior_note
         say = _stage(progress, "evaluate")
-        metrics |= _evaluate(model, {**handwritten, "holdout": holdout}, cfg, workdir, report, say)
+        scored: dict[str, dict] = {}  # the held-out calls' scores, kept for the monitor
+        parts = {**handwritten, "holdout": holdout}
+        metrics |= _evaluate(model, parts, cfg, workdir, report, say, scored)
         # Calibration items: their reported ECE, coverage and urgent figures are the
         # cross-fitted ones (in-sample figures are kept under *_in_sample).
         for name in [cal_name, *(handwritten if not own else ())]:
@@ -263,7 +265,10 @@ def run_train_triage(
 
         from training.monitor.reference import attach_reference
 
-        attach_reference(model, holdout, train, seed=cfg.seed)  # what the monitor compares with
+        # what the monitor compares with
+        attach_reference(
+            model, holdout, train, seed=cfg.seed, holdout_scores=scored.get("holdout")
+        )
         _stage(progress, "log")("saving the model to MLflow")
         info = log_triage_model(model, workdir / "model")
         run_id = run.info.run_id
@@ -312,8 +317,11 @@ def run_train_triage(
     )
 
 
-def _evaluate(model, parts: dict[str, pd.DataFrame], cfg, workdir: Path, report: dict, say):
-    """Score every yardstick; log plots; return metrics ``{name}_...``."""
+def _evaluate(
+    model, parts: dict[str, pd.DataFrame], cfg, workdir: Path, report: dict, say, scored: dict
+):
+    """Score every yardstick; log plots; return metrics ``{name}_...``. The held-out
+    calls' scores are kept in ``scored["holdout"]`` (the monitor's reference reads them)."""
     import mlflow
 
     from training.triage.evaluate import evaluate_frame
@@ -323,8 +331,16 @@ def _evaluate(model, parts: dict[str, pd.DataFrame], cfg, workdir: Path, report:
         if part.empty:
             continue
         say(f"{name}: scoring {len(part):,} calls")
+        scores = model.score(part["text"].tolist(), evidence=False)
+        if name == "holdout":
+            scored[name] = scores
         m, plots, confusion = evaluate_frame(
-            model, part, bins=cfg.calibration_bins, outdir=workdir / "plots", name=name
+            model,
+            part,
+            bins=cfg.calibration_bins,
+            outdir=workdir / "plots",
+            name=name,
+            scored=scores,
         )
         metrics.update(m)
         report[f"{name}_confusion"] = confusion
