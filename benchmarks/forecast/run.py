@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from training.forecast.backtest import (  # noqa: E402
     HOURLY_METRIC_COLUMNS,
+    METRIC_COLUMNS,
     SHIFT_METRIC_COLUMNS,
     fold_cutoffs,
     markdown_table,
@@ -190,6 +191,40 @@ def backtest_section(
     }
 
 
+def partial_section(key: str, model: str, stored: dict) -> dict | None:
+    """``model``'s finished folds under ``FOLD_CACHE`` (a run still going, or stopped)
+    beside every stored model on the same folds: a fair comparison before all folds are
+    done. None when no fold of ``model`` has finished."""
+    import pickle
+
+    import pandas as pd
+
+    from training.forecast.backtest import metrics_table
+
+    paths = sorted(FOLD_CACHE.glob(f"{key}-{model}-*.pkl"))
+    results = [pickle.loads(p.read_bytes()) for p in paths]
+    if not results:
+        return None
+    done = sorted(r.spec.fold for r in results)
+    ours = metrics_table(results)
+    others = pd.DataFrame(
+        [r for r in stored["folds"] if r["fold"] in done and r["model"] != model]
+    )
+    table = pd.concat([others, ours], ignore_index=True)
+    order = list(dict.fromkeys(table["model"]))
+    summary = table.groupby("model", sort=False)[list(METRIC_COLUMNS)].mean()
+    summary.insert(0, "folds", table.groupby("model", sort=False)["fold"].count())
+    summary = summary.loc[order].reset_index()
+    return {
+        "model": model,
+        "folds_done": done,
+        "folds_total": len(stored["cutoffs"]),
+        "summary": summary.to_dict(orient="records"),
+        "markdown": markdown_table(summary, HOURLY_METRIC_COLUMNS),
+        "markdown_shifts": markdown_table(summary, SHIFT_METRIC_COLUMNS),
+    }
+
+
 def _stored(path: Path, key: str) -> dict | None:
     """A section as the results file holds it now (another run may have added rows)."""
     return json.loads(path.read_text()).get(key) if path.exists() else None
@@ -312,7 +347,15 @@ def main(argv: list[str] | None = None) -> int:
         help=f"save each finished fold under {FOLD_CACHE} and reuse it: a long run "
         "(Prophet on the lattice) can be stopped and started again",
     )
+    parser.add_argument(
+        "--partial",
+        metavar="MODEL",
+        help="fit nothing: score MODEL's finished lattice folds (a --resume run still going "
+        "or stopped) beside the stored models on the same folds, into the JSON and tables",
+    )
     args = parser.parse_args(argv)
+    if args.partial:
+        return write_partial(args.partial)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     for noisy in ("cmdstanpy", "prophet", "features.schema"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
@@ -402,6 +445,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def write_partial(model: str) -> int:
+    path = RESULTS / "forecast.json"
+    report = json.loads(path.read_text())
+    part = partial_section("lattice", model, report["houston_lattice_2km"])
+    if part is None:
+        raise SystemExit(f"no finished lattice fold of {model} under {FOLD_CACHE}")
+    report["houston_lattice_2km_partial"] = part
+    path.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    write_tables(report)
+    print(part["markdown"])
+    print(f"{model}: folds {part['folds_done']} of {part['folds_total']}; wrote {path}")
+    return 0
+
+
 def write_tables(report: dict) -> None:
     lines = [
         "# Forecast backtests",
@@ -440,6 +497,17 @@ def write_tables(report: dict) -> None:
                     "",
                 ]
             ran = {r["model"] for r in report[key]["summary"]}
+            part = report.get(f"{key}_partial")
+            if part and part["model"] not in ran:
+                shown = ", ".join(str(k + 1) for k in part["folds_done"])
+                lines += [
+                    f"{part['model']} on the folds it has finished ({shown} of "
+                    f"{part['folds_total']}), every model on those folds only:",
+                    "",
+                    part["markdown"],
+                    part["markdown_shifts"],
+                    "",
+                ]
             if "prophet" not in ran:
                 lines += [
                     "Prophet not run here yet (one fit per cell and fold: hours on 2 shared "
