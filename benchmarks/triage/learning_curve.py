@@ -3,8 +3,8 @@
 The hand-written records set (``training/evalset/records_v1.jsonl``) has a "city" half —
 a city's export to train on — and a "holdout" half that nothing trains or tunes on. For
 the earliest 50, 100, 200 and all records of the city half, with and without the
-synthetic prior (its weight chosen by time-ordered CV, as ``jingqing train triage``
-does), plus the simulated-only model, this fits the model, calibrates it on the holdout
+synthetic prior (none, alone or stacked, chosen by time-ordered CV, as ``jingqing train
+triage`` does), plus the simulated-only model, this fits the model, calibrates it on the holdout
 half cross-fitted in two (no item both calibrated on and reported) and reports macro-F1,
 ECE, candidates' coverage and size and urgent recall/precision on the holdout half. The
 simulated-only model is also calibrated on both hand-written sets, cross-fitted, and
@@ -47,11 +47,13 @@ KEYS = (
 )
 
 
-def _fit(rows: pd.DataFrame, cfg, weights=None):
+def _fit(rows: pd.DataFrame, cfg, weights=None, fit_classifier=None):
     from training.triage.fit import fit_triage
     from training.triage.honest import attach_novelty
 
-    outcome = fit_triage(rows, cfg, weights=weights, progress=lambda _: None)
+    outcome = fit_triage(
+        rows, cfg, weights=weights, progress=lambda _: None, fit_classifier=fit_classifier
+    )
     attach_novelty(outcome.model, rows["text"].astype(str).tolist())
     outcome.model.shift_review = cfg.shift_review
     return outcome.model
@@ -149,16 +151,26 @@ def run(sim_rows: int, seed: int, cv_folds: int = 3, say=print) -> dict:
         for use_prior in (False, True):
             t = time.perf_counter()
             c = cfg.model_copy(update={"prior": "cv" if use_prior else "none"})
-            label, weights, rows, pm = with_prior(
+            label, weights, rows, pm, fit_classifier = with_prior(
                 own.reset_index(drop=True), c, lambda _: None, prior
             )
-            model = _fit(rows, own_cfg, weights)
+            model = _fit(rows, own_cfg, weights, fit_classifier)
             point = _judge(model, holdout, cfg, "holdout")
             results["points"].append(
-                {"records": len(own), "prior": label, "prior_ratio": pm["prior_ratio"], **point}
+                {
+                    "records": len(own),
+                    "prior": label,
+                    "prior_ratio": pm["prior_ratio"],
+                    "prior_cv_macro_f1": {
+                        k[len("prior_cv_macro_f1_") :]: v
+                        for k, v in pm.items()
+                        if k.startswith("prior_cv_macro_f1_")
+                    },
+                    **point,
+                }
             )
             say(
-                f"{len(own):>4} records, prior {label:<28} macro-F1 {point['macro_f1']:.3f} "
+                f"{len(own):>4} records, prior {label:<44} macro-F1 {point['macro_f1']:.3f} "
                 f"ECE {point['ece']:.3f} coverage {point['candidates_coverage']:.3f} "
                 f"({time.perf_counter() - t:.0f}s)"
             )
@@ -228,10 +240,10 @@ def main(argv: list[str] | None = None) -> int:
         mlflow.log_artifact(str(RESULTS))
         mlflow.log_artifact(str(PLOT))
 
-    print(f"\n{'records':>7}  {'prior':<30} {'macro-F1':>8} {'ECE':>6} {'cover':>6} {'size':>5}")
+    print(f"\n{'records':>7}  {'prior':<44} {'macro-F1':>8} {'ECE':>6} {'cover':>6} {'size':>5}")
     for p in results["points"]:
         print(
-            f"{p['records']:>7}  {p['prior']:<30} {p['macro_f1']:>8.3f} {p['ece']:>6.3f} "
+            f"{p['records']:>7}  {p['prior']:<44} {p['macro_f1']:>8.3f} {p['ece']:>6.3f} "
             f"{p['candidates_coverage']:>6.3f} {p['candidates_mean_size']:>5.2f}"
         )
     for key, note in (

@@ -13,7 +13,7 @@ from training.cli import main
 # Small and quick: the behaviour under test is the path, not the model's quality.
 FAST_OWN = """\
 prior_rows: 400
-prior_ratios: [0.0, 4.0]
+prior_stacking: [[1.0, 8.0]]
 own_cv_folds: 2
 augment_copies: 0
 cv_folds: 2
@@ -68,19 +68,24 @@ def test_own_records_train_with_prior_and_promote_on_their_holdout(
     # Given a city's export, when triage is trained on it,
     assert main(argv) == 0
     out = capsys.readouterr().out
-    # then it is trained as own records, the prior's weight is chosen by time-ordered CV
-    # and logged, calibration is cross-fitted on the held-out records, and v1 is champion.
+    # then it is trained as own records, the way to use the prior is chosen by
+    # time-ordered CV and logged, calibration is cross-fitted on the held-out records, and v1 is champion.
     assert "labelled own records" in out and "[prior] prior: chosen" in out
     assert "[calibrate]" in out and "no champion yet" in out
     client, versions = _versions()
     assert [str(v.version) for v in versions] == ["1"]
     run = mlflow.get_run(versions[0].tags["run_id"])
     assert run.data.tags["training_data"] == "own records"
-    assert run.data.tags["prior"] in {"none", "4x the own records' weight"}
+    assert run.data.tags["prior"] in {
+        "none",
+        "the prior alone",
+        "stacked on the prior's logits (scale 1, C 8)",
+    }
     for key in (
         "prior_ratio",
-        "prior_cv_macro_f1_r0",
-        "prior_cv_macro_f1_r4",
+        "prior_cv_macro_f1_none",
+        "prior_cv_macro_f1_prior",
+        "prior_cv_macro_f1_stack_s1_c8",
         "holdout_macro_f1",
         "holdout_xfit_ece",
         "holdout_xfit_candidates_coverage",
@@ -142,3 +147,49 @@ def test_prior_folds_validate_on_the_later_half_with_every_category_in_training(
     late = np.array(["a"] * 120 + ["b"] * 80, dtype=object)  # "b" first seen at record 120
     assert [len(tr) for tr, _ in time_folds(late, 4, min_per_class=5)] == [125, 150, 175]
     assert len(time_folds(np.array(["a"] * 199 + ["b"], dtype=object), 2, 5)) == 2  # none left
+
+
+def test_the_stacked_own_model_collapses_into_one_equal_linear_model():
+    # Given a prior fitted on one set of rows and an own model stacked on its logits, when
+    # the pair is collapsed, then the one logistic regression gives the same probabilities
+    # as the two-step model on new rows (binary and multi-class priors alike).
+    import numpy as np
+    import scipy.sparse as sp
+
+    from training.triage.stacked import Stacking, _logits, _stack, fit_on_prior, fit_prior
+
+    rng = np.random.default_rng(0)
+    X = sp.random(300, 40, density=0.2, random_state=1, format="csr")  # noqa: N806
+    for n_prior_classes in (2, 3):
+        y_prior = rng.integers(n_prior_classes, size=200).astype(str)
+        y_own = rng.integers(3, size=100).astype(str)
+        prior = fit_prior(X[:200], y_prior, c=1.0)
+        how = Stacking(scale=2.0, c=4.0)
+        one = fit_on_prior(prior, X[200:], y_own, how)
+        from sklearn.linear_model import LogisticRegression
+
+        two = LogisticRegression(C=how.c, max_iter=1000, tol=1e-4)
+        two.fit(_stack(X[200:], _logits(prior, X[200:]), how.scale), y_own)
+        new = X[:50]
+        want = two.predict_proba(_stack(new, _logits(prior, new), how.scale))
+        assert type(one) is LogisticRegression and one.coef_.shape == (3, 40)
+        assert np.allclose(one.predict_proba(new), want, atol=1e-8)
+
+
+def test_the_prior_cv_tries_none_the_prior_alone_and_stacking():
+    # Given 200 records of the records set's city half and a small prior, when the way to
+    # use the prior is chosen, then "none", "the prior alone" and every configured stacking
+    # are scored on the time folds, and the choice is the best-scoring one.
+    from training.evalset import load_records
+    from training.triage.config import TriageConfig
+    from training.triage.own import choose_prior, synthetic_prior
+
+    cfg = TriageConfig(
+        prior_rows=300, word_max_features=3000, char_max_features=5000, own_cv_folds=2
+    )
+    own = load_records(split="city").head(200)
+    choice = choose_prior(own, synthetic_prior(300, 0), cfg, progress=lambda _: None)
+    assert set(choice.scores) == {"none", "prior", *(f"stack_s1_c{c:g}" for c in (2, 8, 32))}
+    best = max(s["macro_f1"] for s in choice.scores.values())
+    assert choice.scores[choice.name]["macro_f1"] == best and choice.folds == 2
+    assert choice.how == {"none": None, "prior": "prior"}.get(choice.name, choice.how)

@@ -104,15 +104,16 @@ class TriageConfig(BaseModel):
     # than this is refused (too few records in all: training.gates.MIN_TRIAGE_CALLS).
     own_holdout_fraction: float = Field(0.2, gt=0.0, lt=0.5)
     own_min_per_class: int = Field(5, ge=2)
-    # The synthetic city as a prior: this many simulated calls, weighted in total as
-    # ``ratio`` × the own records; the ratio is chosen by time-ordered CV from this grid
-    # (0 = "none"). "none" switches the prior off without CV.
+    # The synthetic city as a prior: a logistic regression on this many simulated calls,
+    # used as the own records' time-ordered CV prefers: not at all ("none"), alone, or as
+    # an offset the own model is stacked on (its logits as extra columns, training/triage/
+    # stacked.py) with each (scale of those columns, C of the own model) below. "none"
+    # switches the prior off without CV. The routing and urgency heads learn from own and
+    # prior rows, the prior's sharing prior_head_ratio × the own records' weight.
     prior: Literal["cv", "none"] = "cv"
-    prior_rows: int = Field(2_000, ge=100)
-    # (2 and 8 added in the fourth session: trained on the first 200 records of the records
-    # set's city half and judged on its later 115, 8x scored 0.769 macro-F1, 4x 0.751, 16x
-    # 0.746, none 0.706; fitting a ratio is one logistic regression per fold.)
-    prior_ratios: tuple[float, ...] = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0)
+    prior_rows: int = Field(12_000, ge=100)
+    prior_stacking: tuple[tuple[float, float], ...] = ((1.0, 2.0), (1.0, 8.0), (1.0, 32.0))
+    prior_head_ratio: float = Field(4.0, ge=0.0)
     own_cv_folds: int = Field(3, ge=2, le=10)
     own_candidate: Candidate = "logreg"
     # Honest confidence: conformal candidate sets hold the true label this often; a text

@@ -228,13 +228,16 @@ def fit_triage(
     weights: np.ndarray | None = None,
     progress: Progress = print,
     on_candidate: Callable[[str, dict[str, float]], None] | None = None,
+    fit_classifier: Callable | None = None,
 ) -> FitOutcome:
     """Fit features, pick the classifier by CV macro-F1, fit routing/urgency heads.
 
     ``evalset`` is used for one thing only: choosing the urgent threshold that keeps the
     configured recall (the issue's rule); nothing is fitted on it. ``weights`` (one per
     training row; e.g. a down-weighted synthetic prior) weight the final classifier and the
-    heads; candidate CV is unweighted.
+    heads; candidate CV is unweighted. ``fit_classifier(X, y, rows)`` (``rows``: the
+    training call of each row, noisy copies included) replaces the chosen candidate's
+    final fit, e.g. a city's own model stacked on the synthetic prior (``own.py``).
     """
     seconds: dict[str, float] = {}
     warnings: list[str] = []
@@ -289,7 +292,11 @@ def fit_triage(
 
     t = time.perf_counter()
     progress(f"fit: {chosen} on {X_all.shape[0]:,} texts")
-    clf = _fit_weighted(build_candidate(chosen, cfg), X_all, y_all, w_all)
+    if fit_classifier is None:
+        clf = _fit_weighted(build_candidate(chosen, cfg), X_all, y_all, w_all)
+    else:
+        rows = np.concatenate([np.arange(len(texts)), source]) if extra else np.arange(len(texts))
+        clf = fit_classifier(X_all, y_all, rows)
     category = Pipeline(
         [
             ("prep", featurizer.named_steps["prep"]),

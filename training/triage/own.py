@@ -1,11 +1,12 @@
-"""Training on a city's own records, with the synthetic city as a weighted prior.
+"""Training on a city's own records, with the synthetic city as a prior.
 
 A city's labelled 接警记录 are the product's real training data; the simulator is the demo
-and a prior. The prior is a sample of simulated calls whose total weight is a multiple
-(``ratio``) of the own records' — chosen by time-ordered cross-validation on the own
-records (train on the earlier, validate on the later, as the model will be used), from a
-grid that includes 0, i.e. "none". With a few hundred records the prior usually helps;
-with tens of thousands the own records speak for themselves and the choice fades to none.
+and a prior: a logistic regression on simulated calls. Time-ordered cross-validation on the
+own records (train on the earlier, validate on the later, as the model will be used)
+chooses how to use it: not at all ("none"), alone, or as an offset the own model is
+stacked on (``stacked.py``). Mixing the simulated calls into the own records' fit with a
+weight instead (the third and fourth sessions' scheme, 2,000 calls at 0-16x) scored
+below the simulated-only model on the records holdout at every size (README).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sklearn.metrics import f1_score, log_loss
 
 from features.errors import UserError
 from training.triage.config import TriageConfig
+from training.triage.stacked import Stacking, fit_on_prior, fit_prior
 
 SIMULATED_MARK = "phrasing"  # a column only the simulator writes
 
@@ -82,15 +84,21 @@ def synthetic_prior(n: int, seed: int) -> pd.DataFrame:
 
 @dataclass
 class PriorChoice:
-    """The chosen prior ratio and the cross-validated score of every ratio tried."""
+    """The chosen way to use the prior and the cross-validated score of every way tried.
 
-    ratio: float
-    scores: dict[float, dict[str, float]] = field(default_factory=dict)
+    ``how`` is ``None`` for "none" (own records only), ``"prior"`` for the prior model
+    alone, else the :class:`Stacking` of the own model on the prior's logits."""
+
+    how: Stacking | str | None
+    name: str = "none"
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)
     folds: int = 0
 
     @property
     def label(self) -> str:
-        return "none" if self.ratio == 0 else f"{self.ratio:g}x the own records' weight"
+        if self.how is None:
+            return "none"
+        return "the prior alone" if self.how == "prior" else self.how.label
 
 
 def prior_weights(n_own: int, n_prior: int, ratio: float) -> np.ndarray:
@@ -106,7 +114,7 @@ def time_folds(y: np.ndarray, k: int, min_per_class: int, start: float = 0.5) ->
     is validated by a fit on everything before it. ``TimeSeriesSplit`` would start from a
     quarter of the records (50 of 200): the fewer the own records, the more any prior
     helps, so such folds can over-value the prior for the model that is then trained on
-    all of them (on 200 records both schemes chose 8-16x: README, learning curve). A fold whose training part holds fewer than ``min_per_class`` records of a
+    all of them. A fold whose training part holds fewer than ``min_per_class`` records of a
     category (the final fit is refused below that, ``check_enough``) does not stand for the
     final model and is left out, unless that would leave none.
     """
@@ -126,63 +134,93 @@ def time_folds(y: np.ndarray, k: int, min_per_class: int, start: float = 0.5) ->
     return [f for f in folds if complete(f[0])] or folds
 
 
-def choose_prior_ratio(
+def _ways(cfg: TriageConfig) -> dict[str, Stacking | str | None]:
+    ways: dict[str, Stacking | str | None] = {"none": None, "prior": "prior"}
+    for scale, c in cfg.prior_stacking:
+        ways[f"stack_s{scale:g}_c{c:g}"] = Stacking(scale=scale, c=c)
+    return ways
+
+
+def _fit_way(way, prior_model, X, y: np.ndarray, cfg: TriageConfig):  # noqa: N803
+    if way is None:
+        return LogisticRegression(C=cfg.logreg_c, max_iter=300, tol=1e-3).fit(X, y)
+    if way == "prior":
+        return prior_model
+    return fit_on_prior(prior_model, X, y, way)
+
+
+def choose_prior(
     own: pd.DataFrame,
     prior: pd.DataFrame,
     cfg: TriageConfig,
     progress: Callable[[str], None] = print,
 ) -> PriorChoice:
-    """Pick the prior's weight by expanding-window CV on the own records, in time order.
+    """Pick how to use the prior by expanding-window CV on the own records, in time order.
 
-    Folds are :func:`time_folds` (validation on the later half, each trained on everything
-    earlier). Each fold fits the features once (own fold-train + prior texts) and one
-    logistic regression per ratio; validation predictions are pooled over folds and scored
-    by macro-F1 (log-loss breaks ties), so a small city is not judged on one tiny fold.
+    The ways tried are the own records alone ("none"), the prior model alone, and the own
+    model stacked on the prior's logits for each (scale, C) of ``cfg.prior_stacking``.
+    The features are fitted once on the prior's and all own training texts (no labels:
+    the final model's vocabulary holds them too) and the prior model once on the simulated
+    calls, which never include an own record; folds are :func:`time_folds`, validation
+    predictions are pooled over folds and scored by macro-F1 (log-loss breaks ties).
     """
+    from features.vectorize import fast_fitting
     from training.triage.pipeline import build_featurizer
 
     ordered = own.sort_values("received_at", kind="stable").reset_index(drop=True)
     texts = ordered["text"].astype(str).tolist()
     y = ordered["category"].astype(str).to_numpy(dtype=object)
-    labels = np.unique(np.concatenate([y, prior["category"].astype(str).to_numpy(dtype=object)]))
-    p_texts = prior["text"].astype(str).tolist()
     p_y = prior["category"].astype(str).to_numpy(dtype=object)
+    labels = np.unique(np.concatenate([y, p_y]))
+    featurizer = build_featurizer(cfg)
+    with fast_fitting():
+        X_all = sp.csr_matrix(featurizer.fit_transform(texts + prior["text"].astype(str).tolist()))  # noqa: N806
+    X, X_prior = X_all[: len(texts)], X_all[len(texts) :]  # noqa: N806
+    progress(f"prior: fitting the prior model on {len(p_y):,} simulated calls")
+    prior_model = fit_prior(X_prior, p_y, cfg.logreg_c)
     folds = time_folds(y, cfg.own_cv_folds, cfg.own_min_per_class)
-    ratios = tuple(sorted(set(cfg.prior_ratios)))
-    pooled = {r: np.zeros((len(y), len(labels))) for r in ratios}
+    ways = _ways(cfg)
+    pooled = {name: np.zeros((len(y), len(labels))) for name in ways}
     seen = np.zeros(len(y), dtype=bool)
     for k, (tr, va) in enumerate(folds):
-        featurizer = build_featurizer(cfg)
-        X = sp.csr_matrix(featurizer.fit_transform([texts[i] for i in tr] + p_texts))  # noqa: N806
-        X_va = featurizer.transform([texts[i] for i in va])  # noqa: N806
-        y_fit = np.concatenate([y[tr], p_y])
-        for r in ratios:
-            w = prior_weights(len(tr), len(p_texts), r)
-            keep = w > 0
-            if len(np.unique(y_fit[keep])) < 2:
+        for name, way in ways.items():
+            if way != "prior" and len(np.unique(y[tr])) < 2:
                 continue
-            clf = LogisticRegression(C=cfg.logreg_c, max_iter=300, tol=1e-3)
-            clf.fit(X[keep], y_fit[keep], sample_weight=w[keep])
-            proba = clf.predict_proba(X_va)
+            clf = _fit_way(way, prior_model, X[tr], y[tr], cfg)
             cols = [int(np.flatnonzero(labels == c)[0]) for c in clf.classes_]
-            pooled[r][np.ix_(va, cols)] = proba
+            pooled[name][np.ix_(va, cols)] = clf.predict_proba(X[va])
         seen[va] = True
         progress(f"prior: time fold {k + 1}/{len(folds)} ({len(tr)} earlier, {len(va)} later)")
-    scores: dict[float, dict[str, float]] = {}
-    for r in ratios:
-        proba = pooled[r][seen]
+    scores: dict[str, dict[str, float]] = {}
+    for name in ways:
+        proba = pooled[name][seen]
         if not proba.any():
             continue
         truth = y[seen]
         pred = labels[proba.argmax(axis=1)]
         clipped = np.clip(proba, 1e-6, 1.0)
         clipped /= clipped.sum(axis=1, keepdims=True)
-        scores[r] = {
+        scores[name] = {
             "macro_f1": float(f1_score(truth, pred, average="macro")),
             "log_loss": float(log_loss(truth, clipped, labels=labels)),
         }
-    best = max(scores, key=lambda r: (round(scores[r]["macro_f1"], 4), -scores[r]["log_loss"]))
-    return PriorChoice(ratio=best, scores=scores, folds=len(folds))
+    best = max(scores, key=lambda w: (round(scores[w]["macro_f1"], 4), -scores[w]["log_loss"]))
+    return PriorChoice(how=ways[best], name=best, scores=scores, folds=len(folds))
+
+
+def _classifier_fit(how: Stacking | str, is_prior: np.ndarray, cfg: TriageConfig):
+    """The final category fit for ``fit_triage``: the prior model on the simulated rows
+    (and their noisy copies), then, unless the prior alone was chosen, the own model
+    stacked on its logits on the own rows; ``rows`` maps each row of ``X`` to its call."""
+
+    def fit(X, y: np.ndarray, rows: np.ndarray):  # noqa: N803
+        simulated = is_prior[rows]
+        prior_model = fit_prior(X[simulated], y[simulated], cfg.logreg_c)
+        if how == "prior":
+            return prior_model
+        return fit_on_prior(prior_model, X[~simulated], y[~simulated], how)
+
+    return fit
 
 
 def with_prior(
@@ -190,30 +228,34 @@ def with_prior(
     cfg: TriageConfig,
     say: Callable[[str], None] = print,
     prior: pd.DataFrame | None = None,
-) -> tuple[str, np.ndarray | None, pd.DataFrame, dict[str, float]]:
+) -> tuple[str, np.ndarray | None, pd.DataFrame, dict[str, float], Callable | None]:
     """The own training records, plus the synthetic prior when time-ordered CV wants it.
 
     Returns:
-        a note for the run ("none", "1x the own records' weight"), per-row weights (None
-        without prior), the rows to train on and the CV figures to log.
+        a note for the run ("none", "the prior alone", "stacked on …"), per-row weights
+        (None without prior; the prior's rows share ``prior_head_ratio`` × the own records'
+        weight in the routing and urgency heads), the rows to train on, the CV figures to
+        log, and the category fit for ``fit_triage`` (None: its own logistic regression).
     """
     if cfg.prior == "none":
         say("prior: none (switched off in the config)")
-        return "none (config)", None, train, {"prior_ratio": 0.0}
-    say(f"prior: {cfg.prior_rows:,} simulated calls; choosing their weight by time-ordered CV")
+        return "none (config)", None, train, {"prior_ratio": 0.0}, None
+    say(f"prior: {cfg.prior_rows:,} simulated calls; choosing how to use them by time-ordered CV")
     if prior is None:
         prior = synthetic_prior(cfg.prior_rows, cfg.seed)
-    choice = choose_prior_ratio(train, prior, cfg, say)
-    for ratio, score in choice.scores.items():
+    choice = choose_prior(train, prior, cfg, say)
+    for name, score in choice.scores.items():
         say(
-            f"prior: ratio {ratio:g}: CV macro-F1 {score['macro_f1']:.4f}, log-loss {score['log_loss']:.4f}"
+            f"prior: {name}: CV macro-F1 {score['macro_f1']:.4f}, log-loss {score['log_loss']:.4f}"
         )
     say(f"prior: chosen {choice.label}")
-    metrics = {"prior_ratio": choice.ratio}
-    for ratio, score in choice.scores.items():
-        metrics[f"prior_cv_macro_f1_r{ratio:g}"] = score["macro_f1"]
-        metrics[f"prior_cv_log_loss_r{ratio:g}"] = score["log_loss"]
-    if choice.ratio == 0:
-        return choice.label, None, train, metrics
-    weights = prior_weights(len(train), len(prior), choice.ratio)
-    return choice.label, weights, pd.concat([train, prior], ignore_index=True), metrics
+    metrics = {"prior_ratio": 0.0 if choice.how is None else cfg.prior_head_ratio}
+    for name, score in choice.scores.items():
+        metrics[f"prior_cv_macro_f1_{name}"] = score["macro_f1"]
+        metrics[f"prior_cv_log_loss_{name}"] = score["log_loss"]
+    if choice.how is None:
+        return choice.label, None, train, metrics, None
+    weights = prior_weights(len(train), len(prior), cfg.prior_head_ratio)
+    rows = pd.concat([train, prior], ignore_index=True)
+    is_prior = np.arange(len(rows)) >= len(train)
+    return choice.label, weights, rows, metrics, _classifier_fit(choice.how, is_prior, cfg)

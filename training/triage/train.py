@@ -137,13 +137,13 @@ def run_train_triage(
         warnings.append("no disposition column in the calls: routing will not be learnt")
         progress(f"warning: {warnings[-1]}")
 
-    weights = None
+    weights = fit_classifier = None
     prior_note = "none (synthetic city trained on directly)"
     prior_metrics: dict[str, float] = {}
     fit_cfg = cfg
     if own:
         fit_cfg = cfg.model_copy(update={"candidates": (cfg.own_candidate,), "group_column": ""})
-        prior_note, weights, train, prior_metrics = own_records.with_prior(
+        prior_note, weights, train, prior_metrics, fit_classifier = own_records.with_prior(
             train, cfg, _stage(progress, "prior")
         )
 
@@ -195,6 +195,7 @@ def run_train_triage(
             weights=weights,
             progress=_stage(progress, "fit"),
             on_candidate=log_candidate,
+            fit_classifier=fit_classifier,
         )
         warnings.extend(w for w in outcome.warnings if w not in warnings)
         model = outcome.model
