@@ -74,6 +74,26 @@ def test_mean_distance_between_two_uniform_points_of_a_square():
     assert means[3] / means[0] == pytest.approx(0.5, abs=0.12)
 
 
+def test_triangle_sampling_is_uniform_inside_a_non_convex_polygon():
+    from features.deploy.geometry import points_in_triangles
+    from features.deploy.travel import auto_samples
+
+    # an L of three unit squares (metres): no point outside, each square a third of them
+    ell = shapely.Polygon([(0, 0), (2, 0), (2, 1), (1, 1), (1, 2), (0, 2)])
+    pts = points_in_triangles(ell, 30_000, np.random.default_rng(3))
+    assert shapely.contains_xy(ell.buffer(1e-9), pts[:, 0], pts[:, 1]).all()
+    right = (pts[:, 0] > 1).mean()
+    top = (pts[:, 1] > 1).mean()
+    assert right == pytest.approx(1 / 3, abs=0.01) and top == pytest.approx(1 / 3, abs=0.01)
+    assert pts.mean(axis=0) == pytest.approx([5 / 6, 5 / 6], abs=0.01)  # the L's centroid
+    # and the travel model's pairs in a square: the line-picking constant as before
+    travel = TravelModel(_square(1000.0), kmax=2, samples=4096, seed=2)
+    assert travel.near_[0, 0].mean() == pytest.approx(521.4, rel=0.02)
+    # samples per grid: many for a city, 192 for thousands of grids
+    assert auto_samples(51) == 1024 and auto_samples(2000) == 192
+    assert auto_samples(200) == 2**16 // 200
+
+
 def test_share_within_counts_samples_under_the_budget():
     rows = np.sort(np.random.default_rng(0).uniform(0, 100, size=(3, 200)), axis=1)
     got = TravelModel.share_within(TravelModel.cdf_table(rows), np.full(3, 50.0))

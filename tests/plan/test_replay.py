@@ -53,6 +53,13 @@ def test_the_neighbour_or_a_standby_post_answers_when_the_grid_is_busy():
     out = replay(_calls(3, "A"), geo, [dep], World(), origin=ORIGIN)
     assert out.overflow.sum() == 2  # A's unit takes one; B's unit and the post the others
     assert np.isfinite(out.arrived).all()
+    # what each call found: the first A's unit; the second B free (and the post); the
+    # third neither neighbour, only the post
+    order = np.argsort(out.dispatched)
+    assert out.blocked[order].tolist() == [False, True, True]
+    assert out.via[order].tolist() == [0, 1, 2]
+    assert out.nb_free[order].tolist()[1:] == [1, 0]
+    assert out.post_free[order].tolist()[1:] == [True, True] and not out.waited.any()
 
 
 def test_calls_outside_every_shift_are_not_dispatched():
