@@ -21,7 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["INTERACTIONS", "SIGNAL_NAMES", "UrgencyLayer", "layer_inputs", "signal_matrix"]
+__all__ = [
+    "DANGER",
+    "INTERACTIONS",
+    "SIGNAL_NAMES",
+    "UrgencyLayer",
+    "layer_inputs",
+    "signal_matrix",
+]
 
 _CHILD = r"(?:[1-9]|1[0-2])岁(?:的|大的)?(?:孩子|小孩|儿子|女儿|男孩|女孩|宝宝|娃)?"
 _SIGNALS: dict[str, str] = {
@@ -76,9 +83,31 @@ INTERACTIONS: tuple[tuple[str, str], ...] = (
     ("weapon", "no_weapon"),
 )
 SIGNAL_NAMES: tuple[str, ...] = tuple(_SIGNALS)
+# The families that name a danger (read in their clause by ``features.urgency_scope``); the
+# others say when it happened, how it ended, or who is involved.
+DANGER: tuple[str, ...] = (
+    "weapon",
+    "violence",
+    "severe",
+    "bleeding",
+    "trapped",
+    "fall",
+    "held",
+    "self_harm",
+    "missing",
+    "hazard",
+    "road_danger",
+    "intrusion",
+)
+_DANGER = frozenset(DANGER)
 # A gap (``.{0,4}``) never runs over the NUL that joins the texts of a batch.
 _PATTERNS = tuple(re.compile(p.replace(".{", "[^\x00]{")) for p in _SIGNALS.values())
 _SEP = "\x00"
+
+
+def signal_pattern(name: str) -> re.Pattern:
+    """The compiled regular expression of one signal (gaps never cross a batch's NUL)."""
+    return _PATTERNS[SIGNAL_NAMES.index(name)]
 
 
 def signal_matrix(prepared: list[str]) -> np.ndarray:
@@ -110,18 +139,38 @@ def signal_spans(text: str) -> list[tuple[str, int, int]]:
 _HEAD_CLIP = 0.01
 
 
-def layer_inputs(head_score: np.ndarray, prepared: list[str], guard: np.ndarray) -> np.ndarray:
-    """The layer's inputs: the head's logit, the cue guard, the signals, their interactions."""
+def layer_inputs(
+    head_score: np.ndarray, prepared: list[str], guard: np.ndarray, *, scoped: bool = False
+) -> np.ndarray:
+    """The layer's inputs: the head's logit, the cue guard, then either the signals and
+    their interactions or, when ``scoped``, the signals that do not name a danger and the
+    danger families read in their clause (``features.urgency_scope``)."""
     p = np.clip(np.asarray(head_score, dtype=float), _HEAD_CLIP, 1 - _HEAD_CLIP)
     signals = signal_matrix(prepared)
+    guard = np.asarray(guard, dtype=float)
+    if scoped:
+        from features.urgency_scope import scope_matrix
+
+        keep = [i for i, n in enumerate(SIGNAL_NAMES) if n not in _DANGER]
+        return np.column_stack(
+            [np.log(p / (1 - p)), guard, signals[:, keep], scope_matrix(prepared)]
+        )
     col = {n: i for i, n in enumerate(SIGNAL_NAMES)}
     pairs = [signals[:, col[a]] * signals[:, col[b]] for a, b in INTERACTIONS]
-    guard = np.asarray(guard, dtype=float)
     return np.column_stack([np.log(p / (1 - p)), guard, signals, *pairs])
 
 
-def input_names() -> list[str]:
+def input_names(*, scoped: bool = False) -> list[str]:
     """Names of the :func:`layer_inputs` columns."""
+    if scoped:
+        from features.urgency_scope import SCOPE_NAMES
+
+        return [
+            "head_logit",
+            "guard",
+            *(n for n in SIGNAL_NAMES if n not in _DANGER),
+            *SCOPE_NAMES,
+        ]
     return ["head_logit", "guard", *SIGNAL_NAMES, *(f"{a}_x_{b}" for a, b in INTERACTIONS)]
 
 
@@ -136,16 +185,24 @@ class UrgencyLayer:
     coef: np.ndarray
     intercept: float
     fitted_on: str = ""
+    scoped: bool = False  # with the clause-scoped columns (layers saved before them: False)
 
     def score(self, head_score: np.ndarray, prepared: list[str], guard: np.ndarray) -> np.ndarray:
         """P(urgent) of each text from the head's score, the guard and the text's signals."""
-        z = layer_inputs(head_score, prepared, guard) @ self.coef + self.intercept
+        z = layer_inputs(head_score, prepared, guard, scoped=self.scoped) @ self.coef
+        z = z + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 
     def weights(self) -> dict[str, float]:
         """Each input's weight, by name (for the run's log)."""
-        return dict(zip(input_names(), map(float, self.coef), strict=True))
+        return dict(zip(input_names(scoped=self.scoped), map(float, self.coef), strict=True))
 
     def raising(self) -> dict[str, float]:
-        """The signals that raise urgency, with their weights (for the urgency cue)."""
-        return {k: w for k, w in self.weights().items() if k in _SIGNALS and w > 0}
+        """The signals that raise urgency, with their weights (for the urgency cue); a
+        scoped danger column (``live_weapon``) counts for its family's words."""
+        out: dict[str, float] = {}
+        for k, w in self.weights().items():
+            family = k.removeprefix("live_")
+            if family in _SIGNALS and w > 0:
+                out[family] = max(out.get(family, 0.0), w)
+        return out

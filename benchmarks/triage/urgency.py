@@ -1,18 +1,23 @@
 """Benchmark: urgency tiers 紧急 / 可能紧急 / 一般 on the hand-written sets.
 
 Trains triage with the default config on the default simulated city (or ``--calls``) in a
-temporary project home, then compares three decisions on that one model, each chosen on
-the records' city half only (``evaluate``): the urgency layer (``features/urgency_signals.py``)
-fitted there with its tiers set from the stated costs (``TriageConfig.urgency_cost_*``)
-on its out-of-fold scores; the head and the cue guard alone with tiers on their city
-scores (what training ships with ``urgency_layer: false``, the default); and a hybrid
-(紧急 from the layer, 可能紧急 from either; defined after reading the first run). Each is
-reported on the two sets nothing was chosen on — ``handwritten_v1`` and the records'
-held-out half — per tier: precision and recall of 紧急 (the ``urgent`` flag), of 紧急 or
-可能紧急, each tier's share of calls, the mean cost per call, how many raised calls name a
-cue, the calibration of P(urgent) (Brier, ECE), and the one-threshold rule "keep 95 %
-recall" with its threshold chosen on the city half. Writes
-``benchmarks/results/triage_urgency.json`` and prints a summary.
+temporary project home, then compares four decisions on that one model, each chosen on
+the records' city half only (``evaluate``): the urgency layer as training fits it
+(``features/urgency_signals.py`` + ``urgency_scope.py``: signals read in their clause,
+signed weights, fitted on the city half beside 2,000 held-out simulated calls) with its
+tiers set from the stated costs (``TriageConfig.urgency_cost_*``) on its out-of-fold
+scores; the previous session's layer (unscoped signals, free weights, city half only); the
+head and the cue guard alone with tiers on their city scores (what training ships with
+``urgency_layer: false``, the default); and a hybrid (紧急 from the layer, 可能紧急 from
+either). Each is reported on the sets nothing was chosen on — ``handwritten_v1``, the
+records' held-out half and 2,000 other held-out simulated calls — per tier: precision and
+recall of 紧急 (the ``urgent`` flag: the tier that changes dispatch), of 紧急 or 可能紧急
+("raised"), each tier's share of calls, the mean cost per call, how many raised calls name
+a cue, the ranking (AUC, average precision, the PR curve's own point at 95 % recall), the
+calibration of P(urgent) (Brier, ECE), and the one-threshold rule "keep 95 % recall" with
+its threshold chosen on the city half; and the tiers chosen under other costs of a calm
+caller at 可能紧急 (the shares they give). Writes ``benchmarks/results/triage_urgency.json``
+and prints a summary.
 
 Run: ``.venv/bin/python benchmarks/triage/urgency.py [--calls FILE]``.
 """
@@ -40,6 +45,9 @@ TARGET = {"urgent_recall": 0.95, "urgent_precision": 0.60}
 # Items a call taker must never see at 紧急 (a fraud that is over), and ones that must be.
 NOT_URGENT = ["網上刷單被騙了兩萬塊", "昨天在网上买东西被骗了三千元，对方已经拉黑我了"]
 URGENT = ["他拿着刀，还在砍人！", "我老公喝醉了还在打我，快来啊", "有人要跳楼，就在楼顶边上"]
+SIMULATED = "simulated_holdout (2,000 beside the anchor)"
+# Costs of a calm caller at 可能紧急 the tiers are also chosen under (the shares they give).
+ASK_SWEEP = (0.1, 0.2, 0.3, 0.5, 1.0)
 
 
 def _sets() -> dict:
@@ -53,10 +61,10 @@ def _sets() -> dict:
 
 
 def _figures(s: dict, y: np.ndarray, costs, rule: float) -> dict:
-    """The tiers' figures, the 95 %-recall rule's and the calibration of P(urgent)."""
-    from sklearn.metrics import brier_score_loss
+    """The tiers' figures, the 95 %-recall rule's, the ranking and the calibration of P(urgent)."""
+    from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-    from training.triage.evaluate import binary_pr, expected_calibration_error
+    from training.triage.evaluate import binary_pr, expected_calibration_error, urgent_threshold
     from training.triage.urgency import tier_metrics
 
     m = {k.removeprefix("x_"): v for k, v in tier_metrics(s["urgency"], y, "x", costs).items()}
@@ -65,8 +73,16 @@ def _figures(s: dict, y: np.ndarray, costs, rule: float) -> dict:
     m["raised_with_cue"] = float(
         np.mean([c is not None for c in s["urgency_cue"][raised]]) if raised.any() else 0.0
     )
-    prec, rec = binary_pr(s["urgent_score"] >= rule, y)
+    score = np.asarray(s["urgent_score"], dtype=float)
+    prec, rec = binary_pr(score >= rule, y)
     m["recall_rule_0.95"] = {"precision": prec, "recall": rec}
+    # The PR curve's own point at 95 % recall on this set (a threshold read off the set
+    # itself: what the scorer's ranking allows, not a decision anyone could have made).
+    own = urgent_threshold(score, y, 0.95)
+    prec, rec = binary_pr(score >= own, y)
+    m["curve_at_recall_0.95"] = {"precision": prec, "recall": rec}
+    m["auc"] = float(roc_auc_score(y, score))
+    m["average_precision"] = float(average_precision_score(y, score))
     p = np.clip(np.asarray(s["urgent_model_score"], dtype=float), 0.0, 1.0)
     m["probability_brier"] = float(brier_score_loss(y, p))
     m["probability_ece"] = expected_calibration_error(
@@ -75,23 +91,61 @@ def _figures(s: dict, y: np.ndarray, costs, rule: float) -> dict:
     return m
 
 
-def evaluate(model, cfg) -> tuple[dict, dict, tuple]:
-    """Figures per decision and set, the thresholds behind them, the costs.
+def _ask_sweep(scores: dict, labels: dict, city: str, costs) -> dict:
+    """Tiers chosen on the city half under each cost of a calm caller at 可能紧急: the
+    thresholds, and per set the share at 可能紧急, 紧急 precision / recall and the raised recall."""
+    from features.urgency import TIERS, tiers
+    from training.triage.evaluate import binary_pr
+    from training.triage.urgency import choose_tiers
 
-    Three decisions on one trained model, each chosen on the records' city half only:
-    ``layer`` (the urgency layer fitted there, tiers on its out-of-fold scores),
-    ``head_only`` (the head and the guard, tiers on their city scores: what training does
-    with ``urgency_layer: false``) and ``hybrid`` (紧急 from the layer, 可能紧急 when either
-    says so; defined after the first run of this benchmark had been read, so its figures
-    on the two reported sets are not independent of that reading).
+    out: dict = {}
+    for ask in ASK_SWEEP:
+        c = (costs[0], costs[1], ask, costs[3])
+        row: dict = {}
+        for variant, by_set in scores.items():
+            t_urgent, t_maybe, _ = choose_tiers(by_set[city], labels[city], c)
+            row[variant] = {"urgent_at": t_urgent, "maybe_at": t_maybe}
+            for name, score in by_set.items():
+                tier, y = tiers(score, t_urgent, t_maybe), labels[name]
+                p, r = binary_pr(tier == TIERS[0], y)
+                row[variant][name] = {
+                    "maybe_share": float((tier == TIERS[1]).mean()),
+                    "urgent_precision": p,
+                    "urgent_recall": r,
+                    "raised_recall": binary_pr(tier != TIERS[2], y)[1],
+                }
+        out[f"{ask:g}"] = row
+    return out
+
+
+def simulated_holdout(calls_file: Path, cfg):
+    """The simulated calls training held out (the layer's anchor is drawn from them)."""
+    from training.triage.data import load_training_calls, split_by_time
+
+    return split_by_time(load_training_calls(calls_file, None), cfg.holdout_fraction)[1]
+
+
+def evaluate(model, cfg, holdout=None) -> tuple[dict, dict, tuple, dict]:
+    """Figures per decision and set, the thresholds behind them, the costs, the cost sweep.
+
+    Four decisions on one trained model, each chosen on the records' city half only:
+    ``layer`` (the urgency layer as training fits it: signals read in their clause, signed
+    weights, anchored on ``holdout``'s simulated calls; tiers on its out-of-fold scores), ``layer_unscoped`` (the previous session's
+    layer: every signal unscoped with its interactions, free weights), ``head_only`` (the
+    head and the guard, tiers on their city scores) and ``hybrid`` (紧急 from the layer,
+    可能紧急 when the layer or the head says so).
     """
     from features.urgency import TIERS, tiers
     from training.triage.evaluate import urgent_threshold
-    from training.triage.urgency import choose_tiers, costs_of, fit_urgency_layer
+    from training.triage.urgency import choose_tiers, costs_of, fit_urgency_layer, layer_anchor
 
     costs = costs_of(cfg)
     sets = _sets()
     city = next(name for name in sets if name.startswith("records_city"))
+    anchor = layer_anchor(holdout, cfg)
+    if anchor is not None:  # simulated calls neither the head nor the layer was fitted on
+        rest = holdout[holdout["urgent"].notna()].drop(anchor.index)
+        sets[SIMULATED] = rest.sample(n=min(2_000, len(rest)), random_state=cfg.seed + 1)
     y_city = sets[city]["urgent"].to_numpy(bool)
     head_only = copy.copy(model)
     head_only.urgency_layer = None
@@ -99,71 +153,108 @@ def evaluate(model, cfg) -> tuple[dict, dict, tuple]:
     head_only.urgent_threshold, head_only.maybe_threshold, _ = choose_tiers(
         head_city, y_city, costs
     )
-    layered = copy.copy(model)  # the layer as training fits it, and its out-of-fold scores
-    oof, _ = fit_urgency_layer(layered, sets[city], seed=cfg.seed, name="records city half")
-    layered.urgent_threshold, layered.maybe_threshold, _ = choose_tiers(oof, y_city, costs)
-    rules = {"layer": urgent_threshold(oof, y_city, 0.95)}
+    layers, oofs = {}, {}
+    for variant, scoped in (("layer", True), ("layer_unscoped", False)):
+        layered = copy.copy(model)  # the layer fitted on the city half, its out-of-fold scores
+        oofs[variant], _ = fit_urgency_layer(
+            layered,
+            sets[city],
+            anchor=anchor,
+            seed=cfg.seed,
+            name="records city half",
+            scoped=scoped,
+        )
+        layered.urgent_threshold, layered.maybe_threshold, _ = choose_tiers(
+            oofs[variant], y_city, costs
+        )
+        layers[variant] = layered
+    rules = {v: urgent_threshold(oofs[v], y_city, 0.95) for v in layers}
     rules["head_only"] = rules["hybrid"] = urgent_threshold(head_city, y_city, 0.95)
-    per_set: dict = {"layer": {}, "head_only": {}, "hybrid": {}}
+    per_set: dict = {v: {} for v in (*layers, "head_only", "hybrid")}
+    labels, scores = {}, {v: {} for v in (*layers, "head_only")}
     for name, frame in sets.items():
         y = frame["urgent"].to_numpy(bool)
+        labels[name] = y
         texts = frame["text"].tolist()
-        head, layer = head_only.score(texts), layered.score(texts)
-        if name == city:  # the city half: the layer's out-of-fold scores
-            layer["urgent_model_score"] = oof
-            layer["urgent_score"] = np.where(
-                layer["urgent_guard"], np.maximum(oof, layered.maybe_threshold), oof
-            )
-            layer["urgency"] = tiers(
-                layer["urgent_score"], layered.urgent_threshold, layered.maybe_threshold
-            )
+        found = {"head_only": head_only.score(texts)}
+        for variant, layered in layers.items():
+            s = found[variant] = layered.score(texts)
+            if name == city:  # the city half: the layer's out-of-fold scores
+                oof = oofs[variant]
+                s["urgent_model_score"] = oof
+                s["urgent_score"] = np.where(
+                    s["urgent_guard"], np.maximum(oof, layered.maybe_threshold), oof
+                )
+                s["urgency"] = tiers(
+                    s["urgent_score"], layered.urgent_threshold, layered.maybe_threshold
+                )
+        head, layer = found["head_only"], found["layer"]
         hybrid = dict(head)
         raised = (head["urgency"] != TIERS[2]) | (layer["urgency"] != TIERS[2])
         hybrid["urgency"] = np.where(
             layer["urgency"] == TIERS[0], TIERS[0], np.where(raised, TIERS[1], TIERS[2])
         )
-        for variant, s in (("layer", layer), ("head_only", head), ("hybrid", hybrid)):
+        found["hybrid"] = hybrid
+        for variant, s in found.items():
             per_set[variant][name] = _figures(s, y, costs, rules[variant])
-    thresholds = {
-        "chosen_on": "records_v1 city half",
-        "layer": {
-            "urgent": layered.urgent_threshold,
-            "maybe": layered.maybe_threshold,
-            "recall_rule_0.95": rules["layer"],
-            "weights": layered.urgency_layer.weights(),
-        },
-        "head_only": {
-            "urgent": head_only.urgent_threshold,
-            "maybe": head_only.maybe_threshold,
-            "recall_rule_0.95": rules["head_only"],
-        },
-        "shipped_default": "layer" if cfg.urgency_layer else "head_only",
-    }
-    return per_set, thresholds, costs
+            if variant in scores:
+                scores[variant][name] = np.asarray(s["urgent_score"], dtype=float)
+    thresholds: dict = {"chosen_on": "records_v1 city half"}
+    for variant, m in (*layers.items(), ("head_only", head_only)):
+        thresholds[variant] = {
+            "urgent": m.urgent_threshold,
+            "maybe": m.maybe_threshold,
+            "recall_rule_0.95": rules[variant],
+        }
+        if m.urgency_layer is not None:
+            thresholds[variant]["weights"] = m.urgency_layer.weights()
+    thresholds["shipped_default"] = "layer" if cfg.urgency_layer else "head_only"
+    return per_set, thresholds, costs, _ask_sweep(scores, labels, city, costs)
+
+
+def _train(calls_file: Path | None, cfg):
+    """Train triage with ``cfg`` in a temporary project home; the fitted model and the
+    simulated calls it held out."""
+    import mlflow
+
+    from training import tracking
+    from training.triage.train import run_train_triage
+
+    with tempfile.TemporaryDirectory(prefix="jingqing-urgency-bench-") as tmp:
+        calls = calls_in(Path(tmp), calls_file)
+        result = run_train_triage(calls, config=cfg, progress=lambda m: print(m, flush=True))
+        tracking.configure()
+        model = mlflow.pyfunc.load_model(result.model_uri).unwrap_python_model().model
+        return model, simulated_holdout(calls, cfg)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=Path, help="calls file (default: simulate the city)")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="a pickled TriageModel trained by the default config on --calls, instead of "
+        "training one (for development; the figures in the README train)",
+    )
     args = parser.parse_args(argv)
-
-    import mlflow
+    if args.model is not None and args.calls is None:
+        parser.error("--model needs the --calls it was trained on (the layer's anchor)")
 
     from training.triage.config import TriageConfig
-    from training.triage.train import run_train_triage
 
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="jingqing-urgency-bench-") as tmp:
-        home = Path(tmp)
-        calls = calls_in(home, args.calls)
-        cfg = TriageConfig()
-        result = run_train_triage(calls, config=cfg, progress=lambda m: print(m, flush=True))
-        from training import tracking
+    cfg = TriageConfig()
+    if args.model is not None:
+        import pickle
 
-        tracking.configure()
-        model = mlflow.pyfunc.load_model(result.model_uri).unwrap_python_model().model
+        with args.model.open("rb") as fh:
+            model = pickle.load(fh)  # noqa: S301 - a file the developer made
+        holdout = simulated_holdout(args.calls, cfg)
+    else:
+        model, holdout = _train(args.calls, cfg)
 
-    per_set, thresholds, costs = evaluate(model, cfg)
+    per_set, thresholds, costs, sweep = evaluate(model, cfg, holdout)
     examples = {
         t: {"urgency": s.urgency, "cue": s.urgency_cue.text if s.urgency_cue else None}
         for t, s in zip(NOT_URGENT + URGENT, model.suggest(NOT_URGENT + URGENT), strict=True)
@@ -171,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "benchmark": "triage_urgency",
         "calls_file": str(args.calls or "simulated default city (51 grids x 365 days, seed 0)"),
+        "model": str(args.model or "trained by the default config"),
         "costs": {
             "false_alarm": costs[0],
             "urgent_at_maybe": costs[1],
@@ -180,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         "thresholds": thresholds,
         "sets": per_set[thresholds["shipped_default"]],
         "decisions": per_set,
+        "calm_at_maybe_sweep": sweep,
         "examples": examples,
         "target_issue_9": TARGET,
         "seconds": time.perf_counter() - started,
@@ -189,25 +282,40 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
 
     print(f"\nurgency tiers → {RESULTS}")
+    shipped = thresholds["shipped_default"]
     print(
-        f"shipped ({thresholds['shipped_default']}): 紧急 ≥ {model.urgent_threshold:.4f}, "
-        f"可能紧急 ≥ {model.maybe_threshold:.4f}"
+        f"shipped ({shipped}): 紧急 ≥ {thresholds[shipped]['urgent']:.4f}, "
+        f"可能紧急 ≥ {thresholds[shipped]['maybe']:.4f}"
     )
     for variant in per_set:
         print(f"\n{variant}:")
         print(
-            f"{'set':40s} {'紧急 P':>7s} {'紧急 R':>7s} {'raised R':>8s} {'可能 P':>7s} "
-            f"{'紧急 %':>6s} {'可能 %':>6s} {'cost':>6s} {'R95 P':>6s} {'R95 R':>6s} {'ECE':>6s}"
+            f"{'set':40s} {'紧急 P':>7s} {'紧急 R':>7s} {'raised P':>8s} {'raised R':>8s} "
+            f"{'紧急 %':>6s} {'可能 %':>6s} {'cost':>6s} {'R95 P':>6s} {'R95 R':>6s} "
+            f"{'curve P':>7s} {'AUC':>6s} {'ECE':>6s}"
         )
         for name, m in per_set[variant].items():
             r95 = m["recall_rule_0.95"]
             print(
                 f"{name:40s} {m['urgent_precision']:7.3f} {m['urgent_recall']:7.3f} "
-                f"{m['raised_recall']:8.3f} {m['maybe_precision']:7.3f} "
+                f"{m['raised_precision']:8.3f} {m['raised_recall']:8.3f} "
                 f"{100 * m['urgent_share']:6.1f} {100 * m['maybe_share']:6.1f} "
                 f"{m['urgency_cost']:6.3f} {r95['precision']:6.3f} {r95['recall']:6.3f} "
+                f"{m['curve_at_recall_0.95']['precision']:7.3f} {m['auc']:6.3f} "
                 f"{m['probability_ece']:6.3f}"
             )
+    print("\n可能紧急 share by the cost of a calm caller asked (tiers chosen on the city half):")
+    for ask, row in sweep.items():
+        print(
+            f"  {ask:>4s}: "
+            + "; ".join(
+                f"{v} "
+                + " ".join(
+                    f"{100 * row[v][n]['maybe_share']:.0f}%" for n in row[v] if n in per_set[v]
+                )
+                for v in row
+            )
+        )
     for text, e in examples.items():
         print(f"  {e['urgency']:4s} cue={e['cue']!s:8s} {text}")
     return 0

@@ -84,13 +84,16 @@ class TriageConfig(BaseModel):
     # the pair of least total cost on a labelled set the model is not reported on.
     urgency_cost_miss: float = Field(20.0, gt=0.0)  # an urgent call left at 一般
     urgency_cost_late: float = Field(2.0, ge=0.0)  # an urgent call at 可能紧急 (asked, then sent)
-    urgency_cost_ask: float = Field(0.1, ge=0.0)  # a calm caller asked the 可能紧急 question
-    # The urgency layer (features/urgency_signals.py): signals + the head's score, fitted on
-    # the records' city half when training on the synthetic city (its tiers are then chosen
+    # A calm caller asked the 可能紧急 question: the question itself is half a minute, but a
+    # tier raised on half the calls stops being read (at 0.1 the head put 51-54 % of calls
+    # there); 0.3 of a false alarm keeps it to a minority (README, "Urgency tiers").
+    urgency_cost_ask: float = Field(0.3, ge=0.0)
+    # The urgency layer (features/urgency_signals.py, urgency_scope.py): signals read in their
+    # clause + the head's score, signed weights, fitted on the records' city half beside
+    # held-out simulated calls when training on the synthetic city (its tiers are then chosen
     # on the layer's out-of-fold scores there). Off by default: on the two sets nothing was
-    # chosen on it raised 紧急 recall (0.61 → 0.68 records holdout, 0.63 → 0.76 v1) but left
-    # 7 of 41 and 4 of 76 urgent calls at 一般 (the head alone: 0 and 1), a higher stated
-    # cost (benchmarks/results/triage_urgency.json).
+    # chosen on, its 紧急 tier is better (benchmarks/results/triage_urgency.json) but it
+    # leaves more urgent calls at 一般, a higher stated cost than the head's.
     urgency_layer: bool = False
     # Suggestions below this confidence are flagged for a human look. Chosen from the
     # trade-off the evaluation report logs (review_share_at_T, review_error_capture_at_T):

@@ -217,7 +217,7 @@ def run_train_triage(
         tiers_on = None if own else yardstick.records_split("city")
         layer_info: dict = {}
         if tiers_on is not None and cfg.urgency_layer:
-            tiers_on, layer_info = urgency_layer_tiers(model, tiers_on, cfg, say)
+            tiers_on, layer_info = urgency_layer_tiers(model, tiers_on, cfg, say, holdout)
         metrics = calibrate(
             model, calibration, cfg, name=cal_name, seed=cfg.seed, tiers_on=tiers_on
         )
