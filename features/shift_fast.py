@@ -21,6 +21,8 @@ __all__ = ["recorded_unseen_share", "unseen_share"]
 
 _BITS = 21
 _MASK = (1 << _BITS) - 1
+_FEW = 256  # fewer n-grams than this are hashed one by one (array calls cost more)
+_SCALAR: dict[int, dict[int, int]] = {}  # n_features → {code: column}, for those few
 _U32 = np.uint32
 _C1, _C2 = _U32(0xCC9E2D51), _U32(0x1B873593)
 
@@ -31,6 +33,14 @@ def _codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if not pairs:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     return np.concatenate([c for c, _ in pairs]), np.concatenate([w for _, w in pairs])
+
+
+def _gram(code: int) -> str:
+    chars = []
+    while code:
+        chars.append(chr((code & _MASK) - 1))
+        code >>= _BITS
+    return "".join(reversed(chars))
 
 
 def _index(gram: str, n_features: int) -> int:
@@ -51,14 +61,17 @@ def _utf8(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         plus1 = ((codes >> np.uint64(shift)) & np.uint64(_MASK)).astype(np.int64)
         cp = plus1 - 1  # -1: no character here (a shorter n-gram)
         size = (cp >= 0).astype(np.int64) + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000)
-        lead = np.select(
-            [size == 1, size == 2, size == 3],
-            [cp, 0xC0 | cp >> 6, 0xE0 | cp >> 12],
-            0xF0 | cp >> 18,
-        )
+        four = np.where(size == 3, 0xE0 | cp >> 12, 0xF0 | cp >> 18)
+        lead = np.where(size <= 1, cp, np.where(size == 2, 0xC0 | cp >> 6, four))
+        sixes = [0x80 | (cp >> (6 * j)) & 0x3F for j in range(3)]  # continuation bytes
         for i in range(4):  # byte i of the character: the lead, then 6 bits each
             has = size > i
-            value = lead if i == 0 else 0x80 | (cp >> (6 * (size - 1 - i)).clip(0)) & 0x3F
+            later = size - 1 - i  # continuation bytes after this one
+            value = (
+                lead
+                if i == 0
+                else np.where(later == 0, sixes[0], np.where(later == 1, sixes[1], sixes[2]))
+            )
             out[rows[has], length[has] + i] = value[has]
         length += size
     return out, length
@@ -81,7 +94,19 @@ def _mixed(k: np.ndarray) -> np.ndarray:
 
 def hash_columns(codes: np.ndarray, n_features: int) -> np.ndarray:
     """The ``HashingVectorizer`` column of every n-gram code: ``murmurhash3_32`` of its
-    UTF-8 bytes (signed, seed 0) and scikit-learn's index rule, for all codes at once."""
+    UTF-8 bytes (signed, seed 0) and scikit-learn's index rule, for all codes at once
+    (a few, as one text has, one by one with scikit-learn's own hash, remembered)."""
+    if len(codes) < _FEW:
+        known = _SCALAR.setdefault(n_features, {})
+        if len(known) > 1_000_000:
+            known.clear()
+        out = []
+        for code in np.asarray(codes, dtype=np.uint64).tolist():
+            column = known.get(code)
+            if column is None:
+                column = known[code] = _index(_gram(code), n_features)
+            out.append(column)
+        return np.asarray(out, dtype=np.int64)
     data, length = _utf8(np.asarray(codes, dtype=np.uint64))
     words = data.view("<u4")  # three little-endian 32-bit blocks a row
     blocks = length // 4
