@@ -109,6 +109,7 @@ class LinearPlan:
     category_kind: str  # "calibrated", "logistic" or "own" (scikit-learn's predict_proba)
     heads: dict[str, _Part]
     _keyword: tuple[np.ndarray, np.ndarray] | None = None
+    _category_W: np.ndarray | None = None  # noqa: N815 - W's category columns, contiguous
 
     def keyword_weights(self, model) -> tuple[np.ndarray, np.ndarray]:
         """The keyword weights measured against their mean over classes (adding a constant
@@ -165,11 +166,19 @@ class LinearPlan:
         W = np.ascontiguousarray(np.hstack(blocks)) if blocks else np.zeros((width, 0))  # noqa: N806
         return cls(W, category, kind, heads)
 
-    def product(self, X: sp.csr_matrix) -> np.ndarray:  # noqa: N803
-        """``X @ W`` for a float32 or float64 CSR batch, in float64 as scikit-learn has it."""
-        if not self.W.shape[1]:
+    def product(self, X: sp.csr_matrix, category_only: bool = False) -> np.ndarray:  # noqa: N803
+        """``X @ W`` for a float32 or float64 CSR batch, in float64 as scikit-learn has it;
+        ``category_only``: only the category classifier's columns (the first ones; each
+        column is summed on its own, so they are the same values)."""
+        W = self.W  # noqa: N806
+        if category_only:
+            width = max((p.at + p.width for p in self.category or () if p.at >= 0), default=0)
+            if self._category_W is None or self._category_W.shape[1] != width:
+                self._category_W = np.ascontiguousarray(W[:, :width])
+            W = self._category_W  # noqa: N806
+        if not W.shape[1]:
             return np.zeros((X.shape[0], 0))
-        return np.asarray(X @ self.W)
+        return np.asarray(X @ W)
 
     def category_proba(self, clf, X, XW: np.ndarray) -> np.ndarray:  # noqa: N803
         """The classifier's ``predict_proba``."""

@@ -24,6 +24,7 @@ import numpy as np
 __all__ = ["nfkc_batch"]
 
 _SEP = "\x00"  # what the batch functions join texts with (a boundary like any ASCII)
+_SHORT = 2_000  # characters below which unicodedata itself is quicker than array calls
 
 
 @lru_cache(maxsize=1)
@@ -81,8 +82,13 @@ def _code_points(text: str) -> np.ndarray:
 def nfkc_batch(joined: str) -> str:
     """``unicodedata.normalize("NFKC", t)`` of every text of ``joined`` (texts joined by
     NUL, the separator staying as it is)."""
-    if unicodedata.is_normalized("NFKC", joined):
-        return joined
+    if len(joined) < _SHORT or unicodedata.is_normalized("NFKC", joined):
+        return unicodedata.normalize("NFKC", joined)  # a text or two: no array calls
+    return _by_table(joined)
+
+
+def _by_table(joined: str) -> str:
+    """:func:`nfkc_batch` through the tables, whatever the length."""
     blocked, table = _tables()
     points = _code_points(joined)
     hard = points > 0xFFFF

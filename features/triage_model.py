@@ -102,12 +102,13 @@ class TriageModel:
         """The category part of :meth:`score` alone: prepared texts, calibrated and raw
         probabilities, category, confidence, candidates, shift and review (no routing,
         urgency or evidence), the fast path for scoring many texts."""
-        return self._classify(list(texts), {})[0]
+        return self._classify(list(texts), {}, heads=False)[0]
 
-    def _classify(self, texts: list[str], record: dict):
+    def _classify(self, texts: list[str], record: dict, heads: bool = True):
         prepared, X = self.featurize(texts, record)  # noqa: N806
         plan = plan_for(self)
-        XW = plan.product(X)  # noqa: N806 - every linear head's text part at once
+        # every linear head's text part at once (only the category's when no head follows)
+        XW = plan.product(X, category_only=not heads)  # noqa: N806
         raw = plan.category_proba(self.category.named_steps["clf"], X, XW)
         n = len(texts)
         novelty = getattr(self, "novelty", None)  # absent in models saved before it

@@ -6,7 +6,7 @@ import random
 import unicodedata
 
 from features.batch_text import SEP
-from features.nfkc import _tables, nfkc_batch
+from features.nfkc import _by_table, _tables, nfkc_batch
 
 
 def test_every_bmp_character_beside_others_normalises_as_unicodedata_does() -> None:
@@ -16,7 +16,7 @@ def test_every_bmp_character_beside_others_normalises_as_unicodedata_does() -> N
         (c, side)
         for c in chars
         for side in ("", "a", "字", "，", "\u0301")
-        if nfkc_batch(side + c + side) != unicodedata.normalize("NFKC", side + c + side)
+        if _by_table(side + c + side) != unicodedata.normalize("NFKC", side + c + side)
     ]
     assert wrong == []
 
@@ -35,7 +35,7 @@ def test_random_mixtures_and_batches_normalise_as_unicodedata_does() -> None:
         "".join(rng.choice(rng.choice(pools)) for _ in range(rng.randint(0, 9)))
         for _ in range(30_000)
     ]
-    assert [t for t in texts if nfkc_batch(t) != unicodedata.normalize("NFKC", t)] == []
+    assert [t for t in texts if _by_table(t) != unicodedata.normalize("NFKC", t)] == []
     # when joined into batches, then each text comes out as it does alone
     for start in range(0, len(texts), 500):
         batch = texts[start : start + 500]
