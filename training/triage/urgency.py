@@ -13,9 +13,9 @@ not urgent              1                 ``urgency_cost_ask``   0
 ======================  ================  =====================
 
 The defaults: a missed urgent call costs 20 false alarms, an urgent call found by the
-question a little later 2, a question asked of a calm caller 0.1. The two thresholds are
-the pair with the least total cost on labelled calls, searched over every pair of their
-scores. They are chosen on one set and reported on another (:func:`crossfit_tiers`): the
+question a little later 2, a question asked of a calm caller 0.3 (at 0.1 half the calls
+were asked). The two thresholds are the pair with the least total cost on labelled calls,
+searched over every pair of their scores. They are chosen on one set and reported on another (:func:`crossfit_tiers`): the
 records' city half when the model was trained on the synthetic city, else the two halves
 of the calibration items, each judged with the thresholds of the other.
 """
