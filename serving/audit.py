@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from features.contract import Suggestion
 
@@ -84,8 +85,8 @@ class AuditLog:
                 "suggestion": {k: suggestion.get(k) for k in AUDITED_FIELDS},
                 "latency_ms": round(float(entry["latency_ms"]), 3),
             }
-            lines.append(json.dumps(line, ensure_ascii=False))
-        data = ("\n".join(lines) + "\n").encode("utf-8")
+            lines.append(orjson.dumps(line))
+        data = b"\n".join(lines) + b"\n"
         with self._lock:  # one O_APPEND write per batch: workers never interleave lines
             written = 0
             while written < len(data):

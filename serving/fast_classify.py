@@ -24,9 +24,10 @@ request takes the full BentoML route instead.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
+
+import orjson
 
 from serving.guard import clear_detail, field_message, send_json
 
@@ -88,8 +89,7 @@ class FastClassify:
             status = exc.error_code.value if isinstance(exc, BentoMLException) else 500
             await send_json(send, status, _GENERIC_ERROR if status >= 500 else {"error": str(exc)})
             return True
-        payload = json.dumps(answers, ensure_ascii=False, separators=(",", ":"))
-        await send_json(send, 200, payload.encode("utf-8"), _SERVER_HEADER)
+        await send_json(send, 200, orjson.dumps(answers), _SERVER_HEADER)
         return True
 
 

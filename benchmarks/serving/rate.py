@@ -113,13 +113,35 @@ def idle_cpu(server: Server, seconds: float) -> float:
     return (server.cpu_seconds() - cpu) / (time.perf_counter() - wall)
 
 
+def model_calls(server: Server) -> tuple[float, float]:
+    """(texts, model calls) of ``/classify`` so far, from BentoML's adaptive batch-size
+    histogram on ``/metrics`` (summed over workers). Read outside the CPU window: a scrape
+    may refresh the monitor gauges from the audit log (at most once a minute)."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{server.base}/metrics", timeout=300) as resp:
+        text = resp.read().decode()
+    sums = {"_sum": 0.0, "_count": 0.0}
+    for line in text.splitlines():
+        name, _, value = line.rpartition(" ")
+        for suffix in sums:
+            if name.startswith(f"bentoml_service_adaptive_batch_size{suffix}{{"):
+                sums[suffix] += float(value) if 'method_name="classify"' in name else 0.0
+    return sums["_sum"], sums["_count"]
+
+
 def measured(server: Server, load: Any, idle: float) -> dict[str, Any]:
     """Run ``load`` (an ``offer`` coroutine); its figures plus the server's CPU time: per
     answer of any status and per 200 (a refusal costs far less than an answer), with the
-    idle CPU of the phase's duration taken out."""
+    idle CPU of the phase's duration taken out, and the mean texts per model call."""
+    texts, calls = model_calls(server)
     cpu, wall = server.cpu_seconds(), time.perf_counter()
     result = asyncio.run(load)
     cpu, wall = server.cpu_seconds() - cpu, time.perf_counter() - wall
+    texts_after, calls_after = model_calls(server)
+    texts, calls = texts_after - texts, calls_after - calls
+    result["model_calls"] = int(calls)
+    result["texts_per_model_call"] = round(texts / calls, 2) if calls else None
     net = max(0.0, cpu - idle * wall)
     result["server_cpu_seconds"] = round(cpu, 2)
     result["server_idle_cpu_seconds"] = round(idle * wall, 2)
@@ -155,6 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=TARGETS["seconds"])
     parser.add_argument("--overload-seconds", type=float, default=5.0)
     parser.add_argument("--idle-seconds", type=float, default=10.0, help="idle CPU probe")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="service workers (more than 1: nothing is pinned, the load generator shares "
+        "the cores)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -164,13 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         home = stand_in_home() if args.stand_in else (args.home or Path(".")).resolve()
     cpus = sorted(os.sched_getaffinity(0))
-    pinned = len(cpus) >= 2
+    pinned = len(cpus) >= 2 and args.workers == 1
     prefix = ("taskset", "-c", str(cpus[0])) if pinned and shutil.which("taskset") else ()
     if prefix:
         os.sched_setaffinity(0, {cpus[1]})  # the load generator on the other core
     texts = sample_texts(2000)
     load_before = os.getloadavg()
-    server = Server(home, batching=True, workers=1, prefix=prefix)
+    server = Server(home, batching=True, workers=args.workers, prefix=prefix)
     try:
         model = server.ready.get("models", {}).get("triage", {})
         asyncio.run(offer(server.base, texts, 100, 3))  # warm-up, not reported
@@ -181,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             f"steady {args.rate:.0f} req/s offered for {args.seconds:.0f} s: "
             f"{steady['ok_rps']} ok/s, p50 {steady['p50_ms']} ms, p99 {steady['p99_ms']} ms, "
             f"statuses {steady['statuses']}, server CPU {steady['server_cpu_ms_per_request']} "
-            f"ms/request (load {steady['load_average_after'][0]:.1f})",
+            f"ms/request, {steady['texts_per_model_call']} texts per model call "
+            f"(load {steady['load_average_after'][0]:.1f})",
             flush=True,
         )
         overload = measured(
@@ -206,9 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         and set(steady["statuses"]) == {"200"}
     )
     report = {
-        "benchmark": "serving_rate: open-loop single-text /classify, one worker",
+        "benchmark": "serving_rate: open-loop single-text /classify",
+        "workers": args.workers,
         "command": "python benchmarks/serving/rate.py " + " ".join(argv or sys.argv[1:]),
-        "server_pinned": " ".join(prefix) or "no (fewer than 2 cores allowed)",
+        "server_pinned": " ".join(prefix) or "no (several workers, or fewer than 2 cores)",
         "max_inflight": os.environ.get("JINGQING_MAX_INFLIGHT", "64 (default)"),
         "access_log": os.environ.get("JINGQING_ACCESS_LOG", "off (default)"),
         "load_generator_cpu": cpus[1] if prefix else None,
