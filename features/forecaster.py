@@ -152,27 +152,45 @@ class Forecaster:
     def forecast_shifts(
         self, start: str | pd.Timestamp | None, hours: int, grid_ids: list[str] | None = None
     ) -> pd.DataFrame:
-        """Per grid and 8-hour shift: ``mean, p10, p50, p90`` of the total (``by=shift``).
-
-        With a shift-total model attached (``shift_model_``, ``shift_weight_``: chosen by
-        ``training.forecast.shift_select``) every whole shift's total is its blend with the
-        hourly sum, its hours scaled to it (``features.shift_model``)."""
-        weight = getattr(self, "shift_weight_", 0.0)  # forecasters pickled before: none
-        if not weight:
+        """Per grid and 8-hour shift: ``mean, p10, p50, p90`` of the total (``by=shift``),
+        from :meth:`shift_hours`."""
+        if not getattr(self, "shift_weight_", 0.0):  # forecasters pickled before: none
             return forecast_shifts(self, start, hours, grid_ids)
         self._check_grids(grid_ids)
-        frame = self.forecast(start, hours)
+        frame = self.shift_hours(start, hours)
         grids = self.grid_ids
         stamps = pd.DatetimeIndex(frame["hour"].iloc[: len(frame) // len(grids)])
         mu = frame["mean"].to_numpy(dtype=np.float64).reshape(len(grids), len(stamps))
-        first = self.panel_.index_of(stamps[0])
-        origin = min(first, self.panel_.n_hours)
-        history = self.panel_.truncate(origin)
-        mu = self.shift_model_.blend(history, origin, first, mu, weight)
         out = shift_totals(grids, stamps, mu, float(self.alpha_))
         if grid_ids:
             out = out[out["grid_id"].isin([str(g) for g in grid_ids])].reset_index(drop=True)
         return out
+
+    def shift_hours(
+        self, start: str | pd.Timestamp | None, hours: int, grid_ids: list[str] | None = None
+    ) -> pd.DataFrame:
+        """:meth:`forecast`'s rows with the hours of every whole shift scaled to the shift
+        forecast's total: with a shift-total model attached (``shift_model_``,
+        ``shift_weight_``, chosen by ``training.forecast.shift_select``) that total is its
+        blend with the hourly sum (``features.shift_model``); without one, the rows are
+        :meth:`forecast`'s. What shift totals and the monitor's shift errors are made of."""
+        weight = getattr(self, "shift_weight_", 0.0)
+        if not weight:
+            return self.forecast(start, hours, grid_ids)
+        self._check_grids(grid_ids)
+        frame = self.forecast(start, hours)
+        n_hours = len(frame) // len(self.grid_ids)
+        stamps = pd.DatetimeIndex(frame["hour"].iloc[:n_hours])
+        mu = frame["mean"].to_numpy(dtype=np.float64).reshape(len(self.grid_ids), n_hours)
+        first = self.panel_.index_of(stamps[0])
+        origin = min(first, self.panel_.n_hours)
+        mu = self.shift_model_.blend(self.panel_.truncate(origin), origin, first, mu, weight)
+        frame["mean"] = mu.reshape(-1)
+        for name, values in zip(("p10", "p50", "p90"), quantiles(mu, self.alpha_), strict=True):
+            frame[name] = values.reshape(-1)
+        if grid_ids:
+            frame = frame[frame["grid_id"].isin([str(g) for g in grid_ids])]
+        return frame.reset_index(drop=True)
 
     def _check_grids(self, grid_ids: list[str] | None) -> None:
         unknown = sorted({str(g) for g in grid_ids or ()} - set(self.panel_.grid_ids))

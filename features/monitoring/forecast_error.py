@@ -71,7 +71,8 @@ def forecast_error(forecaster, calls: pd.DataFrame, th: ForecastThresholds, unti
     cursor = start
     while cursor < end:
         hours = int(min((end - cursor) / pd.Timedelta(hours=1), MAX_HOURS // 24 * 24))
-        frame = forecaster.forecast(cursor, hours, None)
+        # the hours as the shift forecast has them (blended with the shift-total model)
+        frame = getattr(forecaster, "shift_hours", forecaster.forecast)(cursor, hours, None)
         stamps = pd.DatetimeIndex(frame["hour"].iloc[:hours])
         mu = frame["mean"].to_numpy(dtype=float).reshape(len(ids), hours)
         index = pd.MultiIndex.from_product([ids, stamps], names=["grid_id", "hour"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from features.errors import UserError
@@ -154,3 +155,31 @@ def test_attach_skips_other_models_and_the_off_switch(long_panel, jingqing_home)
         logged = mlflow.get_run(run.info.run_id).data
         assert logged.params["shift_blend_weight"] == "0.0" and why in logged.tags["shift_blend"]
     assert not hasattr(forecaster, "shift_model_")
+
+
+def test_the_monitor_judges_the_shift_forecast_planners_get(long_panel):
+    from features.monitoring.config import load_thresholds
+    from features.monitoring.forecast_error import forecast_error
+    from training.monitor.scenarios import calls_from_intensity
+
+    panel, truth = long_panel
+    cut = panel.n_hours - 168
+    forecaster = Forecaster("how-mean", "CN").fit(panel.truncate(cut))
+    hours = panel.hours(cut, cut + 48)
+    calls = calls_from_intensity(list(panel.grid_ids), hours, truth[:, cut : cut + 48], seed=2)
+    until, th = hours[0] + pd.Timedelta(hours=40), load_thresholds().forecast
+    plain = forecast_error(forecaster, calls, th, until=until)
+    assert forecaster.shift_hours(hours[0], 24).equals(forecaster.forecast(hours[0], 24))
+    # with a shift-total model attached, the hours carry the blended shift totals
+    forecaster.shift_model_ = ShiftTotalModel("CN").fit(panel.truncate(cut))
+    forecaster.shift_weight_ = 0.5
+    blended = forecaster.shift_hours(hours[0], 40)
+    totals = forecaster.forecast_shifts(hours[0], 40)
+    sums = blended.groupby("grid_id", sort=False)["mean"].sum()
+    np.testing.assert_allclose(sums, totals.groupby("grid_id", sort=False)["mean"].sum())
+    assert (blended["p10"] <= blended["p90"]).all()
+    # and the monitor scores realised shifts against those totals, not the hourly sums
+    judged = forecast_error(forecaster, calls, th, until=until)
+    assert judged["n_grid_shifts"] == plain["n_grid_shifts"] == 5 * 6
+    assert judged["forecast_calls"] == pytest.approx(totals["mean"].sum())
+    assert judged["forecast_calls"] != pytest.approx(plain["forecast_calls"])
