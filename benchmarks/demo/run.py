@@ -8,7 +8,8 @@ Two modes, both on a clone of this repository's current commit in a temporary di
   The package cache (uv's, and pip's for the fallback) is the machine's as it is, and the
   record says whether it was warm (how many bytes it held before); ``--cold-cache`` gives
   the install an empty uv cache and no pip cache instead. Writes
-  ``benchmarks/results/demo.json``.
+  ``benchmarks/results/demo.json``; with ``--install-only`` it stops after the install
+  (``make venv``) and writes ``benchmarks/results/demo_install[_cold].json``.
 - default: ``make demo-models`` (the demo without the install and the final ``serve``)
   with the shared virtual environment, so the demo's own steps are timed without the
   install. Writes ``benchmarks/results/demo_models.json``.
@@ -170,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         help="with --fresh-clone: install with an empty uv cache and no pip cache",
     )
     parser.add_argument(
+        "--install-only",
+        action="store_true",
+        help="with --fresh-clone: time the clone and the install (make venv) alone",
+    )
+    parser.add_argument(
         "--venv", type=Path, default=Path(sys.prefix), help="environment (default mode)"
     )
     parser.add_argument(
@@ -180,9 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, help="the JSON record")
     args = parser.parse_args(argv)
-    if args.cold_cache and not args.fresh_clone:
-        parser.error("--cold-cache times the install: it needs --fresh-clone")
-    output = args.output or RESULTS / ("demo.json" if args.fresh_clone else "demo_models.json")
+    if (args.cold_cache or args.install_only) and not args.fresh_clone:
+        parser.error("--cold-cache and --install-only time the install: they need --fresh-clone")
+    name = "demo.json" if args.fresh_clone else "demo_models.json"
+    if args.install_only:
+        name = "demo_install_cold.json" if args.cold_cache else "demo_install.json"
+    output = args.output or RESULTS / name
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -218,10 +227,12 @@ def main(argv: list[str] | None = None) -> int:
                 "pip_cache_bytes_before": 0 if args.cold_cache else _bytes(pip_cache),
             }
             cache["warm"] = cache["uv_cache_bytes_before"] > 0
-            port = _free_port()
-            cmd = ["make", "-s", "demo", f"PORT={port}"]
-            phases, ready_at = run_make(clone, cmd, env, tmp / "demo.log", port)
-            if ready_at is not None:
+            if args.install_only:
+                phases, _ = run_make(clone, ["make", "-s", "venv"], env, tmp / "venv.log")
+            else:
+                port = _free_port()
+                cmd = ["make", "-s", "demo", f"PORT={port}"]
+                phases, ready_at = run_make(clone, cmd, env, tmp / "demo.log", port)
                 ready_at += clone_seconds
         else:
             env["PYTHONPATH"] = str(clone)
@@ -230,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             phases, _ = run_make(clone, cmd, env, tmp / "demo-models.log")
         wall, cpu = time.perf_counter() - wall, _cpu() - cpu
     record = {
-        "benchmark": "demo" if args.fresh_clone else "demo-models",
+        "benchmark": output.stem.replace("_", "-"),
         "commit": commit,
         "clone_seconds": clone_seconds,
         "phases": phases,
@@ -244,6 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.fresh_clone:
         record["package_cache"] = cache
+    if args.install_only:
+        record["note"] = (
+            "fresh clone, make venv alone: git clone, the install into the clone's own .venv "
+            "(package cache as stated); wall and CPU seconds from the clone's start"
+        )
+    elif args.fresh_clone:
         record["note"] = (
             "fresh clone, make demo as a newcomer runs it: git clone, the install into the "
             "clone's own .venv (package cache as stated), every demo step, jingqing serve "
