@@ -21,16 +21,20 @@ venv: $(STAMP)
 # fallback bootstraps it. uv is the venv's own (a dev dependency), else one on PATH, else
 # pip puts it into the venv first (one 20 MB wheel). uv reads neither pip.conf nor PIP_*
 # variables, so pip's own settings (`pip config list`: index, extra indexes, find-links,
-# constraints, CA bundle) are handed to it, with pip's rule of taking the best version
+# constraints, no-index, CA bundle) are handed to it, with pip's rule of taking the best version
 # from all of them.
 UV_REQUIREMENT := uv>=0.5,<1
-PIP_SETTING = $$(printf '%s\n' "$$pip_settings" | sed -n "s/^[^.]*\.$(1)='\(.*\)'$$/\1/p" | tail -n 1)
+# A setting as pip's install command sees it: the [global] section, then [install], then
+# the PIP_* variables, the last one found winning.
+PIP_SETTING = $$(for part in global install :env:; do printf '%s\n' "$$pip_settings" \
+  | sed -n "s/^$$part\.$(1)='\(.*\)'$$/\1/p"; done | tail -n 1)
 INSTALL_WITH_UV = pip_settings=$$($(PYTHON) -m pip config list 2>/dev/null | sed 's/\\n/ /g'); \
   set --; \
   for url in $(call PIP_SETTING,index-url); do set -- "$$@" --index-url "$$url"; done; \
   for url in $(call PIP_SETTING,extra-index-url); do set -- "$$@" --extra-index-url "$$url"; done; \
   for dir in $(call PIP_SETTING,find-links); do set -- "$$@" --find-links "$$dir"; done; \
   for file in $(call PIP_SETTING,constraint); do set -- "$$@" --constraints "$$file"; done; \
+  case $(call PIP_SETTING,no-index) in 1|[Tt]rue|[Yy]es|[Oo]n) set -- "$$@" --no-index;; esac; \
   cert=$(call PIP_SETTING,cert); \
   uv=$(BIN)/uv; [ -x "$$uv" ] || uv=$$(command -v uv) || \
   { $(PYTHON) -m pip --python $(BIN)/python install -q '$(UV_REQUIREMENT)' && uv=$(BIN)/uv; } && \
