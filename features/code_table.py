@@ -18,7 +18,7 @@ import numpy as np
 
 __all__ = ["CodeTable"]
 
-_FEW = 64  # fewer codes than this are looked up in a dict (array calls cost more)
+_FEW = 512  # fewer codes than this are looked up in a dict (array calls cost more)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: Fibonacci hashing
 
