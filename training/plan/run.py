@@ -95,7 +95,10 @@ def geometry_of(model, grids_geojson: str | None):
     if getattr(model, "geojson", None):
         return GridGeometry.from_geojson_text(model.geojson)
     if getattr(model, "centroids", None):
-        log.warning("the forecast model has no grid polygons: 1.5 km squares around centroids")
+        log.warning(
+            "the forecast model has no grid polygons: travel from 1.5 km squares around the "
+            "grid centres (train it with --grids-geojson FILE or pass --grids-geojson FILE here)"
+        )
         return GridGeometry.from_centroids(model.centroids)
     raise UserError("the forecast model has no grid geometry; pass --grids-geojson FILE")
 
@@ -110,16 +113,25 @@ def calibrated(cfg: PlanConfig, geometry) -> TravelParams:
 
     calls = load_calls(cfg.calls, mapping=cfg.mapping, require=("received_at", "location"))
     if "dispatched_at" not in calls or "arrived_at" not in calls:
-        raise UserError(
-            f"{cfg.calls}: no dispatched_at/arrived_at columns to calibrate travel from "
-            "(use --map dispatched_at=COL --map arrived_at=COL)"
+        return _uncalibrated(
+            f"{cfg.calls}: no dispatched_at/arrived_at columns "
+            "(--map dispatched_at=COL --map arrived_at=COL names yours)"
         )
     params = calibrate(calls, TravelModel(geometry))
     if not params.source.startswith("calibrated"):
-        raise UserError(f"{cfg.calls}: too few calls with response times to calibrate travel")
+        return _uncalibrated(f"{cfg.calls}: too few calls with response times")
     path = travel_json_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(params.to_dict(), indent=1), encoding="utf-8")
+    return params
+
+
+def _uncalibrated(why: str) -> TravelParams:
+    """The saved or default travel when ``--calls`` cannot calibrate it, said in one line."""
+    params = load_travel_params()
+    saved = params.source != "defaults"
+    used = f"the calibration saved in {travel_json_path()}" if saved else "the default travel"
+    log.warning("%s to calibrate travel from: %s is used", why, used)
     return params
 
 
