@@ -102,20 +102,16 @@ def _calibrated_elsewhere(model, fit_on: pd.DataFrame, sets: dict, cfg) -> dict:
     return out
 
 
-def run(sim_rows: int, seed: int, cv_folds: int = 3, say=print) -> dict:
+def _simulated_only(sim_rows: int, seed: int, cv_folds: int) -> dict:
+    """The model trained on simulated calls only, judged on both hand-written sets."""
     from training.evalset import load_evalset, load_records
     from training.triage.config import TriageConfig
-    from training.triage.own import synthetic_prior, with_prior
+    from training.triage.own import synthetic_prior
 
     cfg = TriageConfig(seed=seed, cv_folds=cv_folds)
-    city = load_records(split="city").sort_values("received_at", kind="stable")
+    city = load_records(split="city")
     holdout = load_records(split="holdout")
-    own_cfg = cfg.model_copy(update={"candidates": (cfg.own_candidate,), "group_column": ""})
-    prior = synthetic_prior(cfg.prior_rows, seed)
-    results: dict = {"points": []}
-
-    t = time.perf_counter()
-    say(f"simulated-only: {sim_rows:,} simulated calls")
+    results: dict = {}
     simulated = synthetic_prior(sim_rows, seed + 1)
     sim_model = _fit(simulated, cfg.model_copy(update={"group_column": ""}))
     # Calibrated on the city half instead (by the rules; it is never reported on).
@@ -142,41 +138,82 @@ def run(sim_rows: int, seed: int, cv_folds: int = 3, say=print) -> dict:
     )
     results["simulated_only_handwritten_map_labels"] = _judge(sim_model, both_map, cfg, "hw")
     point = _judge(sim_model, holdout, cfg, "holdout")
-    results["points"].append({"records": 0, "prior": "simulated only", **point})
+    results["points"] = [{"records": 0, "prior": "simulated only", **point}]
     results["simulated_only_records_rule_labels"] = _judge(sim_model, by_rules, cfg, "holdout")
-    say(f"simulated-only done in {time.perf_counter() - t:.0f}s")
-
-    for size in SIZES:
-        own = city if size is None else city.head(size)
-        for use_prior in (False, True):
-            t = time.perf_counter()
-            c = cfg.model_copy(update={"prior": "cv" if use_prior else "none"})
-            label, weights, rows, pm, fit_classifier = with_prior(
-                own.reset_index(drop=True), c, lambda _: None, prior
-            )
-            model = _fit(rows, own_cfg, weights, fit_classifier)
-            point = _judge(model, holdout, cfg, "holdout")
-            results["points"].append(
-                {
-                    "records": len(own),
-                    "prior": label,
-                    "prior_ratio": pm["prior_ratio"],
-                    "prior_cv_macro_f1": {
-                        k[len("prior_cv_macro_f1_") :]: v
-                        for k, v in pm.items()
-                        if k.startswith("prior_cv_macro_f1_")
-                    },
-                    **point,
-                }
-            )
-            say(
-                f"{len(own):>4} records, prior {label:<44} macro-F1 {point['macro_f1']:.3f} "
-                f"ECE {point['ece']:.3f} coverage {point['candidates_coverage']:.3f} "
-                f"({time.perf_counter() - t:.0f}s)"
-            )
-    results["n_city"] = len(city)
-    results["n_holdout"] = len(holdout)
     return results
+
+
+def _own_point(size: int | None, use_prior: bool, seed: int, cv_folds: int) -> dict:
+    """The earliest ``size`` records of the city half (None: all), with or without the
+    prior, as ``jingqing train triage`` trains them; judged on the holdout half."""
+    from training.evalset import load_records
+    from training.triage.config import TriageConfig
+    from training.triage.own import synthetic_prior, with_prior
+
+    cfg = TriageConfig(seed=seed, cv_folds=cv_folds)
+    city = load_records(split="city").sort_values("received_at", kind="stable")
+    holdout = load_records(split="holdout")
+    own_cfg = cfg.model_copy(update={"candidates": (cfg.own_candidate,), "group_column": ""})
+    own = city if size is None else city.head(size)
+    t = time.perf_counter()
+    c = cfg.model_copy(update={"prior": "cv" if use_prior else "none"})
+    prior = synthetic_prior(cfg.prior_rows, seed) if use_prior else None
+    label, weights, rows, pm, fit_classifier = with_prior(
+        own.reset_index(drop=True), c, lambda _: None, prior
+    )
+    model = _fit(rows, own_cfg, weights, fit_classifier)
+    point = _judge(model, holdout, cfg, "holdout")
+    return {
+        "records": len(own),
+        "prior": label,
+        "prior_ratio": pm["prior_ratio"],
+        "prior_cv_macro_f1": {
+            k[len("prior_cv_macro_f1_") :]: v
+            for k, v in pm.items()
+            if k.startswith("prior_cv_macro_f1_")
+        },
+        "seconds": time.perf_counter() - t,
+        **point,
+    }
+
+
+def run(sim_rows: int, seed: int, cv_folds: int = 3, jobs: int = 1, say=print) -> dict:
+    """Every point as an independent task (``jobs`` worker processes; 1: in this one)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from training.evalset import load_records
+
+    tasks = [(size, use_prior) for size in reversed(SIZES) for use_prior in (True, False)]
+    results: dict = {}
+    own_points: dict = {}
+    pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+    submit = pool.submit if pool else lambda f, *a: _Done(f(*a))
+    simulated = submit(_simulated_only, sim_rows, seed, cv_folds)
+    futures = {t: submit(_own_point, *t, seed, cv_folds) for t in tasks}
+    for task, future in futures.items():
+        own_points[task] = p = future.result()
+        say(
+            f"{p['records']:>4} records, prior {p['prior']:<44} macro-F1 {p['macro_f1']:.3f} "
+            f"ECE {p['ece']:.3f} coverage {p['candidates_coverage']:.3f} ({p['seconds']:.0f}s)"
+        )
+    results |= simulated.result()
+    if pool:
+        pool.shutdown()
+    for size in SIZES:
+        results["points"] += [own_points[(size, use)] for use in (False, True)]
+    results["n_city"] = len(load_records(split="city"))
+    results["n_holdout"] = len(load_records(split="holdout"))
+    return results
+
+
+class _Done:
+    """A finished result with a future's ``result()`` (the serial path)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
 
 
 def plot(results: dict, path: Path) -> Path:
@@ -215,10 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cv-folds", type=int, default=3, help="candidate CV folds inside each fit (time)"
     )
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes for the points")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     load = os.getloadavg()[0]
-    results = run(args.sim_rows, args.seed, args.cv_folds)
+    results = run(args.sim_rows, args.seed, args.cv_folds, args.jobs)
     results["seconds"] = time.perf_counter() - started
     results["load_average_1min_before"] = load
     results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count()}
