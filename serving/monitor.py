@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -27,33 +25,13 @@ from features.monitoring.agreement import agreement, read_corrections
 from features.monitoring.config import load_thresholds
 from features.monitoring.report import gauges, health, triage_drift
 from features.monitoring.scoring import audited_scores
+from serving.audit_tail import audit_tail
 
 log = logging.getLogger(__name__)
 
 MONITOR_PATH = "/monitor"
 WINDOW_DAYS = 7
 REFRESH_SECONDS = 60.0
-MAX_AUDIT_BYTES = 64 * 2**20  # the audit log's tail that is read (a week at ~100k calls/day)
-
-
-def read_audit(path: Path, since: datetime, model_version: str) -> tuple[list[dict], list[str]]:
-    """Suggestions and times of ``model_version``'s audit lines at or after ``since``."""
-    if not path.is_file():
-        return [], []
-    with path.open("rb") as fh:
-        fh.seek(max(0, os.path.getsize(path) - MAX_AUDIT_BYTES))
-        data = fh.read()
-    suggestions, times = [], []
-    first = since.isoformat()
-    for raw in data.splitlines():
-        try:
-            line = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue  # the first, cut line of the tail (or a line torn by a crash)
-        if line.get("model_version") == model_version and str(line.get("time", "")) >= first:
-            suggestions.append(line.get("suggestion") or {})
-            times.append(line["time"])
-    return suggestions, times
 
 
 def live_report(runtime: Any, now: datetime | None = None, days: int = WINDOW_DAYS) -> dict:
@@ -67,7 +45,7 @@ def live_report(runtime: Any, now: datetime | None = None, days: int = WINDOW_DA
         inner = getattr(loaded.model, "model", loaded.model)
         reference = (getattr(inner, "info", None) or {}).get("monitor_reference")
         since = (now or datetime.now(UTC)) - timedelta(days=days)
-        suggestions, times = read_audit(runtime.audit.path, since, loaded.label)
+        suggestions, times = audit_tail(runtime.audit.path).read(since, loaded.label)
         if reference and suggestions:
             when = pd.Series(pd.to_datetime(times, utc=True, format="ISO8601"))
             drift = triage_drift(reference, audited_scores(suggestions), when, th)

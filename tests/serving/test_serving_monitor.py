@@ -4,6 +4,7 @@ and feedback store (stand-in champion with a reference set on the live instance)
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,21 @@ def test_monitor_without_reference_says_so(served_home: Path):
         body = client.get("/monitor").json()
         assert body["alert"] is False and body["drift"] is None
         assert "no training reference" in body["model"]["note"]
+
+
+def test_monitor_read_incrementally_answers_what_a_fresh_read_answers(monitored, monkeypatch):
+    import json
+
+    from serving import audit_tail
+    from serving.monitor import live_report
+
+    texts = ["小区停水了", "有人打架", "我的钱包丢了"]
+    for i in range(3):  # three scrapes, each after more calls
+        assert monitored.post("/classify", json={"texts": texts[: i + 1] * 20}).status_code == 200
+        assert monitored.get("/monitor").json()["drift"]["n"] == 20 * (i + 1) * (i + 2) // 2
+    now = datetime.now(UTC)
+    incremental = live_report(monitored.runtime, now=now)
+    monkeypatch.setattr(audit_tail, "_TAILS", {})  # a fresh reader: the full tail again
+    fresh = live_report(monitored.runtime, now=now)
+    assert json.dumps(incremental, default=str) == json.dumps(fresh, default=str)
+    assert fresh["drift"]["n"] == 120
