@@ -21,6 +21,7 @@ from features.errors import UserError
 __all__ = ["Roster", "RosterEntry"]
 
 COLUMNS = ("shift", "units", "kind", "grid_id")
+MAX_UNITS = 100_000  # per shift or roster row, as POST /plan's schema says
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,17 @@ class Roster:
     @classmethod
     def uniform(cls, units, shifts: int, kind: str = "car") -> Roster:
         """``units`` free units of ``kind`` on every shift (``--units N``)."""
-        n = _whole(units, "--units")
+        n = _whole(units, "--units", maximum=MAX_UNITS)
         return cls([RosterEntry(s, n, kind) for s in range(1, shifts + 1)])
 
     @classmethod
     def from_file(cls, path: str | Path) -> Roster:
         path = Path(path)
+        if _is_workbook(path):
+            raise UserError(
+                f"{path}: an Excel workbook, not CSV; save it as CSV (UTF-8) with the columns "
+                f"{','.join(COLUMNS)}"
+            )
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except FileNotFoundError:
@@ -93,7 +99,7 @@ class Roster:
                     f"{where(i, unknown[0])}: unknown field (use {', '.join(COLUMNS)})"
                 )
             shift = _whole(rec.get("shift"), where(i, "shift"), minimum=1)
-            units = _whole(rec.get("units"), where(i, "units"))
+            units = _whole(rec.get("units"), where(i, "units"), maximum=MAX_UNITS)
             kind = str(rec.get("kind") or "car").strip().lower()
             if kind not in UNIT_KINDS:
                 raise UserError(
@@ -124,8 +130,21 @@ class Roster:
         return [e for e in self.entries if e.shift == shift]
 
 
-def _whole(value, name: str, minimum: int = 0) -> int:
-    """A whole number ≥ ``minimum`` from an int, float or string; else one clear line."""
+def _is_workbook(path: Path) -> bool:
+    """An .xlsx/.xls file, by its name or its first bytes (zip, or OLE2 for old .xls)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return True
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        return False  # read_csv says what is wrong with it
+    return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+
+
+def _whole(value, name: str, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number in ``[minimum, maximum]`` from an int, float or string; else one
+    clear line."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise UserError(f"{name}: missing (a whole number ≥ {minimum})")
     if isinstance(value, bool):
@@ -139,4 +158,6 @@ def _whole(value, name: str, minimum: int = 0) -> int:
     if num < minimum:
         what = "negative" if num < 0 else f"below {minimum}"
         raise UserError(f"{name}: {int(num)} is {what} (a whole number ≥ {minimum})")
+    if maximum is not None and num > maximum:
+        raise UserError(f"{name}: {int(num)} is more than {maximum:,} units")
     return int(num)

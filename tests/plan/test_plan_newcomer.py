@@ -1,6 +1,6 @@
 """``jingqing plan`` as a newcomer meets it: a calls file without response times, and the
 bad inputs a planner types (a malformed start, zero shifts, a roster cell that is no number,
-a roster that is missing or an Excel workbook)."""
+a roster that is missing or an Excel workbook, by name or by its bytes)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,8 @@ def _xlsx(path):
     ("args", "roster", "message"),
     [
         (["--units", "30", "--shifts", "0"], None, "--shifts must be a whole number from 1"),
+        (["--units", "100000000"], None, "--units: 100000000 is more than 100,000 units"),
+        ([], "shift,units\n1,30\n2,200000\n", "line 3, column units: 200000 is more than"),
         (["--units", "30", "--start", "2025-13-45"], None, "start"),
         (["--units", "30", "--start", "tomorrow"], None, "start"),
         (["--units", "30", "--target-minutes", "-5"], None, "target minutes"),
@@ -66,7 +68,8 @@ def _xlsx(path):
         ([], "shift,units\n1,30\n2,abc\n", "line 3, column units: must be a whole number"),
         ([], "shift,units,kind\n1,30,tank\n2,30,car\n", "line 2, column kind: 'tank'"),
         (["--roster", "{missing}"], None, "roster file not found"),
-        (["--roster", "{xlsx}"], None, "roster.xlsx"),
+        (["--roster", "{xlsx}"], None, "roster.xlsx: an Excel workbook, not CSV; save it as CSV"),
+        (["--roster", "{zipped}"], None, "roster.csv: an Excel workbook"),
     ],
 )
 def test_more_bad_input_is_one_line_and_exit_1(home, capsys, tmp_path, args, roster, message):
@@ -75,7 +78,13 @@ def test_more_bad_input_is_one_line_and_exit_1(home, capsys, tmp_path, args, ros
         path.write_text(roster, encoding="utf-8")
         args = ["--roster", str(path)]
     _xlsx(tmp_path / "roster.xlsx")
-    names = {"{missing}": str(tmp_path / "nope.csv"), "{xlsx}": str(tmp_path / "roster.xlsx")}
+    (tmp_path / "book").mkdir()
+    _xlsx(tmp_path / "book" / "roster.csv")  # a workbook saved under a .csv name
+    names = {
+        "{missing}": str(tmp_path / "nope.csv"),
+        "{xlsx}": str(tmp_path / "roster.xlsx"),
+        "{zipped}": str(tmp_path / "book" / "roster.csv"),
+    }
     args = [names.get(a, a) for a in args]
     out = str(tmp_path / "p.csv")
     code = main(["plan", "--shifts", "2", "--output", out, "--no-track", *args])
