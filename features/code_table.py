@@ -12,13 +12,11 @@ n-gram codes never are: every character and every token number adds at least 1).
 
 from __future__ import annotations
 
-from itertools import repeat
-
 import numpy as np
 
 __all__ = ["CodeTable"]
 
-_FEW = 512  # fewer codes than this are looked up in a dict (array calls cost more)
+_FEW = 512  # fewer codes than this are looked up by a binary search (fewer array calls)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: Fibonacci hashing
 
@@ -49,7 +47,8 @@ class CodeTable:
             pending = pending[waiting]
             slot = (slot[waiting] + ~free[waiting]) & self._mask  # a taken slot: the next one
         self._max_probe = self._longest_probe(codes)
-        self._dict: dict[int, int] | None = None
+        order = np.argsort(codes)  # for a few codes: a binary search touches less memory
+        self._sorted, self._sorted_values = codes[order], values[order]
 
     def _slots(self, codes: np.ndarray) -> np.ndarray:
         return ((codes * _GOLDEN) >> self._shift).astype(np.int64)
@@ -63,14 +62,12 @@ class CodeTable:
     def get(self, codes: np.ndarray) -> np.ndarray:
         """The value of every code, -1 where it is not a key."""
         codes = np.asarray(codes, dtype=np.uint64)
-        if len(codes) < _FEW:  # one text: a dict of the keys, made on first need
-            if self._dict is None:
-                where = np.flatnonzero(self.keys)
-                self._dict = dict(
-                    zip(self.keys[where].tolist(), self.values[where].tolist(), strict=True)
-                )
-            found = map(self._dict.get, codes.tolist(), repeat(-1))
-            return np.fromiter(found, dtype=np.int64, count=len(codes))
+        if len(codes) < _FEW or not len(self._sorted):  # one text: a binary search
+            if not len(self._sorted):
+                return np.full(len(codes), -1, dtype=np.int64)
+            at = np.searchsorted(self._sorted, codes)
+            at[at == len(self._sorted)] = 0
+            return np.where(self._sorted[at] == codes, self._sorted_values[at], -1)
         slot = self._slots(codes)
         found = self.keys[slot]
         out = np.where(found == codes, self.values[slot], -1)
