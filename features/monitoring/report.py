@@ -53,8 +53,9 @@ def triage_drift(
             )
     if len(days):
         labels_by = {f: np.asarray(as_labels(f, scores[f])) for f in out["mix"]}
-        per_day = th.mix.p_value / max(len(set(days)), 1)  # Bonferroni over the days
-        for day in sorted(set(days)):
+        distinct = days.unique().sort_values()  # not set(days): a Python loop over every call
+        per_day = th.mix.p_value / max(len(distinct), 1)  # Bonferroni over the days
+        for day in distinct:
             mine = np.asarray(days == day)
             row = {"day": str(day.date()), "n": int(mine.sum())}
             for field in out["mix"]:
