@@ -57,8 +57,10 @@ function rosterRows(text) {
   const rows = [];
   for (const [i, line] of text.split(/\r?\n/).entries()) {
     const parts = line.split(',').map((p) => p.trim());
-    if (!parts[0] || parts[0].toLowerCase() === 'shift') continue;
-    const row = { shift: Number(parts[0]), units: Number(parts[1]) };
+    if (!line.trim() || parts[0].toLowerCase() === 'shift') continue;
+    // an empty cell is missing, not 0 (Number('') is 0)
+    const whole = (v) => (v ? Number(v) : NaN);
+    const row = { shift: whole(parts[0]), units: whole(parts[1]) };
     if (parts[2]) row.kind = parts[2];
     if (parts[3]) row.grid_id = parts[3];
     if (!Number.isInteger(row.shift) || !Number.isInteger(row.units)) {

@@ -78,6 +78,14 @@ def open_console(driver, url: str, *, token: str | None) -> None:
     wait(driver, lambda d: by_id(d, "call-text").is_displayed())
 
 
+def open_planner(driver, url: str) -> None:
+    """The console's planner tab with the next 24 hours' forecast on screen."""
+    open_console(driver, url, token=TOKEN)
+    by_id(driver, "tab-planner").click()
+    status = by_id(driver, "forecast-status")
+    wait(driver, lambda d: "× 24" in status.text, message=status.text)
+
+
 def call_api(url: str, path: str, body: dict) -> object:
     answer = httpx.post(
         f"{url}{path}", json=body, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
