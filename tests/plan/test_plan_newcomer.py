@@ -42,8 +42,8 @@ def test_calls_without_response_times_fall_back_and_say_so(home, tmp_path, capsy
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     said = [w for w in warned if "to calibrate travel from" in w]
     assert len(said) == 1 and "no dispatched_at/arrived_at columns" in said[0]
-    used = "saved" if before is not None else "default"
-    assert f"the {used}" in said[0].split("from: ")[1]
+    used = "the calibration saved in" if before is not None else "the default travel"
+    assert used in said[0].split("from: ")[1]
     assert "travel: " in capsys.readouterr().out
     # and a saved calibration is left as it was
     assert (saved.read_text(encoding="utf-8") if saved.exists() else None) == before
