@@ -32,7 +32,7 @@ def check_times(c: Checker, tz, col: str = "received_at", required: bool = True)
         _check_range(c, times, strings(series.astype(str)), col)
         return times.reset_index(drop=True)
     text = strings(series)
-    fast = _fast_times(c, text, tz, col)
+    fast = _fast_times(c, text, tz, col, required)
     if fast is not None:
         return fast
     empty = (text == "").to_numpy()
@@ -105,25 +105,33 @@ def _from_offsets(c: Checker, wall: pd.Series, offset: pd.Series, tz, col: str) 
     return local
 
 
-def _fast_times(c: Checker, text: pd.Series, tz, col: str) -> pd.Series | None:
+def _fast_times(c: Checker, text: pd.Series, tz, col: str, required: bool) -> pd.Series | None:
     """Vectorised ISO 8601 parse for the common clean file; None sends it the careful way.
 
-    Taken only when every value is a full date-time that pandas parses into one dtype
-    (all naive, or all with the same offset); anything else gets the per-part checks.
+    Taken only when every filled value is a full date-time that pandas parses into one
+    dtype (all naive, or all with the same offset); anything else gets the per-part checks.
+    Empty cells (``dispatched_at`` of a call no unit attended) are NaT, and a problem only
+    when the column is required, as on the careful way.
     """
-    lengths = text.str.len()
-    if len(text) == 0 or lengths.min() < 16:
+    empty = (text == "").to_numpy()
+    filled = text[~empty]
+    if len(filled) == 0 or filled.str.len().min() < 16:
         return None
     try:
-        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        parsed = pd.to_datetime(filled, format="ISO8601", errors="coerce")
     except (ValueError, TypeError):
         return None
     if not pd.api.types.is_datetime64_any_dtype(parsed) or parsed.isna().any():
         return None
+    positions = np.flatnonzero(~empty)
     if parsed.dt.tz is None:
-        times = localize(c, parsed, tz, raw=text.to_numpy(), col=col)
+        times = localize(c, parsed, tz, raw=text.to_numpy(), positions=positions, col=col)
     else:
         times = parsed.dt.tz_convert(tz)
+    if empty.any():
+        if required:
+            c.rows("empty time", empty, lambda p: f"column {col}: empty (every call needs a time)")
+        times = times.reindex(text.index)  # NaT in the empty cells
     _check_range(c, times, text, col)
     return times.reset_index(drop=True)
 

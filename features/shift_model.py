@@ -22,6 +22,7 @@ import numpy as np
 
 from features.errors import UserError
 from features.forecast_models import BoosterState
+from features.history import HistorySums
 from features.shifts import SHIFT_HOURS, shift_groups
 from features.timeseries import WEEK, ForecastFeatures, Panel
 
@@ -41,10 +42,11 @@ def shift_starts(panel: Panel, first: int, last: int) -> np.ndarray:
 def shift_rows(features: ForecastFeatures, counts, g, s, o) -> np.ndarray:
     """Hourly feature rows of the shifts starting at ``s`` (8 hours each), averaged; the
     calendar and horizon of the first hour."""
-    first = features.rows(counts, g, s, o)
+    history = HistorySums(counts, getattr(features, "neighbours_", None))  # once, not 8 times
+    first = features.rows(counts, g, s, o, history=history)
     total = first.astype(np.float64)
     for k in range(1, SHIFT_HOURS):
-        total += features.rows(counts, g, s + k, o)
+        total += features.rows(counts, g, s + k, o, history=history)
     out = (total / SHIFT_HOURS).astype(np.float32)
     names = list(features.names)
     keep = [names.index(c) for c in KEPT_COLUMNS]

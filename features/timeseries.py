@@ -18,6 +18,7 @@ Counts are kept as a dense ``float32`` matrix ``(grids, hours)``: 2,000 grids ×
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -190,8 +191,7 @@ class ForecastFeatures:
         """Calendar features per local hour (known in advance, so no leakage)."""
         local = hours.tz_convert(self.start_.tz) if hours.tz is not None else hours
         days = local.tz_localize(None).normalize()
-        table = holiday_table(days.min(), days.max(), self.holiday_country).set_index("date")
-        table = table.reindex(days)
+        table = _year_days(self.holiday_country, days.min().year, days.max().year).reindex(days)
         dow = local.day_of_week.to_numpy()
         hod = local.hour.to_numpy()
         return pd.DataFrame(
@@ -303,6 +303,15 @@ class ForecastFeatures:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows for every grid × hour in ``[first, first + hours)`` from one origin."""
         return forecast_rows(n_grids, origin, first, hours)
+
+
+@lru_cache(maxsize=8)
+def _year_days(country: str, first_year: int, last_year: int) -> pd.DataFrame:
+    """Holiday flags of whole calendar years, by date: built once per process, not per
+    batch of rows (distances to holidays are capped, so a wider table gives each day the
+    same values)."""
+    table = holiday_table(f"{first_year}-01-01", f"{last_year}-12-31", country)
+    return table.set_index("date")
 
 
 def forecast_rows(

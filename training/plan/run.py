@@ -111,7 +111,10 @@ def calibrated(cfg: PlanConfig, geometry) -> TravelParams:
     from features.deploy.travel import TravelModel
     from features.schema import load_calls
 
-    calls = load_calls(cfg.calls, mapping=cfg.mapping, require=("received_at", "location"))
+    # the calibration reads times and grids only: the text is neither masked nor kept
+    calls = load_calls(
+        cfg.calls, mapping=cfg.mapping, require=("received_at", "location"), mask_text=False
+    )
     if "dispatched_at" not in calls or "arrived_at" not in calls:
         return _uncalibrated(
             f"{cfg.calls}: no dispatched_at/arrived_at columns "
