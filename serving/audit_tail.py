@@ -1,25 +1,30 @@
 """The monitor's view of the audit log, read incrementally between ``/metrics`` scrapes.
 
 :func:`read_audit` reads the log's tail (at most ``MAX_AUDIT_BYTES``) and keeps one model
-version's lines of the window. :class:`AuditTail` answers the same, but remembers where it
-stopped (offset, inode, the file's first bytes and those just before the offset) and parses only the lines appended
-since, keeping the window's rows in memory; rows that leave the window, or fall out of the
-bounded tail, are dropped. A rotated, truncated or rewritten file, a new model version or a
+version's lines of the window as columns (``features.monitoring.rows.WatchedRows``: ~40
+bytes a row, not the parsed lines). :class:`AuditTail` answers the same, but remembers where
+it stopped (offset, inode, the file's first bytes and those just before the offset) and
+parses only the lines appended since, keeping the window's rows in memory; rows that leave
+the window, or fall out of the bounded tail, are dropped. A rotated, truncated or rewritten file, a new model version or a
 window that starts earlier than the last one makes it read the tail again.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+import pandas as pd
+
+from features.monitoring.rows import Vocabulary, WatchedRows
 from features.monitoring.scoring import WATCHED
 
 MAX_AUDIT_BYTES = 64 * 2**20  # the audit log's tail that is read (a week at ~100k calls/day)
+CHUNK_BYTES = 2**20  # read and parsed in pieces: a first read never holds the whole tail
 _SIGNATURE = 64  # bytes before the offset that must be unchanged for a file to be "the same"
 _HEAD = 256  # ... and the file's first bytes (a file rewritten in place starts otherwise)
 
@@ -27,40 +32,59 @@ _HEAD = 256  # ... and the file's first bytes (a file rewritten in place starts 
 def _parse(raw: bytes, model_version: str) -> tuple[Any, Any] | None:
     """(time, suggestion) of an audit line of ``model_version``; None for any other line."""
     try:
-        line = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        line = orjson.loads(raw)
+    except orjson.JSONDecodeError:
         return None  # the first, cut line of the tail (or a line torn by a crash)
     if not isinstance(line, dict) or line.get("model_version") != model_version:
         return None
     return line.get("time", ""), line.get("suggestion") or {}
 
 
-def _kept(row: tuple[int, Any, Any], first: str, start: int) -> bool:
-    return row[0] >= start and str(row[1]) >= first
+def _ns(since: datetime) -> int:
+    """UTC nanoseconds of a window start (a naive one is taken as UTC, as the log's times)."""
+    stamp = pd.Timestamp(since)
+    return int((stamp.tz_localize("UTC") if stamp.tz is None else stamp).value)
 
 
-def read_audit(path: Path, since: datetime, model_version: str) -> tuple[list[dict], list[str]]:
-    """Suggestions and times of ``model_version``'s audit lines at or after ``since``."""
+class _Lines:
+    """Parsed lines of one version, gathered as the columns ``WatchedRows`` is built from."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.suggestions: list[Any] = []
+        self.times: list[Any] = []
+        self.offsets: list[int] = []
+
+    def add(self, data: bytes, start: int) -> None:
+        """Parse whole lines ``data`` that start at byte ``start`` of the log."""
+        for raw in data.splitlines(keepends=True):
+            parsed = _parse(raw, self.version)
+            if parsed is not None:
+                self.times.append(parsed[0])
+                suggestion = parsed[1] if isinstance(parsed[1], dict) else {}
+                self.suggestions.append({k: suggestion.get(k) for k in WATCHED})
+                self.offsets.append(start)
+            start += len(raw)
+
+    def rows(self, vocab: dict[str, Vocabulary] | None = None) -> WatchedRows:
+        return WatchedRows.from_suggestions(
+            self.suggestions, self.times, self.offsets, vocab=vocab
+        )
+
+
+def read_audit(path: Path, since: datetime, model_version: str) -> WatchedRows:
+    """The watched fields of ``model_version``'s audit lines at or after ``since``: the whole
+    bounded tail read at once (what :class:`AuditTail` must answer)."""
     if not path.is_file():
-        return [], []
+        return WatchedRows.empty()
     with path.open("rb") as fh:
-        fh.seek(max(0, os.path.getsize(path) - MAX_AUDIT_BYTES))
+        start = max(0, os.path.getsize(path) - MAX_AUDIT_BYTES)
+        fh.seek(start)
         data = fh.read()
-    suggestions, times = [], []
-    first = since.isoformat()
-    for raw in data.splitlines():
-        parsed = _parse(raw, model_version)
-        if parsed is not None and str(parsed[0]) >= first:
-            times.append(parsed[0])
-            suggestions.append(parsed[1])
-    return suggestions, times
-
-
-def _watched(suggestion: Any) -> Any:
-    """The fields the monitor reads (``audited_scores``) of a suggestion, to keep in memory."""
-    if isinstance(suggestion, dict):
-        return {k: suggestion.get(k) for k in WATCHED}
-    return suggestion
+    lines = _Lines(model_version)
+    lines.add(data, start)
+    rows = lines.rows()
+    return rows.take(rows.time_ns >= _ns(since))
 
 
 class AuditTail:
@@ -76,8 +100,8 @@ class AuditTail:
         self._version, self._inode = version, inode
         self._offset = 0
         self._signature = self._head = b""
-        self._first = ""  # the earliest window start the kept rows still cover
-        self._rows: list[tuple[int, Any, Any]] = []  # (line offset, time, watched suggestion)
+        self._first = 0  # the earliest window start (UTC ns) the kept rows still cover
+        self._rows = WatchedRows.empty()  # the window's rows, with their own vocabulary
 
     def _same_file(self, fh: Any, inode: int, size: int) -> bool:
         if inode != self._inode or size < self._offset:
@@ -88,16 +112,16 @@ class AuditTail:
         fh.seek(self._offset - len(self._signature))
         return fh.read(len(self._signature)) == self._signature
 
-    def read(self, since: datetime, model_version: str) -> tuple[list[dict], list[str]]:
-        """The same answer as ``read_audit(self.path, since, model_version)``."""
-        first = since.isoformat()
+    def read(self, since: datetime, model_version: str) -> WatchedRows:
+        """The same rows as ``read_audit(self.path, since, model_version)``."""
+        first = _ns(since)
         with self._lock:
             try:
                 fh = self.path.open("rb")
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 self._reset(None, None)
                 self.parsed_bytes = 0
-                return [], []
+                return WatchedRows.empty()
             with fh:
                 stat = os.fstat(fh.fileno())
                 if not (
@@ -107,35 +131,38 @@ class AuditTail:
                 ):
                     self._reset(model_version, stat.st_ino)
                     self._offset = max(0, stat.st_size - MAX_AUDIT_BYTES)
-                    self._first = first
                     fh.seek(0)
                     self._head = fh.read(_HEAD)
                 fh.seek(self._offset)
-                data = fh.read(stat.st_size - self._offset)
-            return self._update(data, first, stat.st_size, model_version)
+                return self._update(fh, stat.st_size - self._offset, first, stat.st_size)
 
-    def _update(self, data: bytes, first: str, size: int, version: str) -> tuple[list, list]:
-        self.parsed_bytes = len(data)
-        whole = data.rfind(b"\n") + 1  # a partial last line is parsed again next time
-        start = self._offset
-        for raw in data[:whole].splitlines(keepends=True):
-            parsed = _parse(raw, version)
-            if parsed is not None:
-                self._rows.append((start, parsed[0], _watched(parsed[1])))
-            start += len(raw)
-        self._offset += whole
-        if self._offset:
-            low = max(0, self._offset - _SIGNATURE)
-            self._signature = (self._signature + data[:whole])[-(self._offset - low) :]
-        bound = max(0, size - MAX_AUDIT_BYTES)
-        self._rows = [row for row in self._rows if _kept(row, first, bound)]
+    def _update(self, fh: Any, length: int, first: int, size: int) -> WatchedRows:
+        self.parsed_bytes = length
+        parts, pending = [], b""
+        while length > 0:  # whole lines in pieces; a partial last line is read again next time
+            chunk = fh.read(min(CHUNK_BYTES, length))
+            if not chunk:  # cut short while read: the rest is read next time
+                break
+            length -= len(chunk)
+            data = pending + chunk
+            whole = data.rfind(b"\n") + 1
+            lines = _Lines(self._version or "")
+            lines.add(data[:whole], self._offset)
+            parts.append(lines.rows(self._rows.vocab))  # columns now: the dicts are dropped
+            self._offset += whole
+            keep = min(_SIGNATURE, self._offset)
+            self._signature = (self._signature + data[:whole][-_SIGNATURE:])[-keep:]
+            pending = data[whole:]
+        rows = self._rows.extend(*parts)
+        kept = (rows.time_ns >= first) & (rows.offset >= max(0, size - MAX_AUDIT_BYTES))
+        self._rows = rows if kept.all() else rows.take(kept)
         self._first = first
-        rows = list(self._rows)
-        for raw in data[whole:].splitlines():  # a last line not ended yet: read, not kept
-            partial = _parse(raw, version)
-            if partial is not None and str(partial[0]) >= first:
-                rows.append((self._offset, partial[0], _watched(partial[1])))
-        return [row[2] for row in rows], [row[1] for row in rows]
+        if not pending:
+            return self._rows
+        last = _Lines(self._version or "")  # a last line not ended yet: read, not kept
+        last.add(pending, self._offset)
+        partial = last.rows(self._rows.vocab)
+        return self._rows.extend(partial.take(partial.time_ns >= first))
 
 
 _TAILS: dict[str, AuditTail] = {}

@@ -8,11 +8,15 @@ is in it) spread over the last seven days, then measures the worker's CPU time
 - before: every scrape reads the bounded tail again (a fresh reader each time, as the
   service did before it read incrementally);
 - after: the first scrape (the same tail read, once per process) and then scrapes that
-  each follow ``--lines`` appended lines (a minute of calls: 70 at 100k calls a day, 18,000
-  at 300 requests/s).
+  each follow ``--lines`` appended lines (none; a minute of calls: 70 at 100k calls a day,
+  1,000, 18,000 at 300 requests/s).
 
 The read of the log alone (``AuditTail.read``) is timed too: the rest of a scrape is the
-drift figures over the window's rows. Writes ``benchmarks/results/monitor_scrape.json``.
+drift figures over the window's rows and the agreement figures of the feedback store
+(``--corrections`` rows in it, over the last 30 days). It checks that the incremental
+scrape's report equals a fresh full read's, and measures the kept rows' memory
+(tracemalloc after a first read, and its peak during it). Writes
+``benchmarks/results/monitor_scrape.json``.
 
 Run: ``.venv/bin/python benchmarks/serving/monitor_scrape.py [--mb 49] [--scrapes 5]``
 """
@@ -35,7 +39,7 @@ import orjson
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from serving import audit_tail  # noqa: E402
+from serving import audit_tail, monitor  # noqa: E402
 from serving.feedback import FeedbackStore  # noqa: E402
 from serving.monitor import WINDOW_DAYS, live_report  # noqa: E402
 
@@ -91,7 +95,37 @@ def audit_lines(n: int, start: datetime, span: timedelta, rng: random.Random) ->
                 }
             )
         )
-    return b"\n".join(out) + b"\n"
+    return b"".join(line + b"\n" for line in out)
+
+
+def add_corrections(store: FeedbackStore, n: int, now: datetime, rng: random.Random) -> None:
+    """``n`` call-taker corrections over the last 30 days (a fifth of them changed)."""
+    labels = list(CATEGORIES)
+    for i in range(n):
+        suggested = rng.choice(labels)
+        store.add(
+            {
+                "call_id": f"c{i}",
+                "text": "<MOBILE> 小区停水了",
+                "suggested_category": suggested,
+                "final_category": rng.choice(labels) if rng.random() < 0.2 else suggested,
+                "final_disposition": "on_scene",
+                "model_version": VERSION,
+                "received_at": (now - timedelta(days=30 * rng.random())).isoformat(),
+            }
+        )
+
+
+def first_read_memory(log: Path) -> dict:
+    """Python memory of a first read of the log: kept after it, and the peak during it."""
+    import tracemalloc
+
+    since = datetime.now(UTC) - timedelta(days=WINDOW_DAYS)
+    tracemalloc.start()
+    rows = audit_tail.AuditTail(log).read(since, VERSION)
+    kept, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"rows": len(rows), "kept_mb": kept / 1e6, "peak_mb": peak / 1e6}
 
 
 def cpu(fn) -> float:
@@ -104,7 +138,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=49.0)
     ap.add_argument("--scrapes", type=int, default=5)
-    ap.add_argument("--lines", type=int, nargs="+", default=[70, 18000])
+    ap.add_argument("--lines", type=int, nargs="+", default=[0, 70, 1000, 18000])
+    ap.add_argument("--corrections", type=int, default=0)
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     rng = random.Random(0)
@@ -122,9 +157,12 @@ def main() -> None:
             feedback=FeedbackStore(Path(tmp) / "feedback.sqlite"),
         )
         runtime.models["triage"].model.info["monitor_reference"] = REFERENCE
+        add_corrections(runtime.feedback, args.corrections, now, rng)
+        memory = first_read_memory(log)
 
         def fresh_scrape() -> None:
             audit_tail._TAILS.clear()  # a new reader: the whole bounded tail again
+            monitor.AGREEMENT.clear()  # ... and the feedback store read again
             live_report(runtime)
 
         before = [cpu(fresh_scrape) for _ in range(args.scrapes)]
@@ -134,6 +172,7 @@ def main() -> None:
             since = datetime.now(UTC) - timedelta(days=WINDOW_DAYS)
             read_before.append(cpu(lambda r=reader, s=since: r.read(s, VERSION)))
         audit_tail._TAILS.clear()
+        monitor.AGREEMENT.clear()
         first = cpu(lambda: live_report(runtime))
         after = {}
         for lines in args.lines:
@@ -155,6 +194,13 @@ def main() -> None:
                 "parsed_bytes": sorted(parsed)[len(parsed) // 2],
                 "scrapes": scrape,
             }
+        when = datetime.now(UTC)
+        incremental = live_report(runtime, now=when)
+        audit_tail._TAILS.clear()
+        monitor.AGREEMENT.clear()
+        same = json.dumps(incremental, default=str) == json.dumps(
+            live_report(runtime, now=when), default=str
+        )
     result = {
         "audit_log_bytes": size,
         "audit_lines": n,
@@ -165,6 +211,9 @@ def main() -> None:
             "scrapes": before,
         },
         "after": {"first_scrape_cpu_s": first, "appended_lines": after},
+        "incremental_equals_full_read": same,
+        "memory": memory,
+        "corrections": args.corrections,
         "loadavg": os.getloadavg(),
         "python": platform.python_version(),
         "cpu_count": os.cpu_count(),
@@ -180,6 +229,11 @@ def main() -> None:
             f"  {lines} lines appended: {fig['scrape_cpu_s']:.3f} s CPU per scrape "
             f"(read {fig['read_cpu_s']:.4f} s, {fig['parsed_bytes']:,} bytes parsed)"
         )
+    print(
+        f"kept rows {memory['kept_mb']:.1f} MB after the first read "
+        f"(peak {memory['peak_mb']:.1f} MB during it); incremental report equals a full "
+        f"read: {same}"
+    )
     print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
 
 

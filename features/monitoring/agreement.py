@@ -49,6 +49,26 @@ def read_corrections(path: str | Path) -> pd.DataFrame:
     return frame[known].reset_index(drop=True)
 
 
+def store_version(path: str | Path) -> tuple:
+    """What changes whenever the feedback store's rows change: the last row id (ids only
+    grow: ``AUTOINCREMENT``) and the size, inode and modification time of the database and
+    its write-ahead log (a deleted or edited row). Equal versions: the same corrections."""
+    db = Path(path)
+    files = []
+    for part in (db, db.with_name(db.name + "-wal")):
+        try:
+            st = part.stat()
+            files.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            files.append(None)
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+            last = con.execute("SELECT MAX(id) FROM feedback").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        last = f"unreadable: {exc}"
+    return (str(db), last, *files)
+
+
 def _scores(part: pd.DataFrame) -> dict:
     y, p = part["final_category"].astype(str), part["suggested_category"].astype(str)
     labels = sorted(set(y))

@@ -10,6 +10,8 @@ be sampling noise (chi-square against the training shares), so a quiet week stay
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -113,15 +115,49 @@ def compare_mix(
     reference counts against the window's, so the reference's own sampling noise is counted;
     ``p_value`` overrides the threshold (a per-day test divides it by the number of days).
     """
-    now = shares(labels)
+    values, counts = np.unique(np.asarray(labels, dtype=object).astype(str), return_counts=True)
+    now = {str(v): int(c) for v, c in zip(values, counts, strict=True)}
+    return compare_counts(field, reference, now, th, ref_n=ref_n, p_value=p_value)
+
+
+def compare_counts(
+    field: str,
+    reference: Mapping[str, float],
+    counts: Mapping[str, int],
+    th: MixThresholds,
+    *,
+    ref_n: int | None = None,
+    p_value: float | None = None,
+) -> dict:
+    """:func:`compare_mix` of calls given as their number per label (``{label: calls}``).
+
+    The figures are a function of the counts alone, so a day whose counts did not change
+    since the last scrape is answered from a small cache (a copy: callers may edit it).
+    """
+    key = (
+        field,
+        tuple(sorted(reference.items())),
+        tuple(sorted((str(k), int(v)) for k, v in counts.items() if v)),
+        tuple(th.model_dump().items()),
+        ref_n,
+        p_value,
+    )
+    return copy.deepcopy(_compare_counts(*key))
+
+
+@functools.lru_cache(maxsize=512)
+def _compare_counts(field, reference, counts, th_items, ref_n, p_value) -> dict:
+    th = MixThresholds(**dict(th_items))
+    reference = dict(reference)
+    n = sum(c for _, c in counts)
+    now = {k: float(np.int64(c) / np.int64(n)) for k, c in counts}
     keys = sorted(set(reference) | set(now))
     r = np.array([reference.get(k, 0.0) for k in keys])
     c = np.array([now.get(k, 0.0) for k in keys])
-    n = len(labels)
     out = {
         "n": n,
         "shares": now,
-        "reference": dict(reference),
+        "reference": reference,
         "psi": psi(r, c) if n else None,
         "js_distance": float(jensenshannon(r, c, base=2)) if n else None,
         "p_value": None,
@@ -148,22 +184,34 @@ def compare_mix(
 
 def compare_hist(name: str, reference: Mapping, values: np.ndarray, th: TextThresholds) -> dict:
     """Confidence or shift-score histogram now vs training: PSI, means, KS-like words."""
-    now = histogram(np.asarray(values, dtype=float), name)
-    n = int(len(values))
+    values = np.asarray(values, dtype=float)
+    edges = np.asarray(HIST_EDGES[name])
+    counts, _ = np.histogram(np.clip(values, 0.0, 1.0), bins=edges)
+    mean = float(np.mean(values)) if len(values) else float("nan")
+    return compare_hist_counts(name, reference, counts, mean, th)
+
+
+def compare_hist_counts(
+    name: str, reference: Mapping, counts: np.ndarray, mean: float, th: TextThresholds
+) -> dict:
+    """:func:`compare_hist` of values given as their count per bin and their mean."""
+    counts = np.asarray(counts, dtype=np.int64)
+    n = int(counts.sum())
+    shares = (counts / max(n, 1)).tolist()
     out = {
         "n": n,
-        "mean": now["mean"] if n else None,
+        "mean": mean if n else None,
         "reference_mean": reference["mean"],
-        "edges": now["edges"],
-        "shares": now["shares"],
+        "edges": list(HIST_EDGES[name]),
+        "shares": shares,
         "reference_shares": reference["shares"],
-        "psi": psi(reference["shares"], now["shares"]) if n else None,
+        "psi": psi(reference["shares"], shares) if n else None,
         "alert": False,
         "moved": [],
     }
     if n < th.min_calls:
         return out
-    rise = now["mean"] - reference["mean"]
+    rise = mean - reference["mean"]
     if name == "shift":
         big = rise >= th.shift_mean_rise
         what = "share of unseen character n-grams"
@@ -173,7 +221,6 @@ def compare_hist(name: str, reference: Mapping, values: np.ndarray, th: TextThre
     if big or out["psi"] >= th.psi_alert:
         out["alert"] = True
         out["moved"].append(
-            f"mean {what} {now['mean']:.2f} vs {reference['mean']:.2f} in training "
-            f"(PSI {out['psi']:.2f})"
+            f"mean {what} {mean:.2f} vs {reference['mean']:.2f} in training (PSI {out['psi']:.2f})"
         )
     return out

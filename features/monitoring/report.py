@@ -17,11 +17,10 @@ from features.monitoring.config import Thresholds
 from features.monitoring.drift import (
     HIST_EDGES,
     MIX_FIELDS,
-    as_labels,
-    compare_hist,
-    compare_mix,
-    local_days,
+    compare_counts,
+    compare_hist_counts,
 )
+from features.monitoring.rows import NO_TIME, WatchedRows, counts_by_label
 
 FIELD_WORDS = {"category": "category", "disposition": "disposition", "urgent": "urgent"}
 
@@ -34,16 +33,19 @@ def triage_drift(
     timezone: str = DEFAULT_TIMEZONE,
 ) -> dict:
     """Mix drift over the window and per local day, and the confidence / shift histograms."""
-    days = local_days(received_at, timezone) if len(received_at) else []
-    out: dict = {"n": int(len(scores["category"])), "mix": {}, "daily": [], "text": {}}
+    return drift_of_rows(reference, WatchedRows.from_scores(scores, received_at, timezone), th)
+
+
+def drift_of_rows(reference: Mapping, rows: WatchedRows, th: Thresholds) -> dict:
+    """:func:`triage_drift` of rows already held as columns (the live monitor's window)."""
+    out: dict = {"n": len(rows), "mix": {}, "daily": [], "text": {}}
     alerts: list[str] = []
     ref_n = int(reference.get("n") or 0) or None
     for field in MIX_FIELDS:
         ref = reference.get("mix", {}).get(field)
-        if ref is None or scores.get(field) is None:
+        if ref is None or not rows.watched(field):
             continue
-        labels = as_labels(field, scores[field])
-        fig = compare_mix(field, ref, labels, th.mix, ref_n=ref_n)
+        fig = compare_counts(field, ref, rows.label_counts(field), th.mix, ref_n=ref_n)
         out["mix"][field] = fig
         if fig["alert"]:
             moved = "; ".join(fig["moved"]) or "many small moves"
@@ -51,32 +53,39 @@ def triage_drift(
                 f"{FIELD_WORDS[field]} mix moved over {fig['n']:,} calls (PSI {fig['psi']:.2f}, "
                 f"chi-square p {fig['p_value']:.1g}): {moved}"
             )
-    if len(days):
-        labels_by = {f: np.asarray(as_labels(f, scores[f])) for f in out["mix"]}
-        distinct = days.unique().sort_values()  # not set(days): a Python loop over every call
-        per_day = th.mix.p_value / max(len(distinct), 1)  # Bonferroni over the days
-        for day in distinct:
-            mine = np.asarray(days == day)
-            row = {"day": str(day.date()), "n": int(mine.sum())}
-            for field in out["mix"]:
-                ref = reference["mix"][field]
-                day_labels = labels_by[field][mine].tolist()
-                fig = compare_mix(field, ref, day_labels, th.mix, ref_n=ref_n, p_value=per_day)
-                row[field] = {k: fig[k] for k in ("psi", "js_distance", "p_value", "alert")}
-                row[field]["shares"] = fig["shares"]
-                if fig["alert"] and not out["mix"][field]["alert"]:
-                    alerts.append(
-                        f"{FIELD_WORDS[field]} mix on {row['day']} ({row['n']:,} calls, "
-                        f"PSI {fig['psi']:.2f}): {'; '.join(fig['moved']) or 'many small moves'}"
-                    )
-            out["daily"].append(row)
+    dated = rows.day != NO_TIME
+    distinct, which = np.unique(rows.day[dated], return_inverse=True)
+    per_day = th.mix.p_value / max(len(distinct), 1)  # Bonferroni over the days
+    per_code = {}
+    for field in out["mix"]:  # calls per day and code: one bincount over the window
+        width = len(rows.vocab[field].labels)
+        flat = which * width + rows.codes[field][dated]
+        per_code[field] = np.bincount(flat, minlength=len(distinct) * width)
+        per_code[field] = per_code[field].reshape(len(distinct), width)
+    day_n = np.bincount(which, minlength=len(distinct))
+    for d, day in enumerate(distinct):
+        row = {"day": str(pd.Timestamp(day).date()), "n": int(day_n[d])}
+        for field in out["mix"]:
+            counts = counts_by_label(per_code[field][d], rows.vocab[field].labels)
+            ref = reference["mix"][field]
+            fig = compare_counts(field, ref, counts, th.mix, ref_n=ref_n, p_value=per_day)
+            row[field] = {k: fig[k] for k in ("psi", "js_distance", "p_value", "alert")}
+            row[field]["shares"] = fig["shares"]
+            if fig["alert"] and not out["mix"][field]["alert"]:
+                alerts.append(
+                    f"{FIELD_WORDS[field]} mix on {row['day']} ({row['n']:,} calls, "
+                    f"PSI {fig['psi']:.2f}): {'; '.join(fig['moved']) or 'many small moves'}"
+                )
+        out["daily"].append(row)
     for name in HIST_EDGES:
         ref = reference.get("hist", {}).get(name)
-        values = scores.get(name)
-        if ref is None or values is None:
+        if ref is None or not rows.watched(name):
             out["text"][name] = {"available": False}
             continue
-        fig = compare_hist(name, ref, np.asarray(values, dtype=float), th.text)
+        values = rows.values[name]
+        counts = np.bincount(rows.bins[name], minlength=len(HIST_EDGES[name]) - 1)
+        mean = float(np.mean(values)) if len(values) else float("nan")
+        fig = compare_hist_counts(name, ref, counts, mean, th.text)
         out["text"][name] = {"available": True, **fig}
         alerts.extend(fig["moved"] if fig["alert"] else [])
     out["alerts"] = alerts

@@ -7,7 +7,7 @@ the monitor then reports text drift from confidence alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -46,22 +46,6 @@ def watched_fields(scores: Mapping, rows: np.ndarray | None = None) -> dict:
 def _without_empty_router(out: dict) -> dict:
     if out["disposition"] is not None and all(v is None for v in out["disposition"]):
         out["disposition"] = None  # a model without a router: nothing to watch
-    return out
-
-
-def audited_scores(suggestions: Iterable[Mapping]) -> dict[str, np.ndarray | None]:
-    """The same fields from audit-log suggestions (``serving.audit`` lines' ``suggestion``)."""
-    rows = list(suggestions)
-    out: dict[str, np.ndarray | None] = {}
-    for key in WATCHED:
-        values = [r.get(key) for r in rows]
-        missing = any(v is None for v in values)
-        out[key] = None if missing and key != "disposition" else np.asarray(values, dtype=object)
-    for key in ("confidence", "shift"):
-        if out[key] is not None:
-            out[key] = out[key].astype(float)
-    if out["disposition"] is not None and all(v is None for v in out["disposition"]):
-        out["disposition"] = None
     return out
 
 

@@ -87,3 +87,27 @@ def test_monitor_read_incrementally_answers_what_a_fresh_read_answers(monitored,
     fresh = live_report(monitored.runtime, now=now)
     assert json.dumps(incremental, default=str) == json.dumps(fresh, default=str)
     assert fresh["drift"]["n"] == 120
+
+
+def test_agreement_is_read_again_only_when_the_store_changed(monitored, monkeypatch):
+    from serving import monitor
+
+    reads = []
+    real = monitor.read_corrections
+    monkeypatch.setattr(monitor, "read_corrections", lambda path: reads.append(1) or real(path))
+    monitor.AGREEMENT.clear()
+    fb = {
+        "text": "有人打架",
+        "suggested_category": "dispute",
+        "final_category": "dispute",
+        "final_disposition": "on_scene",
+    }
+    for i, final in enumerate(("dispute", "criminal")):
+        body = {**fb, "call_id": f"c{i}", "final_category": final}
+        assert monitored.post("/feedback", json=body).status_code == 200
+        first = monitor.live_report(monitored.runtime)["agreement"]
+        again = monitor.live_report(monitored.runtime)["agreement"]
+        assert first == again and first["n"] == i + 1 and len(reads) == i + 1
+    assert first["accuracy"] == 0.5  # the second correction changed the figures
+    first["n"] = -1  # a caller's edit does not reach the next answer
+    assert monitor.live_report(monitored.runtime)["agreement"]["n"] == 2
