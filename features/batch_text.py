@@ -21,6 +21,7 @@ import numpy as np
 
 from features.nfkc import nfkc_batch
 from features.pii import SCREEN_PATTERN, mask_pii
+from features.pii_screen import screened_docs
 from features.text import (
     _zh_tables,
     anonymise_names,
@@ -33,6 +34,7 @@ __all__ = ["SEP", "doc_of_positions", "mask_texts", "normalize_texts", "prepare_
 
 SEP = "\x00"
 _SCREEN = re.compile(SCREEN_PATTERN)
+_SHORT = 2_000  # characters below which the screen's regular expression is quicker
 _LOWER_PLACEHOLDER = re.compile(r"<[a-z]+>")
 _SPACES = re.compile(r"\s+")
 # convert_numerals works only on a text holding one of these characters.
@@ -109,11 +111,15 @@ def mask_texts(texts: list[str], joined: str | None = None) -> list[str]:
     joined = joinable(texts) if joined is None else joined
     if joined is None:
         return [mask_pii(t) for t in texts]
-    starts = [m.start() for m in _SCREEN.finditer(joined)]
     out = list(texts)
-    if starts:
-        for i in set(doc_of_positions(joined, starts).tolist()):
-            out[i] = mask_pii(texts[i])
+    if len(joined) >= _SHORT:  # the screen by array operations (features.pii_screen)
+        points = code_points(joined)
+        flagged = screened_docs(points, np.flatnonzero(points == 0)).tolist()
+    else:
+        starts = [m.start() for m in _SCREEN.finditer(joined)]
+        flagged = set(doc_of_positions(joined, starts).tolist()) if starts else ()
+    for i in flagged:
+        out[i] = mask_pii(texts[i])
     return out
 
 

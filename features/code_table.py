@@ -47,6 +47,8 @@ class CodeTable:
             pending = pending[waiting]
             slot = (slot[waiting] + ~free[waiting]) & self._mask  # a taken slot: the next one
         self._max_probe = self._longest_probe(codes)
+        # keys and values side by side: a lookup's one random read is one cache line
+        self._pairs = np.stack([self.keys, self.values.view(np.uint64)], axis=1)
         order = np.argsort(codes)  # for a few codes: a binary search touches less memory
         self._sorted, self._sorted_values = codes[order], values[order]
 
@@ -69,17 +71,21 @@ class CodeTable:
             at[at == len(self._sorted)] = 0
             return np.where(self._sorted[at] == codes, self._sorted_values[at], -1)
         slot = self._slots(codes)
-        found = self.keys[slot]
-        out = np.where(found == codes, self.values[slot], -1)
+        pair = np.take(self._pairs, slot, axis=0)
+        found = pair[:, 0]
+        out = np.where(found == codes, pair[:, 1].view(np.int64), -1)
         # A code whose slot holds another key may sit further on (never past _max_probe).
-        todo = np.flatnonzero((found != codes) & (found != 0))
+        todo = np.flatnonzero(found != codes)
+        todo = todo[found[todo] != 0]
+        slot, codes = slot[todo], codes[todo]
         for _ in range(self._max_probe):
             if not len(todo):
                 break
-            slot_todo = (slot[todo] + 1) & self._mask
-            slot[todo] = slot_todo
-            found = self.keys[slot_todo]
-            hit = found == codes[todo]
-            out[todo[hit]] = self.values[slot_todo[hit]]
-            todo = todo[~hit & (found != 0)]
+            slot = (slot + 1) & self._mask
+            pair = np.take(self._pairs, slot, axis=0)
+            found = pair[:, 0]
+            hit = found == codes
+            out[todo[hit]] = pair[hit, 1].view(np.int64)
+            going = ~hit & (found != 0)
+            todo, slot, codes = todo[going], slot[going], codes[going]
         return out

@@ -41,10 +41,11 @@ _HAS_NUMERAL = re.compile(f"[{_NUMERALS}]")
 _DIGIT_LIKE = (
     rf"[\d\u2460-\u2468\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24ff\u2776-\u2793{_NUMERALS}]"
 )
-_SCREEN_SEP = rf"[ .\-—–·_{ZERO_WIDTH}]?"
+_SCREEN_SEP = rf"[ .\-—–·_{ZERO_WIDTH}]"
+_SCREEN_PROVINCE = "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
+_SCREEN_LETTER = "[A-Za-zＡ-Ｚａ-ｚ]"
 SCREEN_PATTERN = (
-    rf"(?:{_DIGIT_LIKE}{_SCREEN_SEP}){{3}}{_DIGIT_LIKE}"
-    r"|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼] ?[A-Za-zＡ-Ｚａ-ｚ]"
+    rf"(?:{_DIGIT_LIKE}{_SCREEN_SEP}?){{3}}{_DIGIT_LIKE}|{_SCREEN_PROVINCE} ?{_SCREEN_LETTER}"
 )
 
 

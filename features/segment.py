@@ -185,5 +185,9 @@ def jieba_tokenize(text: str) -> list[str]:
 
 
 def warm() -> None:
-    """Build the segmenter now (a service does this at start, not on a request)."""
+    """Build the segmenter and the masking screen's table now (a service does this at
+    start, not on a request)."""
+    from features.pii_screen import warm_screen
+
     _rjieba()
+    warm_screen()

@@ -89,23 +89,24 @@ def token_numbers(texts: list[str], numbers: dict[str, int]):
     found = None
     if segmented is not None and not _OTHER_SPACE.search(segmented[0]):
         joined, cut, slow = segmented
-        lookup = _lookup(numbers)
-        ids = np.fromiter(map(lookup.get, cut, repeat(0)), dtype=np.int64, count=len(cut))
-        kept = ids >= 0
-        out = {i: tokenize(texts[i]) for i in slow}
-        found = _cut_spans(joined, cut, kept, out, texts, set())
+        found = _numbered(joined, cut, numbers, len(texts))
+        if found is None:
+            lookup = _lookup(numbers)
+            ids = np.fromiter(map(lookup.get, cut, repeat(0)), dtype=np.int64, count=len(cut))
+            spans = _cut_spans(joined, cut, ids >= 0, {}, texts, set())
+            if spans is not None:
+                sep = ids == -2
+                found = (ids[ids >= 0], (np.cumsum(sep) - sep)[ids >= 0], *spans)
     if found is None:
         out, a, b = tokenize_texts(texts, spans=True)
         flat = [t for tokens in out for t in tokens]
         ids = np.fromiter(map(numbers.get, flat, repeat(0)), dtype=np.int64, count=len(flat))
         doc = np.repeat(np.arange(len(texts)), [len(t) for t in out])
         return ids, doc, a, b
-    a, b = found
-    sep = ids == -2
-    doc = (np.cumsum(sep) - sep)[kept & ~sep]
-    ids = ids[kept & ~sep]
+    ids, doc, a, b = found
     if not slow:
         return ids, doc, a, b
+    out = {i: tokenize(texts[i]) for i in slow}
     more = [
         (i, numbers.get(t, 0), s, e)
         for i in slow
@@ -115,6 +116,78 @@ def token_numbers(texts: list[str], numbers: dict[str, int]):
     doc, ids, a, b = (np.concatenate([x, y]) for x, y in zip((doc, ids, a, b), extra))  # noqa: B905
     order = np.argsort(doc, kind="stable")
     return ids[order], doc[order], a[order], b[order]
+
+
+def _numbered(joined: str, cut: list[str], numbers: dict[str, int], n_texts: int):
+    """``(ids, doc, start, end)`` of the kept pieces of one segmentation of the joined
+    batch, without a dict lookup or a ``len`` per piece: the pieces glued by U+0001 give
+    every piece's offset and length by one scan of code points, a piece of up to three
+    characters is found by its integer code (``features.ngram_codes``' coding, one to one)
+    in a table of the lookup's short keys, and only longer pieces go to the dict. None
+    when the batch holds U+0001 (the glue would be ambiguous)."""
+    import numpy as np
+
+    glued = _GLUE.join(cut)
+    if len(glued) != len(joined) + len(cut) - 1 or _GLUE in joined:
+        return None
+    points = np.frombuffer(glued.encode("utf-32-le", errors="surrogatepass"), np.uint32)
+    bounds = np.flatnonzero(points == 1)
+    first = np.concatenate([[0], bounds + 1])  # where each piece starts in ``glued``
+    size = np.concatenate([bounds, [len(points)]]) - first
+    plus = np.zeros(len(points) + 2, dtype=np.uint64)  # code point + 1; zeros past the end
+    plus[: len(points)] = points
+    plus[: len(points)] += np.uint64(1)
+    one = plus[first]
+    two = (one << np.uint64(_BITS)) | plus[first + 1]
+    three = (two << np.uint64(_BITS)) | plus[first + 2]
+    code = np.where(size == 1, one, np.where(size == 2, two, three))
+    short, longer = _coded(numbers)
+    ids = short.get(code)
+    ids = np.where(ids >= 0, ids - 2, 0)
+    for i in np.flatnonzero(size > 3).tolist():
+        ids[i] = longer.get(cut[i], 0)
+    sep = ids == -2
+    if int(sep.sum()) != n_texts - 1:
+        return None  # never seen: a separator that is not a piece of its own
+    marks = np.flatnonzero((size == 1) & (one >= 0xE001) & (one <= 0xE005))
+    if len(marks):  # a placeholder character stands for its placeholder's length
+        size[marks] = [len(_BACK[chr(c - 1)]) for c in one[marks].tolist()]
+    start = np.cumsum(size) - size
+    doc = np.cumsum(sep) - sep
+    text_at = np.concatenate([[0], start[sep] + 1])  # where each text starts
+    keep = ids >= 0
+    a = start[keep] - text_at[doc[keep]]
+    return ids[keep], doc[keep], a, a + size[keep]
+
+
+_GLUE = "\x01"
+_BITS = 21  # as features.ngram_codes codes characters: three code points + 1 in 64 bits
+_CODED: dict[int, tuple[dict, tuple]] = {}
+
+
+def _coded(numbers: dict[str, int]):
+    """:func:`_lookup`'s table split: its keys of up to three characters as a
+    ``CodeTable`` of their codes (value + 2, so that -1 stays "not there"), and the
+    longer keys as a dict."""
+    import numpy as np
+
+    from features.code_table import CodeTable
+
+    cached = _CODED.get(id(numbers))
+    if cached is not None and cached[0] is numbers:
+        return cached[1]
+    table = _lookup(numbers)
+    short = [k for k in table if 0 < len(k) <= 3]
+    codes = np.zeros(len(short), dtype=np.uint64)
+    for k in range(3):
+        at = [i for i, w in enumerate(short) if len(w) > k]
+        step = np.asarray([ord(short[i][k]) + 1 for i in at], dtype=np.uint64)
+        codes[at] = (codes[at] << np.uint64(_BITS)) | step
+    values = np.asarray([table[k] + 2 for k in short], dtype=np.int64)
+    longer = {k: v for k, v in table.items() if len(k) > 3}
+    _CODED.clear()
+    _CODED[id(numbers)] = (numbers, (CodeTable(codes, values), longer))
+    return _CODED[id(numbers)][1]
 
 
 _LOOKUPS: dict[int, tuple[dict, dict]] = {}

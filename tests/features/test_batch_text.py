@@ -71,8 +71,11 @@ def test_batch_token_offsets_and_numbers_equal_the_per_text_ones(texts: list[str
     # Given batches of prepared and raw texts (repeats that go to jieba, placeholders,
     # whitespace of every kind) and a numbering of some of the words
     prepared = prepare_texts(texts)
-    numbers = {w: i + 1 for i, w in enumerate(["报警", "电话", "<MOBILE>", "喂", "被盗", "了"])}
-    for batch in _batches(prepared) + _batches(texts[:1500]) + [["电话\x00", "x"], ["喂喂喂"]]:
+    # (words of one to five characters; a batch holding U+0001, the pieces' glue)
+    words = ["报警", "电话", "<MOBILE>", "喂", "被盗", "了", "报警人称", "冒充公检法", "12345"]
+    numbers = {w: i + 1 for i, w in enumerate(words)}
+    odd = [["电话\x00", "x"], ["喂喂喂"], ["报警\x01人称", "报警人称被盗"], ["", "", "了"]]
+    for batch in _batches(prepared) + _batches(texts[:1500]) + odd:
         per_text = [tokenize(t) for t in batch]
         spans = [
             s for t, tokens in zip(batch, per_text, strict=True) for s in find_spans(t, tokens)
