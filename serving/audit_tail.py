@@ -20,24 +20,13 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from features.monitoring.rows import Vocabulary, WatchedRows
+from features.monitoring.rows import Vocabulary, WatchedRows, iso_times_ns
 from features.monitoring.scoring import WATCHED
 
 MAX_AUDIT_BYTES = 64 * 2**20  # the audit log's tail that is read (a week at ~100k calls/day)
 CHUNK_BYTES = 2**20  # read and parsed in pieces: a first read never holds the whole tail
 _SIGNATURE = 64  # bytes before the offset that must be unchanged for a file to be "the same"
 _HEAD = 256  # ... and the file's first bytes (a file rewritten in place starts otherwise)
-
-
-def _parse(raw: bytes, model_version: str) -> tuple[Any, Any] | None:
-    """(time, suggestion) of an audit line of ``model_version``; None for any other line."""
-    try:
-        line = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None  # the first, cut line of the tail (or a line torn by a crash)
-    if not isinstance(line, dict) or line.get("model_version") != model_version:
-        return None
-    return line.get("time", ""), line.get("suggestion") or {}
 
 
 def _ns(since: datetime) -> int:
@@ -51,25 +40,34 @@ class _Lines:
 
     def __init__(self, version: str) -> None:
         self.version = version
-        self.suggestions: list[Any] = []
+        self.columns: dict[str, list] = {k: [] for k in WATCHED}
         self.times: list[Any] = []
         self.offsets: list[int] = []
 
     def add(self, data: bytes, start: int) -> None:
-        """Parse whole lines ``data`` that start at byte ``start`` of the log."""
+        """Parse whole lines ``data`` that start at byte ``start`` of the log; a line that is
+        not JSON (the first, cut line of the tail, one torn by a crash) or of another model
+        version is skipped."""
+        loads, version = orjson.loads, self.version
+        appends = [(k, self.columns[k].append) for k in WATCHED]
         for raw in data.splitlines(keepends=True):
-            parsed = _parse(raw, self.version)
-            if parsed is not None:
-                self.times.append(parsed[0])
-                suggestion = parsed[1] if isinstance(parsed[1], dict) else {}
-                self.suggestions.append({k: suggestion.get(k) for k in WATCHED})
-                self.offsets.append(start)
-            start += len(raw)
+            here, start = start, start + len(raw)
+            try:
+                line = loads(raw)
+            except orjson.JSONDecodeError:
+                continue
+            if not isinstance(line, dict) or line.get("model_version") != version:
+                continue
+            suggestion = line.get("suggestion")
+            get = suggestion.get if isinstance(suggestion, dict) else {}.get
+            for key, append in appends:
+                append(get(key))
+            self.times.append(line.get("time", ""))
+            self.offsets.append(here)
 
     def rows(self, vocab: dict[str, Vocabulary] | None = None) -> WatchedRows:
-        return WatchedRows.from_suggestions(
-            self.suggestions, self.times, self.offsets, vocab=vocab
-        )
+        time_ns = iso_times_ns(self.times)
+        return WatchedRows.from_columns(self.columns, time_ns, offset=self.offsets, vocab=vocab)
 
 
 def read_audit(path: Path, since: datetime, model_version: str) -> WatchedRows:

@@ -119,24 +119,6 @@ class WatchedRows:
         )
 
     @classmethod
-    def from_suggestions(
-        cls,
-        suggestions: Sequence,
-        times: Sequence,
-        offsets: Sequence[int],
-        *,
-        timezone: str = DEFAULT_TIMEZONE,
-        vocab: dict[str, Vocabulary] | None = None,
-    ) -> WatchedRows:
-        """Rows from audit-log suggestions (dicts; anything else has no watched value)."""
-        dicts = [s if isinstance(s, dict) else {} for s in suggestions]
-        names = (*MIX_FIELDS, *HIST_EDGES)
-        columns = {name: [s.get(name) for s in dicts] for name in names}
-        return cls.from_columns(
-            columns, iso_times_ns(times), offset=offsets, timezone=timezone, vocab=vocab
-        )
-
-    @classmethod
     def from_scores(
         cls, scores: Mapping, received_at: pd.Series, timezone: str = DEFAULT_TIMEZONE
     ) -> WatchedRows:
