@@ -78,3 +78,34 @@ def test_capped_probabilities_still_sum_to_one():
     assert np.allclose(out.sum(axis=1), 1.0)
     assert out.max(axis=1).tolist() == pytest.approx([MAX_CONFIDENCE, MAX_CONFIDENCE, 0.5])
     assert out[1, 1] > out[1, 2]  # the excess goes in proportion
+
+
+def _confidently_wrong(n: int, rng: np.random.Generator, k: int = 5):
+    """Margins of every size, and 12 % of the labels not what the text says: those errors
+    come at any confidence, up to 0.99, as on text unlike the training texts."""
+    y = rng.integers(0, k, size=n)
+    logits = rng.normal(0.0, 1.0, (n, k))
+    logits[np.arange(n), y] += rng.gamma(2.0, 2.0, n)
+    proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    noisy = rng.random(n) < 0.12
+    truth = np.where(noisy, (y + rng.integers(1, k, size=n)) % k, y)
+    return proba, rng.random(n), truth
+
+
+def test_brier_temperature_is_not_dragged_down_by_confident_errors():
+    rng = np.random.default_rng(2)
+    proba, shift, y = _confidently_wrong(4000, rng)
+    accuracy = (proba.argmax(axis=1) == y).mean()
+    gaps = {}
+    for objective in ("brier", "log_loss"):
+        out = Calibrator.fit(proba, shift, y, objective=objective).apply(proba, shift)
+        assert (out.argmax(axis=1) == proba.argmax(axis=1)).all()
+        gaps[objective] = out.max(axis=1).mean() - accuracy
+    assert gaps["log_loss"] < -0.05  # log-loss flattens every answer for the few errors
+    assert abs(gaps["brier"]) < abs(gaps["log_loss"]) - 0.02
+
+
+def test_an_unknown_objective_is_refused():
+    proba, shift, y = _overconfident(50, np.random.default_rng(3))
+    with pytest.raises(ValueError, match="objective"):
+        Calibrator.fit(proba, shift, y, objective="hinge")

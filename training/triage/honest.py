@@ -56,7 +56,12 @@ def calibrate(
     known = np.isin(y, classes)
     y_index = np.array([int(np.flatnonzero(classes == v)[0]) if v in classes else -1 for v in y])
     fitted = crossfit(
-        proba[known], shift[known], y_index[known], coverage=cfg.candidates_coverage, seed=seed
+        proba[known],
+        shift[known],
+        y_index[known],
+        coverage=cfg.candidates_coverage,
+        seed=seed,
+        objective=cfg.calibration_objective,
     )
     model.calibrator = fitted.calibrator
     fold = np.random.default_rng(seed).integers(0, len(fitted.fold_calibrators), size=len(y))

@@ -127,7 +127,7 @@ def run_train_triage(
         say(f"sampled {len(train):,} calls to train on (max_train_rows)")
     if train["category"].nunique() < 2:
         raise UserError("training calls hold only one category: nothing to learn")
-    handwritten = yardstick.load_handwritten()
+    handwritten = yardstick.load_handwritten(rules=not own)
     say(
         "hand-written sets: "
         + ", ".join(f"{name} {len(part):,}" for name, part in handwritten.items())
@@ -239,6 +239,7 @@ def run_train_triage(
         scored: dict[str, dict] = {}  # the held-out calls' scores, kept for the monitor
         parts = {**handwritten, "holdout": holdout}
         metrics |= _evaluate(model, parts, cfg, workdir, report, say, scored)
+        metrics |= yardstick.map_label_metrics(model, handwritten.get("records"))
         # Calibration items: their reported ECE, coverage and urgent figures are the
         # cross-fitted ones (in-sample figures are kept under *_in_sample).
         for name in [cal_name, *(handwritten if not own else ())]:
