@@ -275,7 +275,53 @@ def score_set(df: pd.DataFrame, rounds: int = BOOTSTRAP) -> dict:
     return out
 
 
-def run(reading: Path, gold_dir: Path, key_path: Path, rounds: int = BOOTSTRAP) -> dict:
+def model_beside(df: pd.DataFrame, preds: pd.DataFrame, gold_col: str) -> dict:
+    """A model's category beside the two readers: are its errors on items the readers agree on?"""
+    m = df.merge(preds, on="id", how="left")
+    if m["model_category"].isna().any():
+        missing = m.loc[m["model_category"].isna(), "id"].iloc[0]
+        raise ReadingError(f"model predictions: no prediction for {missing}")
+    agree = m[gold_col] == m["r2_category"]
+    wrong = m["model_category"] != m[gold_col]
+    out = {
+        "source": preds.attrs.get("source", {}),
+        "gold": gold_col,
+        "model": category_scores(m[gold_col], m["model_category"], detail=False),
+        "readers_agree": category_scores(
+            m.loc[agree, gold_col], m.loc[agree, "model_category"], detail=False
+        ),
+        "model_errors": int(wrong.sum()),
+        "model_errors_where_readers_agree": int((wrong & agree).sum()),
+        "readers_differ": int((~agree).sum()),
+        "model_sides_with_reader2_where_readers_differ": int(
+            (~agree & (m["model_category"] == m["r2_category"])).sum()
+        ),
+    }
+    if "split" in m.columns:
+        h = m[m["split"] == "holdout"]
+        out["holdout"] = category_scores(h[gold_col], h["model_category"], detail=False)
+    return out
+
+
+def read_predictions(path: Path) -> pd.DataFrame:
+    """``id`` and ``category`` per line (the output of ``jingqing predict triage``)."""
+    preds = pd.DataFrame(read_jsonl(path))
+    for field in ("id", "category"):
+        if field not in preds.columns:
+            raise ReadingError(f"{path}: no field {field!r}")
+    out = preds[["id", "category"]].rename(columns={"category": "model_category"})
+    versions = sorted({str(v) for v in preds.get("model_version", pd.Series(dtype=str)).dropna()})
+    out.attrs["source"] = {"file": path.name, "model_version": versions}
+    return out
+
+
+def run(
+    reading: Path,
+    gold_dir: Path,
+    key_path: Path,
+    rounds: int = BOOTSTRAP,
+    predictions: Path | None = None,
+) -> dict:
     if not key_path.is_file():
         raise ReadingError(f"{key_path}: the blind key is missing")
     key = json.loads(key_path.read_text(encoding="utf-8"))
@@ -289,6 +335,11 @@ def run(reading: Path, gold_dir: Path, key_path: Path, rounds: int = BOOTSTRAP) 
             rule = df["note"].fillna("").astype(str).str.extract(RULE_NOTE, expand=False)
             df["rule_category"] = rule.where(rule.notna(), df["category"]).astype(str)
         result[name] = score_set(df, rounds)
+        if predictions is not None:
+            gold_col = "rule_category" if "rule_category" in df.columns else "category"
+            result[name]["model_beside_readers"] = model_beside(
+                df, read_predictions(predictions), gold_col
+            )
     return result
 
 
@@ -327,6 +378,14 @@ def summary(result: dict) -> str:
                     v = v.get("category_by_rules", v)
                     parts.append(f"{k} n={v['n']} acc {v['accuracy']:.3f} F1 {v['macro_f1']:.3f}")
                 lines.append(f"  {group}: " + "; ".join(parts))
+        if "model_beside_readers" in r:
+            mb = r["model_beside_readers"]
+            lines.append(
+                f"  model (by {mb['gold']}): macro-F1 {mb['model']['macro_f1']:.3f}, on the "
+                f"{mb['readers_agree']['n']} items the readers agree on "
+                f"{mb['readers_agree']['macro_f1']:.3f}; {mb['model_errors_where_readers_agree']} of "
+                f"its {mb['model_errors']} errors are on those items"
+            )
     return "\n".join(lines)
 
 
@@ -346,6 +405,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--output", type=Path, default=RESULTS)
     ap.add_argument(
+        "--predictions",
+        type=Path,
+        default=None,
+        help="a model's predictions (JSONL with id, category) for both sets, set beside the readers",
+    )
+    ap.add_argument(
         "--bootstrap",
         type=int,
         default=BOOTSTRAP,
@@ -354,7 +419,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         result = run(
-            args.reading, args.gold, args.key or args.reading / "blind_key.json", args.bootstrap
+            args.reading,
+            args.gold,
+            args.key or args.reading / "blind_key.json",
+            args.bootstrap,
+            args.predictions,
         )
     except (ReadingError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

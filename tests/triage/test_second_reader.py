@@ -164,3 +164,19 @@ def test_a_label_file_that_does_not_fit_the_key_is_one_clear_line(scorer, files,
     _write(path, [_r2("Y1", "assistance")])  # rec-2 left unlabelled
     assert scorer.main(argv) == 1
     assert "no label for 1 gold items (rec-2" in capsys.readouterr().err
+
+
+def test_a_model_is_set_beside_the_two_readers(scorer, files):
+    gold_dir, reading, out = files
+    preds = gold_dir / "preds.jsonl"
+    rows = [("hw-1", "criminal"), ("hw-2", "dispute"), ("hw-3", "public_order"),
+            ("hw-4", "non_police"), ("rec-1", "assistance"), ("rec-2", "criminal")]  # fmt: skip
+    _write(preds, [{"id": i, "category": c} for i, c in rows])
+    assert scorer.main([*_argv(files, bootstrap=0), "--predictions", str(preds)]) == 0
+    beside = json.loads(out.read_text(encoding="utf-8"))["handwritten_v1"]["model_beside_readers"]
+    # Wrong on hw-2 (the readers agree there) and on hw-3 (they differ, and it sides with reader 2).
+    assert beside["model_errors"] == 2
+    assert beside["model_errors_where_readers_agree"] == 1
+    assert beside["model_sides_with_reader2_where_readers_differ"] == 1
+    _write(preds, [{"id": i, "category": c} for i, c in rows[:-1]])
+    assert scorer.main([*_argv(files, bootstrap=0), "--predictions", str(preds)]) == 1
