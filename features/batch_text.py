@@ -20,8 +20,8 @@ from functools import lru_cache
 import numpy as np
 
 from features.nfkc import nfkc_batch
-from features.pii import SCREEN_PATTERN, mask_pii
-from features.pii_screen import screened_docs
+from features.pii import SCREEN_PATTERN, mask_pii, mask_screened
+from features.pii_screen import folded_texts, screened_docs
 from features.text import (
     _zh_tables,
     anonymise_names,
@@ -112,14 +112,20 @@ def mask_texts(texts: list[str], joined: str | None = None) -> list[str]:
     if joined is None:
         return [mask_pii(t) for t in texts]
     out = list(texts)
-    if len(joined) >= _SHORT:  # the screen by array operations (features.pii_screen)
-        points = code_points(joined)
-        flagged = screened_docs(points, np.flatnonzero(points == 0)).tolist()
-    else:
+    if len(joined) < _SHORT:
         starts = [m.start() for m in _SCREEN.finditer(joined)]
-        flagged = set(doc_of_positions(joined, starts).tolist()) if starts else ()
-    for i in flagged:
-        out[i] = mask_pii(texts[i])
+        for i in set(doc_of_positions(joined, starts).tolist()) if starts else ():
+            out[i] = mask_screened(texts[i])
+        return out
+    # the screen by array operations (features.pii_screen), and the folded characters
+    # of the texts it flags (the first step of masking's normalised view) at once
+    points = code_points(joined)
+    seps = np.flatnonzero(points == 0)
+    flagged = screened_docs(points, seps).tolist()
+    if flagged:
+        folded = folded_texts(points, seps, flagged)
+        for i in flagged:
+            out[i] = mask_screened(texts[i], folded.get(i))
     return out
 
 

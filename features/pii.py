@@ -32,6 +32,7 @@ __all__ = [
     "find_pii",
     "mask_incident_no",
     "mask_pii",
+    "mask_screened",
 ]
 
 PLACEHOLDERS: dict[str, str] = {
@@ -62,7 +63,9 @@ _CANDIDATE = re.compile(SCREEN_PATTERN)
 
 # A run of digit groups joined by one separator (or " - "), with an ID's final X.
 _SEP = r"(?: ?[-.·•‐‑‒–—―_]{1,2} ?| )"
-_RUN = re.compile(rf"(?<![0-9])[0-9]+(?:{_SEP}[0-9]+)*(?:{_SEP}?[Xx](?![A-Za-z0-9]))?")
+# (A run starts at a digit not preceded by one: the look-behind after the first digit lets
+# the regex engine jump from digit to digit instead of trying every position.)
+_RUN = re.compile(rf"[0-9](?<![0-9]{{2}})[0-9]*(?:{_SEP}[0-9]+)*(?:{_SEP}?[Xx](?![A-Za-z0-9]))?")
 _GROUP = re.compile(r"[0-9]+|[Xx]")
 
 _ID18 = re.compile(
@@ -161,7 +164,11 @@ def find_pii(text: str) -> list[PiiSpan]:
     """
     if not text or not _CANDIDATE.search(text):
         return []
-    norm, origin = normalise(text)
+    return _find(text, *normalise(text))
+
+
+def _find(text: str, norm: str, origin) -> list[PiiSpan]:
+    """:func:`find_pii` of a text the screen flags, from its normalised view."""
     found: list[tuple[int, int, str]] = []
 
     def free(start: int, end: int) -> bool:
@@ -218,7 +225,16 @@ def mask_pii(text: str) -> str:
     """
     if not isinstance(text, str):
         return ""
-    spans = find_pii(text)
+    return _masked(text, find_pii(text))
+
+
+def mask_screened(text: str, folded: str | None = None) -> str:
+    """:func:`mask_pii` of a text the screen is known to flag (it is not run again);
+    ``folded``: its folded characters, when known (see ``features.pii_normal.normalise``)."""
+    return _masked(text, _find(text, *normalise(text, folded)))
+
+
+def _masked(text: str, spans: list[PiiSpan]) -> str:
     if not spans:
         return text
     out: list[str] = []

@@ -77,13 +77,18 @@ def _fold_numerals(match: re.Match[str]) -> str:
     return match.group().translate(_NUMERAL_TABLE)
 
 
-def normalise(text: str) -> tuple[str, list[int] | range]:
-    """``(norm, origin)`` for ``text``; see the module docstring."""
+def normalise(text: str, folded: str | None = None) -> tuple[str, list[int] | range]:
+    """``(norm, origin)`` for ``text``; see the module docstring. ``folded``: the caller
+    knows ``text`` holds no zero-width character and gives ``text.translate(_FOLD)``
+    (``features.pii_screen.folded_texts`` folds a whole batch at once)."""
     origin: list[int] | range = range(len(text))
-    if _ZERO_WIDTH_RE.search(text):
-        origin = [i for i, ch in enumerate(text) if ch not in ZERO_WIDTH]
-        text = _ZERO_WIDTH_RE.sub("", text)
-    norm = text.translate(_FOLD)
+    if folded is not None:
+        norm = folded
+    else:
+        if _ZERO_WIDTH_RE.search(text):
+            origin = [i for i, ch in enumerate(text) if ch not in ZERO_WIDTH]
+            text = _ZERO_WIDTH_RE.sub("", text)
+        norm = text.translate(_FOLD)
     if _HAS_NUMERAL.search(norm):
         norm = _NUMERAL_RUN_RE.sub(_fold_numerals, norm)
     return norm, origin

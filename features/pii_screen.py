@@ -23,9 +23,16 @@ from functools import lru_cache
 
 import numpy as np
 
-from features.pii_normal import _DIGIT_LIKE, _SCREEN_LETTER, _SCREEN_PROVINCE, _SCREEN_SEP
+from features.pii_normal import (
+    _DIGIT_LIKE,
+    _FOLD,
+    _SCREEN_LETTER,
+    _SCREEN_PROVINCE,
+    _SCREEN_SEP,
+    ZERO_WIDTH,
+)
 
-__all__ = ["screened_docs", "warm_screen"]
+__all__ = ["folded_texts", "screened_docs", "warm_screen"]
 
 _DIGIT, _SEPARATOR, _PROVINCE, _LETTER, _SPACE = 1, 2, 4, 8, 16
 
@@ -65,6 +72,36 @@ def screened_docs(points: np.ndarray, seps: np.ndarray) -> np.ndarray:
     return np.unique(np.searchsorted(seps, np.flatnonzero(chain | plate), side="right"))
 
 
+@lru_cache(maxsize=1)
+def _folding() -> np.ndarray:
+    """Per BMP code point, what the normalised view (``features.pii_normal``) folds it to
+    (one character for one, by that view's own table); the zero-width characters it
+    drops map to 0xFFFFFFFF."""
+    bmp = np.arange(0x10000, dtype=np.uint32)
+    chars = bmp.tobytes().decode("utf-32-le", "surrogatepass")
+    folded = chars.translate(_FOLD).encode("utf-32-le", "surrogatepass")
+    table = np.frombuffer(folded, dtype=np.uint32).copy()
+    table[[ord(ch) for ch in ZERO_WIDTH]] = _DROPPED
+    return table
+
+
+_DROPPED = 0xFFFFFFFF
+
+
+def folded_texts(points: np.ndarray, seps: np.ndarray, docs: list[int]) -> dict[int, str]:
+    """``text.translate(_FOLD)`` of each of ``docs`` of a joined batch that holds neither
+    a zero-width character nor one outside the BMP (those are left out), by one gather
+    in the folding table."""
+    folded = _folding()[np.minimum(points, 0xFFFF)]
+    hard = (points > 0xFFFF) | (folded == _DROPPED)
+    folded[hard] = 0x20  # (those texts are left out)
+    left_out = set(np.searchsorted(seps, np.flatnonzero(hard), side="right").tolist())
+    pieces = folded.tobytes().decode("utf-32-le", "surrogatepass")
+    pieces = pieces.split("\x00")
+    return {d: pieces[d] for d in docs if d not in left_out}
+
+
 def warm_screen() -> None:
-    """Build the table now (about 0.1 s of CPU), not on the first batch."""
+    """Build the tables now (a fraction of a second of CPU), not on the first batch."""
     _classes()
+    _folding()

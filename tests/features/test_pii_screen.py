@@ -10,8 +10,8 @@ import re
 import numpy as np
 
 from features.batch_text import code_points
-from features.pii_normal import SCREEN_PATTERN, ZERO_WIDTH
-from features.pii_screen import screened_docs
+from features.pii_normal import _FOLD, SCREEN_PATTERN, ZERO_WIDTH
+from features.pii_screen import folded_texts, screened_docs
 
 _SCREEN = re.compile(SCREEN_PATTERN)
 
@@ -37,3 +37,12 @@ def test_array_screen_equals_the_regular_expression() -> None:
     assert 0 < len(expected) < len(texts)
     assert _flagged(texts) == expected
     assert _flagged(["1234"]) == [0] and _flagged(["123"]) == []
+    # and the folded view of every text without a zero-width or non-BMP character is
+    # the per-text translate's
+    points = code_points("\x00".join(texts))
+    folded = folded_texts(points, np.flatnonzero(points == 0), list(range(len(texts))))
+    plain = [i for i, t in enumerate(texts) if not set(t) & set(ZERO_WIDTH) and t.isascii()]
+    assert set(plain) <= set(folded) and len(folded) > 1000
+    assert all(folded[i] == texts[i].translate(_FOLD) for i in folded)
+    hard = [i for i, t in enumerate(texts) if set(t) & {*ZERO_WIDTH, "\U0001d7cf"}]
+    assert hard and not set(hard) & set(folded)
