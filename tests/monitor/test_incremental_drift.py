@@ -222,3 +222,39 @@ def test_a_time_that_does_not_parse_leaves_the_row_out(log, thresholds):
     rows = AuditTail(log).read(T0, "triage@1")
     assert len(rows) == 2 and drift_of_rows(REFERENCE, rows, thresholds)["n"] == 2
     assert len(WatchedRows.empty()) == 0
+
+
+def test_the_service_and_jingqing_monitor_give_the_same_figures(
+    monitored_model, thresholds, tmp_path
+):
+    # Given a week of calls, scored by `jingqing monitor`, and the answers the service's
+    # audit log holds for the same calls (its writer, times set to when each call came in)
+    from features.monitoring.scoring import watched_scores
+    from serving.audit import AuditLog
+    from training.monitor.scenarios import scenario_calls
+
+    calls = scenario_calls("fraud_wave", n=500, seed=9)
+    texts = calls["text"].tolist()
+    audit = AuditLog(tmp_path / "logs" / "audit.jsonl")
+    entries = [
+        {"request_id": f"r{i}", "model_version": "triage@3", "masked_text": text}
+        | {"suggestion": answer, "latency_ms": 1.0}
+        for i, (text, answer) in enumerate(zip(texts, monitored_model.answers(texts), strict=True))
+    ]
+    audit.write(entries)
+    received = pd.DatetimeIndex(calls["received_at"])
+    received = received.tz_localize("Asia/Shanghai") if received.tz is None else received
+    logged = [orjson.loads(raw) for raw in audit.path.read_bytes().splitlines()]
+    for row, when in zip(logged, received.tz_convert("UTC"), strict=True):
+        row["time"] = when.isoformat(timespec="milliseconds")
+    audit.path.write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in logged))
+    reference = monitored_model.info["monitor_reference"]
+    # When both compute the drift figures
+    scores = watched_scores(monitored_model, texts)
+    cli = triage_drift(reference, scores, calls["received_at"], thresholds)
+    since = received.min().floor("s").to_pydatetime()
+    rows = AuditTail(audit.path).read(since, "triage@3")
+    live = drift_of_rows(reference, rows, thresholds)
+    # Then they are the same, alerts included
+    assert len(live["daily"]) > 3 and live["mix"]["category"]["alert"]
+    assert json.dumps(live, sort_keys=True) == json.dumps(cli, sort_keys=True)
