@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from features.pii import mask_pii
 from serving import auth
 from serving.feedback import RETRY_AFTER_S
@@ -94,7 +96,7 @@ class Guard:
             await self.app(scope, receive, send)
             return
 
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = _read_headers(scope["headers"])
         token = (runtime.settings if runtime else self.settings).api_token
         if not auth.authorized(headers.get("authorization"), token):
             await send_json(
@@ -160,6 +162,23 @@ class Guard:
         return b"".join(chunks)
 
 
+# The request headers the guard reads (ASGI servers send names in lower case).
+_READ_HEADERS = {
+    name.encode(): name
+    for name in ("authorization", "content-type", "content-length", "origin", "host")
+}
+
+
+def _read_headers(raw: Any) -> dict[str, str]:
+    """The headers the guard reads, by lower-case name (the last of a repeated one)."""
+    headers = {}
+    for key, value in raw:
+        name = _READ_HEADERS.get(key) or _READ_HEADERS.get(key.lower())
+        if name is not None:
+            headers[name] = value.decode("latin-1")
+    return headers
+
+
 def _media_type_problem(headers: dict[str, str]) -> tuple[int, str] | None:
     """415 unless the body is declared ``application/json`` (UTF-8, the JSON default)."""
     declared = headers.get("content-type", "")
@@ -196,6 +215,10 @@ def _origin_problem(headers: dict[str, str]) -> tuple[int, str] | None:
 
 def _json_problem(body: bytes) -> str | None:
     """Why ``body`` is not a JSON object, without repeating any of it."""
+    try:  # orjson is stricter than json (NaN, huge integers): json decides what it refuses
+        return None if isinstance(orjson.loads(body), dict) else "body must be a JSON object"
+    except orjson.JSONDecodeError:
+        pass
     try:
         data = json.loads(body)
     except UnicodeDecodeError:
