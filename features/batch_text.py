@@ -23,9 +23,10 @@ from features.nfkc import nfkc_batch
 from features.pii import SCREEN_PATTERN, mask_pii, mask_screened
 from features.pii_screen import folded_texts, screened_docs
 from features.text import (
+    NUMERAL_GUARD,
     _zh_tables,
     anonymise_names,
-    convert_numerals,
+    guarded_numerals,
     normalize,
     to_simplified,
 )
@@ -36,9 +37,8 @@ SEP = "\x00"
 _SCREEN = re.compile(SCREEN_PATTERN)
 _SHORT = 2_000  # characters below which the screen's regular expression is quicker
 _LOWER_PLACEHOLDER = re.compile(r"<[a-z]+>")
-_SPACES = re.compile(r"\s+")
 # convert_numerals works only on a text holding one of these characters.
-_NUMERAL_GUARD = re.compile("[十百千万亿两三四五六七八九]")
+_NUMERAL_GUARD = re.compile(f"[{NUMERAL_GUARD}]")
 
 
 def _as_text(value: object) -> str:
@@ -101,7 +101,7 @@ def _numerals(joined: str) -> str:
         return joined
     pieces = joined.split(SEP)
     for i in set(doc_of_positions(joined, starts).tolist()):
-        pieces[i] = convert_numerals(pieces[i])
+        pieces[i] = guarded_numerals(pieces[i])
     return SEP.join(pieces)
 
 
@@ -141,8 +141,8 @@ def normalize_texts(texts: list[str]) -> list[str]:
     text = text.lower()
     if "<" in text:
         text = _LOWER_PLACEHOLDER.sub(lambda m: m.group(0).upper(), text)
-    text = _SPACES.sub(" ", text)
-    return [piece.strip() for piece in text.split(SEP)]
+    # whitespace runs as one space: str.split's whitespace is the regex \s of normalize
+    return [piece.strip() for piece in " ".join(text.split()).split(SEP)]
 
 
 def prepare_texts(texts) -> list[str]:

@@ -123,9 +123,8 @@ def _word_hits(plain: str, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _docs_with(table: np.ndarray, points: np.ndarray, seps: np.ndarray) -> list[int]:
     """The texts holding a character ``table`` marks (any character outside the BMP
     counts as marked)."""
-    marked = points > 0xFFFF
-    marked[~marked] = table[points[~marked]]
-    return sorted(set(_doc(seps, np.flatnonzero(marked)).tolist()))
+    marked = table[np.minimum(points, 0xFFFF)] | (points > 0xFFFF)
+    return np.unique(_doc(seps, np.flatnonzero(marked))).tolist()
 
 
 def _matches(pattern: re.Pattern[str], pieces: list[str], docs: list[int]):
@@ -139,6 +138,18 @@ def _matches(pattern: re.Pattern[str], pieces: list[str], docs: list[int]):
     return [(docs[w], m) for w, m in zip(where.tolist(), found, strict=True)]
 
 
+def _docs_matching(pattern: re.Pattern[str], joined: str, points, seps) -> set[int]:
+    """The texts of ``joined`` holding a match of ``pattern`` (a negation, which never
+    spans the separator): the pattern is tried only where a character it can start with
+    stands, and a text no further once it has one."""
+    starts = np.flatnonzero(_first_chars(pattern)[np.minimum(points, 0xFFFF)] | (points > 0xFFFF))
+    found: set[int] = set()
+    for doc, at in zip(_doc(seps, starts).tolist(), starts.tolist(), strict=True):
+        if doc not in found and pattern.match(joined, at):
+            found.add(doc)
+    return found
+
+
 def batch_cues(texts: list[str]) -> np.ndarray:
     """:func:`features.cues.cue_vector` of every text (none holding NUL), as one array."""
     joined = _SEP.join(texts)
@@ -147,11 +158,8 @@ def batch_cues(texts: list[str]) -> np.ndarray:
     points = _points(joined)
     seps = np.flatnonzero(points == 0)
     pieces = joined.split(_SEP)
-    # Negations are looked for only in texts holding a character one can start with.
-    injury_docs = _docs_with(_first_chars(_NEGATED_INJURY), points, seps)
-    injury = {d for d, _ in _matches(_NEGATED_INJURY, pieces, injury_docs)}
-    loss_docs = _docs_with(_first_chars(_NEGATED_LOSS), points, seps)
-    loss = {d for d, _ in _matches(_NEGATED_LOSS, pieces, loss_docs)}
+    injury = _docs_matching(_NEGATED_INJURY, joined, points, seps)
+    loss = _docs_matching(_NEGATED_LOSS, joined, points, seps)
     plain = joined
     if injury or loss:  # cut as cue_vector cuts: injuries, then losses in texts with one
         cut = list(pieces)

@@ -119,19 +119,32 @@ def convert_numerals(text: str) -> str:
     the cue features and the n-grams see it.
     """
 
-    def numeral(match: re.Match[str]) -> str:
-        value = _numeral_value(match.group(0))
-        return match.group(0) if value is None else str(value)
-
-    def digit_wan(match: re.Match[str]) -> str:
-        value = float(match.group(1)) * 10_000
-        return str(int(value)) if value.is_integer() else match.group(0)
-
-    if any(ch in text for ch in "十百千万亿两三四五六七八九"):
-        text = _NUMERAL_RUN.sub(numeral, text)
-    if "万" in text:
-        text = _DIGIT_WAN.sub(digit_wan, text)
+    if any(ch in text for ch in NUMERAL_GUARD):
+        return guarded_numerals(text)
     return text
+
+
+def guarded_numerals(text: str) -> str:
+    """:func:`convert_numerals` of a text known to hold a character of ``NUMERAL_GUARD``."""
+    text = _NUMERAL_RUN.sub(numeral_digits, text)
+    if "万" in text:
+        text = _DIGIT_WAN.sub(wan_digits, text)
+    return text
+
+
+NUMERAL_GUARD = "十百千万亿两三四五六七八九"  # convert_numerals reads a text holding one
+
+
+def numeral_digits(match: re.Match[str]) -> str:
+    """A run of Chinese numerals as its digits (unchanged when it is not a number)."""
+    value = _numeral_value(match.group(0))
+    return match.group(0) if value is None else str(value)
+
+
+def wan_digits(match: re.Match[str]) -> str:
+    """Digits with a 万 multiplier as one number (unchanged when not a whole number)."""
+    value = float(match.group(1)) * 10_000
+    return str(int(value)) if value.is_integer() else match.group(0)
 
 
 # The most common Chinese surnames; with a title or after 姓 they name a person, and who the
