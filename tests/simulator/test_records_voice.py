@@ -108,27 +108,32 @@ def test_passing_a_few_counterfeit_notes_is_public_order(gen):
 
 
 def test_coded_services_clauses_are_not_taken_from_the_handwritten_sets():
-    # The clauses of the coded-services sub-types were written after the records set had
-    # been read for error analysis: none may echo a hand-written item (character 2-3-gram
-    # TF-IDF cosine of the texts without masks, digits, latin letters and punctuation).
+    # The clauses of the coded-services and legal-line sub-types were written after the
+    # records set had been read for error analysis: none may echo a hand-written item
+    # (character 2-3-gram TF-IDF cosine of the texts without masks, digits, latin letters
+    # and punctuation).
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from training.evalset import load_evalset, load_records
-    from training.simulator.text_fragments import coded_services
+    from training.simulator.text_fragments import coded_services, legal_lines
 
     def bare(text: str) -> str:
         return re.sub(r"\{\w+\}|[\W\dA-Za-z_]+|XX", "", text)
 
+    groups = [
+        (coded_services.ASSISTANCE, ("r", "n", "s")),
+        (coded_services.DISPUTE, ("r", "n", "s")),
+        (coded_services.PUBLIC_ORDER, ("r", "n", "s")),
+        (coded_services.NON_POLICE, ("r", "n", "s")),
+        (legal_lines.CRIMINAL, ("r", "s", "d", "ds")),
+        (legal_lines.PUBLIC_ORDER, ("r", "s", "d", "ds")),
+        (legal_lines.NON_POLICE, ("r", "s", "d", "ds")),
+    ]
     clauses = [
         bare(clause)
-        for group in (
-            coded_services.ASSISTANCE,
-            coded_services.DISPUTE,
-            coded_services.PUBLIC_ORDER,
-            coded_services.NON_POLICE,
-        )
+        for group, keys in groups
         for spec in group.values()
-        for key in ("r", "n", "s")
+        for key in keys
         for clause in spec.get(key, [])
     ]
     items = [bare(t) for t in [*load_evalset()["text"], *load_records()["text"]]]

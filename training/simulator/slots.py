@@ -5,6 +5,7 @@ hour, how late it is, building numbers, digits, the place and the body of a fram
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from training.simulator.text_fragments.pii import (
@@ -158,6 +159,33 @@ def _place(nx: Callable[[], float], ctx: _Ctx) -> str:
     return _PLACE_MARK
 
 
+# Real exports mask the names in an address (XX路XX号, XX小区, XX村): the name before a kind of
+# place becomes XX, and now and then the house number too.
+_PLACE_KINDS = (
+    "大道|路|街|巷|道|小区|花园|家园|公寓|苑|大厦|广场|市场|公园|医院|中学|小学|学校|幼儿园|"
+    "酒店|宾馆|超市|商场|网吧|酒吧|KTV|夜市|车站|汽车站|菜市场|家属院|社区|村|镇|乡|寨|组|"
+    "景区|工地|厂|公司|银行|加油站|停车场|店|中心"
+)
+# A name is Chinese characters but not the words around it (旁边, 附近, 门口, 3号楼 …).
+_NAME_CHAR = r"[^\W\d_a-zA-Z旁边附近对面门口后前侧一带内外里楼号单元栋层室的与及]"
+_NAMED_PLACE = re.compile(rf"{_NAME_CHAR}{{1,6}}?(?:{_PLACE_KINDS})")
+_HOUSE_NUMBER = re.compile(r"\d+(?=号)")
+
+
+def mask_place(place: str, nx: Callable[[], float]) -> str:
+    """``place`` as a dispatch record writes it: each named part's name masked with XX
+    (the kind kept: 西环东路125号 → XX路125号 or XX路XX号), the rest left as it is."""
+    masked = _NAMED_PLACE.sub(lambda m: "XX" + _kind_of(m.group(0)), place)
+    if nx() < 0.5:
+        masked = _HOUSE_NUMBER.sub("XX", masked, count=1)
+    return masked
+
+
+def _kind_of(name: str) -> str:
+    match = re.search(rf"(?:{_PLACE_KINDS})$", name)
+    return match.group(0) if match else ""
+
+
 def _body(nx: Callable[[], float], ctx: _Ctx) -> str:
     return ctx.body
 
@@ -171,6 +199,7 @@ _SPECIALS: dict[str, Callable] = {
     "amt": _amount(50, 50000),
     "amt_s": _amount(20, 900),
     "amt_b": _amount(3000, 500000),
+    "amt_l": _amount(6000, 300000),  # damage a crime: well over the 5,000-yuan line
     "clock": _clock,
     "daypart_now": _daypart_now,
     "late": _late,

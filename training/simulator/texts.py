@@ -12,6 +12,7 @@ stream of floats per call, which keeps sampling deterministic and fast (~10^4 ca
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
@@ -34,7 +35,7 @@ from training.simulator.paraphrase import (
     _traditional_tables,
     speechify,
 )
-from training.simulator.slots import _PLACE_MARK, _Ctx
+from training.simulator.slots import _PLACE_MARK, _Ctx, mask_place
 from training.simulator.text_fragments import MODULES as _MODULES
 from training.simulator.text_fragments import common
 from training.simulator.text_fragments.pii import PII_CLAUSES
@@ -46,6 +47,8 @@ VOICES = ("record", "note", "speech")
 RECORD_SHARE = (
     0.45  # of the calls are written in the records voice, 0.30 as notes, the rest speech
 )
+# Share of record-voice calls whose given place is written masked (XX路XX号), as exports are.
+PLACE_MASK_SHARE = 0.6
 GRID_KINDS = ("commercial", "residential", "nightlife", "industrial", "village", "transport_hub")
 
 # Hour profiles: multiplier of a sub-type's weight at each hour of the day.
@@ -58,6 +61,18 @@ _HOURS: dict[str, tuple[float, ...]] = {
     "late": tuple(3.0 if (h >= 23 or h <= 5) else 0.3 for h in range(24)),
     "morning": tuple(1.8 if 5 <= h <= 11 else 0.6 for h in range(24)),
 }
+
+
+_LEAD_SUBJECT = re.compile(
+    r"(报警人(?:（[男女]）)?|事主|来电人|知情人)(称|报称|反映)(?:报警人|事主|当事人)(的)?"
+)
+
+
+def _fold_lead(text: str) -> str:
+    """ "报警人称报警人被打" → "报警人称被打", "…称报警人的车" → "…称其车"."""
+    return _LEAD_SUBJECT.sub(
+        lambda m: m.group(1) + m.group(2) + ("其" if m.group(3) else ""), text
+    )
 
 
 @dataclass(frozen=True)
@@ -307,6 +322,8 @@ class TextGenerator:
         if spot and base_place.endswith(spot):
             spot = ""
         ctx.place = base_place + spot
+        if place and voice == "record" and nx() < PLACE_MASK_SHARE:
+            ctx.place = mask_place(ctx.place, nx)
         main = table["MAIN"]
         k = int(nx() * len(main))
         parts = [ex(main[k], table, nx, ctx)]
@@ -331,6 +348,8 @@ class TextGenerator:
             text = speechify(text, nx, self._trad_full, self._trad_half)
         else:
             text = text.replace("，。", "。").replace("，，", "，").replace("。。", "。")
+            if voice == "record":
+                text = _fold_lead(text)
         for i, value in enumerate(ctx.pii):
             text = text.replace(chr(0xE000 + i), value)
         if t == "12345" and d == "divert" and voice != "speech" and nx() < 0.5:

@@ -653,3 +653,16 @@ HOTLINE_LEADS = [
     "12345台交办：来电人反映，",
     "12345平台{n}号工单：市民来电反映，",
 ]
+
+# Records that open with who reported it (报警人称 …) and close with the call taker's stock
+# phrases; a record's own subject after the lead is dropped (texts._fold_lead).
+RECORD_FRAMES += W(
+    "{P}，{lead_r}{R}。 {P}，{lead_r}{R}，{tail_r}。 {clock}许，{P}，{lead_r}{R}。 {P}，{R}，{tail_r}。 "
+    "{P}，{lead_r}{R}。{tail_r}。"
+)
+COMMON["lead_r"] = W(
+    "报警人称 报警人称 报警人报称 报警人反映 事主称 来电人称 报警人（女）称 报警人（男）称 知情人报称"
+)
+COMMON["tail_r"] = W(
+    "其余情况不清 具体情况拒讲 要求民警到场处理 请派员处置 现场情况不明 报警人在现场等候 详情不清 报警人要求出警"
+)

@@ -18,7 +18,7 @@ _CRIMINAL = {
     "纵火": "arson",
     "贩毒": "drug_dealing",
     "敲诈勒索": "extortion photo_extortion",
-    "其它刑警情": "drunk_driving armed_threat",
+    "其它刑警情": "drunk_driving armed_threat property_damage",
 }
 _PUBLIC_ORDER = {
     "打架斗殴": "fight_no_injury beaten_minor",
