@@ -3,9 +3,10 @@
 The hand-written records set (``training/evalset/records_v1.jsonl``) has a "city" half —
 a city's export to train on — and a "holdout" half that nothing trains or tunes on. For
 the earliest 50, 100, 200 and all records of the city half, with and without the
-synthetic prior (none, alone or stacked, chosen by time-ordered CV, as ``jingqing train
-triage`` does), plus the simulated-only model, this fits the model, calibrates it on the holdout
-half cross-fitted in two (no item both calibrated on and reported) and reports macro-F1,
+synthetic prior (the simulated-only champion's recipe, a calibrated SVM: none, alone, or
+the own model on its margins or log-probabilities, chosen by time-ordered CV, as
+``jingqing train triage`` does), plus the simulated-only model, this fits the model,
+calibrates it on the holdout half cross-fitted in two (no item both calibrated on and reported) and reports macro-F1,
 ECE, candidates' coverage and size and urgent recall/precision on the holdout half. The
 simulated-only model is also calibrated on both hand-written sets, cross-fitted, and
 judged on each (the issue's first target). It never saw the city's coding, so on the
@@ -227,7 +228,7 @@ def plot(results: dict, path: Path) -> Path:
     for with_prior, style in ((False, "o-"), (True, "s--")):
         sel = [p for p in pts if (p["prior"] != "none (config)") == with_prior]
         n = [p["records"] for p in sel]
-        label = "with prior (CV weight)" if with_prior else "own records only"
+        label = "with prior (CV choice)" if with_prior else "own records only"
         axes[0].plot(n, [p["macro_f1"] for p in sel], style, label=label)
         axes[1].plot(n, [p["ece"] for p in sel], style, label=label)
     sim = results["points"][0]

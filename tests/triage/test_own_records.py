@@ -14,6 +14,7 @@ from training.cli import main
 FAST_OWN = """\
 prior_rows: 400
 prior_stacking: [[1.0, 8.0]]
+prior_log_proba: [8.0]
 own_cv_folds: 2
 augment_copies: 0
 cv_folds: 2
@@ -80,12 +81,14 @@ def test_own_records_train_with_prior_and_promote_on_their_holdout(
         "none",
         "the prior alone",
         "stacked on the prior's logits (scale 1, C 8)",
+        "stacked on the prior's log-probabilities (C 8)",
     }
     for key in (
         "prior_ratio",
         "prior_cv_macro_f1_none",
         "prior_cv_macro_f1_prior",
         "prior_cv_macro_f1_stack_s1_c8",
+        "prior_cv_macro_f1_logp_c8",
         "holdout_macro_f1",
         "holdout_xfit_ece",
         "holdout_xfit_candidates_coverage",
@@ -149,31 +152,76 @@ def test_prior_folds_validate_on_the_later_half_with_every_category_in_training(
     assert len(time_folds(np.array(["a"] * 199 + ["b"], dtype=object), 2, 5)) == 2  # none left
 
 
-def test_the_stacked_own_model_collapses_into_one_equal_linear_model():
-    # Given a prior fitted on one set of rows and an own model stacked on its logits, when
-    # the pair is collapsed, then the one logistic regression gives the same probabilities
-    # as the two-step model on new rows (binary and multi-class priors alike).
+@pytest.mark.parametrize("kind", ["linear_svm", "logreg"])
+def test_the_stacked_own_model_collapses_into_one_equal_linear_model(kind: str):
+    # Given a prior (the calibrated SVM or a logistic regression) fitted on one set of rows
+    # and an own model stacked on its margins, when the pair is collapsed, then the one
+    # logistic regression gives the same probabilities as the two-step model on new rows
+    # (binary and multi-class priors alike).
     import numpy as np
     import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
 
-    from training.triage.stacked import Stacking, _logits, _stack, fit_on_prior, fit_prior
+    from training.triage.config import TriageConfig
+    from training.triage.stacked import Stacking, _stack, fit_on_prior, fit_prior
 
     rng = np.random.default_rng(0)
     X = sp.random(300, 40, density=0.2, random_state=1, format="csr")  # noqa: N806
+    cfg = TriageConfig(logreg_c=1.0)
     for n_prior_classes in (2, 3):
         y_prior = rng.integers(n_prior_classes, size=200).astype(str)
         y_own = rng.integers(3, size=100).astype(str)
-        prior = fit_prior(X[:200], y_prior, c=1.0)
+        prior = fit_prior(X[:200], y_prior, cfg, kind)
         how = Stacking(scale=2.0, c=4.0)
         one = fit_on_prior(prior, X[200:], y_own, how)
-        from sklearn.linear_model import LogisticRegression
+
+        # The prior's margins, recomputed from its parts: the SVMs of its calibration
+        # ensemble averaged, or the regression's own decision function.
+        def margins(rows, prior=prior):
+            if kind == "logreg":
+                d = prior.decision_function(rows)
+            else:
+                d = np.mean(
+                    [c.estimator.decision_function(rows) for c in prior.calibrated_classifiers_],
+                    axis=0,
+                )
+            return d.reshape(-1, 1) if d.ndim == 1 else d
 
         two = LogisticRegression(C=how.c, max_iter=1000, tol=1e-4)
-        two.fit(_stack(X[200:], _logits(prior, X[200:]), how.scale), y_own)
+        two.fit(_stack(X[200:], margins(X[200:]), how.scale), y_own)
         new = X[:50]
-        want = two.predict_proba(_stack(new, _logits(prior, new), how.scale))
+        want = two.predict_proba(_stack(new, margins(new), how.scale))
         assert type(one) is LogisticRegression and one.coef_.shape == (3, 40)
-        assert np.allclose(one.predict_proba(new), want, atol=1e-8)
+        assert np.allclose(one.predict_proba(new), want, atol=1e-6)
+
+
+def test_the_own_model_beside_the_priors_log_probabilities_scores_as_its_two_steps():
+    # Given the calibrated SVM prior and an own model fitted beside its log-probabilities,
+    # when new rows are scored, then the probabilities are the own regression's on [rows,
+    # log prior probabilities], the classes are the own records', and the prior is untouched.
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
+    from training.triage.config import TriageConfig
+    from training.triage.stacked import OnLogProba, fit_on_log_proba, fit_prior
+
+    rng = np.random.default_rng(0)
+    X = sp.random(300, 40, density=0.2, random_state=2, format="csr")  # noqa: N806
+    y_prior = rng.integers(3, size=200).astype(str)
+    y_own = rng.choice(["0", "1", "3"], size=100)  # a class the prior never saw
+    prior = fit_prior(X[:200], y_prior, TriageConfig(), "linear_svm")
+    before = prior.predict_proba(X[:50])
+    one = fit_on_log_proba(prior, X[200:], y_own, OnLogProba(c=4.0))
+
+    def inputs(rows):
+        return sp.hstack([rows, np.log(np.clip(prior.predict_proba(rows), 1e-6, 1))]).tocsr()
+
+    two = LogisticRegression(C=4.0, max_iter=1000, tol=1e-3).fit(inputs(X[200:]), y_own)
+    assert list(one.classes_) == ["0", "1", "3"] and not hasattr(one, "coef_")
+    assert np.allclose(one.predict_proba(X[:50]), two.predict_proba(inputs(X[:50])), atol=1e-8)
+    assert (one.predict(X[:50]) == two.predict(inputs(X[:50]))).all()
+    assert np.array_equal(prior.predict_proba(X[:50]), before)
 
 
 def test_the_prior_cv_tries_none_the_prior_alone_and_stacking():
@@ -189,7 +237,8 @@ def test_the_prior_cv_tries_none_the_prior_alone_and_stacking():
     )
     own = load_records(split="city").head(200)
     choice = choose_prior(own, synthetic_prior(300, 0), cfg, progress=lambda _: None)
-    assert set(choice.scores) == {"none", "prior", *(f"stack_s1_c{c:g}" for c in (2, 8, 32))}
+    stacked = [f"{way}{c:g}" for way in ("stack_s1_c", "logp_c") for c in (2, 8, 32)]
+    assert set(choice.scores) == {"none", "prior", *stacked}
     best = max(s["macro_f1"] for s in choice.scores.values())
     assert choice.scores[choice.name]["macro_f1"] == best and choice.folds == 2
     assert choice.how == {"none": None, "prior": "prior"}.get(choice.name, choice.how)

@@ -112,7 +112,7 @@ class TriageConfig(BaseModel):
     # than this is refused (too few records in all: training.gates.MIN_TRIAGE_CALLS).
     own_holdout_fraction: float = Field(0.2, gt=0.0, lt=0.5)
     own_min_per_class: int = Field(5, ge=2)
-    # The synthetic city as a prior: a logistic regression on this many simulated calls,
+    # The synthetic city as a prior: a model (prior_model) on this many simulated calls,
     # used as the own records' time-ordered CV prefers: not at all ("none"), alone, or as
     # an offset the own model is stacked on (its logits as extra columns, training/triage/
     # stacked.py) with each (scale of those columns, C of the own model) below. "none"
@@ -120,7 +120,11 @@ class TriageConfig(BaseModel):
     # prior rows, the prior's sharing prior_head_ratio × the own records' weight.
     prior: Literal["cv", "none"] = "cv"
     prior_rows: int = Field(12_000, ge=100)
+    # The prior's model: the simulated-only champion's (the calibrated SVM) by default.
+    prior_model: Literal["linear_svm", "logreg"] = "linear_svm"
     prior_stacking: tuple[tuple[float, float], ...] = ((1.0, 2.0), (1.0, 8.0), (1.0, 32.0))
+    # ... or beside the prior's calibrated log-probabilities, with each C of the own model.
+    prior_log_proba: tuple[float, ...] = (2.0, 8.0, 32.0)
     prior_head_ratio: float = Field(4.0, ge=0.0)
     own_cv_folds: int = Field(3, ge=2, le=10)
     own_candidate: Candidate = "logreg"

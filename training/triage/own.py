@@ -1,12 +1,13 @@
 """Training on a city's own records, with the synthetic city as a prior.
 
 A city's labelled 接警记录 are the product's real training data; the simulator is the demo
-and a prior: a logistic regression on simulated calls. Time-ordered cross-validation on the
-own records (train on the earlier, validate on the later, as the model will be used)
-chooses how to use it: not at all ("none"), alone, or as an offset the own model is
-stacked on (``stacked.py``). Mixing the simulated calls into the own records' fit with a
-weight instead (the third and fourth sessions' scheme, 2,000 calls at 0-16x) scored
-below the simulated-only model on the records holdout at every size (README).
+and a prior: the simulated-only champion's recipe (a calibrated linear SVM) fitted on
+simulated calls. Time-ordered cross-validation on the own records (train on the earlier,
+validate on the later, as the model will be used) chooses how to use it: not at all
+("none"), alone, or as inputs of the own model: its margins (collapsed into one linear
+model) or its log-probabilities (``stacked.py``). Mixing the simulated calls into the own
+records' fit with a weight instead (the third and fourth sessions' scheme, 2,000 calls at
+0-16x) scored below the simulated-only model on the records holdout at every size (README).
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from sklearn.metrics import f1_score, log_loss
 
 from features.errors import UserError
 from training.triage.config import TriageConfig
-from training.triage.stacked import Stacking, fit_on_prior, fit_prior
+from training.triage.stacked import (
+    OnLogProba,
+    Stacking,
+    fit_on_log_proba,
+    fit_on_prior,
+    fit_prior,
+)
 
 SIMULATED_MARK = "phrasing"  # a column only the simulator writes
 
@@ -89,7 +96,7 @@ class PriorChoice:
     ``how`` is ``None`` for "none" (own records only), ``"prior"`` for the prior model
     alone, else the :class:`Stacking` of the own model on the prior's logits."""
 
-    how: Stacking | str | None
+    how: Stacking | OnLogProba | str | None
     name: str = "none"
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
     folds: int = 0
@@ -134,18 +141,26 @@ def time_folds(y: np.ndarray, k: int, min_per_class: int, start: float = 0.5) ->
     return [f for f in folds if complete(f[0])] or folds
 
 
-def _ways(cfg: TriageConfig) -> dict[str, Stacking | str | None]:
-    ways: dict[str, Stacking | str | None] = {"none": None, "prior": "prior"}
+def _ways(cfg: TriageConfig) -> dict[str, Stacking | OnLogProba | str | None]:
+    ways: dict[str, Stacking | OnLogProba | str | None] = {"none": None, "prior": "prior"}
     for scale, c in cfg.prior_stacking:
         ways[f"stack_s{scale:g}_c{c:g}"] = Stacking(scale=scale, c=c)
+    for c in cfg.prior_log_proba:
+        ways[f"logp_c{c:g}"] = OnLogProba(c=c)
     return ways
 
 
 def _fit_way(way, prior_model, X, y: np.ndarray, cfg: TriageConfig):  # noqa: N803
     if way is None:
         return LogisticRegression(C=cfg.logreg_c, max_iter=300, tol=1e-3).fit(X, y)
+    return _on_prior(way, prior_model, X, y)
+
+
+def _on_prior(way, prior_model, X, y: np.ndarray):  # noqa: N803
     if way == "prior":
         return prior_model
+    if isinstance(way, OnLogProba):
+        return fit_on_log_proba(prior_model, X, y, way)
     return fit_on_prior(prior_model, X, y, way)
 
 
@@ -157,8 +172,9 @@ def choose_prior(
 ) -> PriorChoice:
     """Pick how to use the prior by expanding-window CV on the own records, in time order.
 
-    The ways tried are the own records alone ("none"), the prior model alone, and the own
-    model stacked on the prior's logits for each (scale, C) of ``cfg.prior_stacking``.
+    The ways tried are the own records alone ("none"), the prior model alone, the own
+    model stacked on the prior's margins for each (scale, C) of ``cfg.prior_stacking``, and
+    the own model beside the prior's log-probabilities for each C of ``cfg.prior_log_proba``.
     The features are fitted once on the prior's and all own training texts (no labels:
     the final model's vocabulary holds them too) and the prior model once on the simulated
     calls, which never include an own record; folds are :func:`time_folds`, validation
@@ -176,8 +192,8 @@ def choose_prior(
     with fast_fitting():
         X_all = sp.csr_matrix(featurizer.fit_transform(texts + prior["text"].astype(str).tolist()))  # noqa: N806
     X, X_prior = X_all[: len(texts)], X_all[len(texts) :]  # noqa: N806
-    progress(f"prior: fitting the prior model on {len(p_y):,} simulated calls")
-    prior_model = fit_prior(X_prior, p_y, cfg.logreg_c)
+    progress(f"prior: fitting the prior ({cfg.prior_model}) on {len(p_y):,} simulated calls")
+    prior_model = fit_prior(X_prior, p_y, cfg)
     folds = time_folds(y, cfg.own_cv_folds, cfg.own_min_per_class)
     ways = _ways(cfg)
     pooled = {name: np.zeros((len(y), len(labels))) for name in ways}
@@ -208,17 +224,15 @@ def choose_prior(
     return PriorChoice(how=ways[best], name=best, scores=scores, folds=len(folds))
 
 
-def _classifier_fit(how: Stacking | str, is_prior: np.ndarray, cfg: TriageConfig):
+def _classifier_fit(how: Stacking | OnLogProba | str, is_prior: np.ndarray, cfg: TriageConfig):
     """The final category fit for ``fit_triage``: the prior model on the simulated rows
     (and their noisy copies), then, unless the prior alone was chosen, the own model
     stacked on its logits on the own rows; ``rows`` maps each row of ``X`` to its call."""
 
     def fit(X, y: np.ndarray, rows: np.ndarray):  # noqa: N803
         simulated = is_prior[rows]
-        prior_model = fit_prior(X[simulated], y[simulated], cfg.logreg_c)
-        if how == "prior":
-            return prior_model
-        return fit_on_prior(prior_model, X[~simulated], y[~simulated], how)
+        prior_model = fit_prior(X[simulated], y[simulated], cfg)
+        return _on_prior(how, prior_model, X[~simulated], y[~simulated])
 
     return fit
 
