@@ -8,7 +8,12 @@ PORT ?= 3000
 
 export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ALLOW_FILE_STORE := false
-export PYTHONDONTWRITEBYTECODE := 1
+# Compiled bytecode is kept in .venv/pycache, outside the source tree: uv installs no .pyc
+# files, so without a cache every step of the demo (and every CLI test's subprocess) would
+# compile mlflow, pandas, scikit-learn, scipy, ... from source again (about 10 s of CPU per
+# process that imports them). An empty PYTHONDONTWRITEBYTECODE lets Python write it.
+export PYTHONDONTWRITEBYTECODE :=
+export PYTHONPYCACHEPREFIX := $(abspath $(VENV))/pycache
 
 .PHONY: venv demo demo-models test lint format bench clean browser-deps screenshots
 

@@ -146,8 +146,16 @@ def _uv_cache(env: dict[str, str]) -> Path:
 
 def _newcomer_env(base: dict[str, str]) -> dict[str, str]:
     """The environment without any virtual environment's traces (PATH entries inside one,
-    VIRTUAL_ENV, PYTHONPATH): the clone's ``make`` makes and uses its own."""
-    env = {k: v for k, v in base.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    VIRTUAL_ENV, PYTHONPATH) or bytecode settings a fresh machine does not have: the
+    clone's ``make`` makes and uses its own."""
+    own = (
+        "VIRTUAL_ENV",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "PYTHONDONTWRITEBYTECODE",
+        "PYTHONPYCACHEPREFIX",
+    )
+    env = {k: v for k, v in base.items() if k not in own}
     keep = [
         p
         for p in env.get("PATH", "").split(os.pathsep)
@@ -208,7 +216,6 @@ def main(argv: list[str] | None = None) -> int:
             "JINGQING_JIEBA_CACHE": str(tmp / "jieba"),  # a fresh machine has none
             "BENTOML_DO_NOT_TRACK": "true",
             "MLFLOW_ALLOW_FILE_STORE": "false",
-            "PYTHONDONTWRITEBYTECODE": "1",
         }
         wall, cpu = time.perf_counter(), _cpu()
         subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
