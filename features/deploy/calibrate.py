@@ -85,7 +85,7 @@ def calibrate(calls: pd.DataFrame, travel: TravelModel) -> TravelParams:
     grid = travel.geometry.index_of(frame["grid_id"].astype(str).to_numpy()[ok])
     sent = times["dispatched_at"][ok]
     done = times["cleared_at"][ok]
-    busy = _concurrency(grid, sent.to_numpy(), done.to_numpy())
+    busy = _concurrency(grid, _instants(sent), _instants(done))
     hour_all = sent.dt.tz_convert(zone).dt.hour.to_numpy()
     fleet = fit_fleet(travel, grid, busy, hour_all, drive[ok])
     free = fleet[grid] - busy
@@ -247,7 +247,7 @@ def _follow_shares(frame: pd.DataFrame, ok: np.ndarray, times: dict, ids) -> tup
         # still being served (a quarter of the simulated city's follow-ups do not: the
         # other call was in another grid, not dispatched, or already cleared)
         rows = pd.DataFrame(
-            {"inc": inc, "grid": grid, "sent": sent.to_numpy(), "done": done.to_numpy()}
+            {"inc": inc, "grid": grid, "sent": _instants(sent), "done": _instants(done)}
         )
         pairs = rows[later].reset_index().merge(rows, on=["inc", "grid"], suffixes=("", "_o"))
         taken = (pairs["sent_o"] < pairs["sent"]) & (pairs["done_o"] > pairs["sent"])
@@ -308,6 +308,12 @@ def _times(values: pd.Series, zone) -> pd.Series:
         local = naive.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
         out = out.fillna(local.dt.tz_convert("UTC"))
     return out
+
+
+def _instants(times: pd.Series) -> np.ndarray:
+    """UTC times as ``datetime64[ns]`` (``to_numpy()`` of tz-aware times makes one
+    ``Timestamp`` object per call, and sorting those is slow)."""
+    return times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
 
 
 def _concurrency(grid: np.ndarray, sent: np.ndarray, done: np.ndarray) -> np.ndarray:
