@@ -79,8 +79,9 @@ _CARD = re.compile(r"[0-9]{16,19}")
 _NOT_CARD_CONTEXT = ("订单", "单号", "运单", "流水号", "编号", "工单")
 _MOBILE = re.compile(r"(?:0086|86)?1[3-9][0-9]{9}")
 _MOBILE_PREFIX = re.compile(r"(?:\+|(?<![0-9])00)86[ -]?$|\+$")
+# (Not after a digit: checked after the first character, as for _RUN.)
 _LANDLINE = re.compile(
-    r"(?<![0-9])(?:\(0[1-9][0-9]{1,2}\) ?|0[1-9][0-9]{1,2}[ -])[2-9][0-9]{6,7}"
+    r"(?:\((?<![0-9]\()0[1-9][0-9]{1,2}\) ?|0(?<![0-9]0)[1-9][0-9]{1,2}[ -])[2-9][0-9]{6,7}"
     r"(?:-[0-9]{1,4})?(?![0-9])"
 )
 _PLATE = re.compile(

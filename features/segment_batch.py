@@ -27,7 +27,6 @@ _PLACEHOLDER_CHARS |= {"<PLATE>": "\ue003", "<BANKCARD>": "\ue004"}
 _BACK = {v: k for k, v in _PLACEHOLDER_CHARS.items()}
 _PLACEHOLDER_RE = re.compile("|".join(map(re.escape, _PLACEHOLDER_CHARS)))
 _OTHER_SPACE = re.compile(r"[^\S ]")
-_RESERVED = re.compile(f"[{_SEP}{''.join(_BACK)}]")
 
 
 def _segmented(texts: list[str]):
@@ -38,7 +37,7 @@ def _segmented(texts: list[str]):
     joined = _SEP.join(texts)
     if len(texts) < 2 or joined.count(_SEP) != len(texts) - 1:
         return None  # one text, or a text holding the separator
-    if _RESERVED.search(joined.replace(_SEP, "")):
+    if any(char in joined for char in _BACK):  # a private-use placeholder character
         return None
     slow: set[int] = set()
     seps: list[int] = []

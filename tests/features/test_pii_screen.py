@@ -46,3 +46,27 @@ def test_array_screen_equals_the_regular_expression() -> None:
     assert all(folded[i] == texts[i].translate(_FOLD) for i in folded)
     hard = [i for i, t in enumerate(texts) if set(t) & {*ZERO_WIDTH, "\U0001d7cf"}]
     assert hard and not set(hard) & set(folded)
+
+
+def test_digit_run_and_landline_patterns_equal_their_plain_forms() -> None:
+    # Given the matcher's patterns that check "not after a digit" after their first
+    # character (so the regex engine skips to candidate characters), and their plain forms
+    from features.pii import _LANDLINE, _RUN, _SEP
+
+    plain_run = re.compile(rf"(?<![0-9])[0-9]+(?:{_SEP}[0-9]+)*(?:{_SEP}?[Xx](?![A-Za-z0-9]))?")
+    plain_landline = re.compile(
+        r"(?<![0-9])(?:\(0[1-9][0-9]{1,2}\) ?|0[1-9][0-9]{1,2}[ -])[2-9][0-9]{6,7}"
+        r"(?:-[0-9]{1,4})?(?![0-9])"
+    )
+    rng = np.random.default_rng(7)
+    parts = ["(", ")", "0", "010", "0755", "1", "9", "2345678", "12345678", " ", "-", "—"]
+    parts += [".", "·", "X", "x", "a", "号", "00", "-12", " - ", "021-", "(0755) "]
+    texts = ["".join(rng.choice(parts, size=int(rng.integers(0, 9)))) for _ in range(40_000)]
+    # then both find the same spans in every text
+    for fast, plain in ((_RUN, plain_run), (_LANDLINE, plain_landline)):
+        found = 0
+        for text in texts:
+            spans = [m.span() for m in fast.finditer(text)]
+            assert spans == [m.span() for m in plain.finditer(text)], text
+            found += bool(spans)
+        assert found > 100
