@@ -6,7 +6,10 @@ served champion's answers of the last seven days (audit log lines of its version
 the reference stored with it at training time, and the call takers' corrections. Forecast
 error needs the realised calls, which the service never receives: ``jingqing monitor
 --calls`` measures it. The gauges are refreshed when ``/metrics`` is scraped (at most once a
-minute), so Prometheus sees what ``/monitor`` answers.
+minute), so Prometheus sees what ``/monitor`` answers. A refresh costs tens of milliseconds
+with a week of audit lines at 100k calls a day: the window's rows are kept as columns
+between scrapes (``serving.audit_tail``), the drift figures are counts of them, and the
+agreement figures are recomputed only when the feedback store changed.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 (when given) agreement with call takers and forecast error, with alerts in words.
 
 The same function serves ``jingqing monitor`` (calls from a file, scored now) and
-``GET /monitor`` (answers from the audit log), so both report the same figures.
+``GET /monitor`` (answers from the audit log), so both report the same figures: both hold
+the answers as columns (``features.monitoring.rows``) and every figure is computed from
+counts of them (labels per window and day, scores per histogram bin).
 """
 
 from __future__ import annotations
