@@ -258,3 +258,20 @@ def test_the_service_and_jingqing_monitor_give_the_same_figures(
     # Then they are the same, alerts included
     assert len(live["daily"]) > 3 and live["mix"]["category"]["alert"]
     assert json.dumps(live, sort_keys=True) == json.dumps(cli, sort_keys=True)
+
+
+def test_odd_values_in_the_log_are_figures_not_crashes(log, thresholds):
+    # Given lines a hand edit or an older writer left: a suggestion that is not an object,
+    # a confidence in words, a numeric category
+    odd = [orjson.loads(line(i)) for i in range(3)]
+    odd[0]["suggestion"] = "dispute"
+    odd[1]["suggestion"]["confidence"] = "high"
+    odd[2]["suggestion"]["category"] = 5
+    log.write_bytes(lines(10, 300) + b"".join(orjson.dumps(row) + b"\n" for row in odd))
+    # When the monitor reads them
+    report = drift_of_rows(REFERENCE, AuditTail(log).read(T0, "triage@1"), thresholds)
+    # Then every line counts, a field with an absent or unreadable value is not watched
+    assert report["n"] == 293
+    assert "category" not in report["mix"] and report["text"]["confidence"] == {"available": False}
+    assert report["text"]["shift"] == {"available": False}  # the first line has none
+    assert report["mix"]["disposition"]["n"] == 293
