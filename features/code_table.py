@@ -7,7 +7,9 @@ large odd constant and its top bits pick a slot of a table twice the vocabulary'
 (open addressing, linear probing), so most codes are settled by one gather and one
 comparison, done for the whole batch as array operations, and the few that meet another
 code in their slot go round again. Code 0 marks an empty slot, so it cannot be a key (the
-n-gram codes never are: every character and every token number adds at least 1).
+n-gram codes never are: every character and every token number adds at least 1). A batch
+of small codes only (single characters of the BMP, single token numbers) is read from a
+plain array indexed by the code instead: one read from a table a few times smaller.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 __all__ = ["CodeTable"]
 
+_DIRECT = 1 << 17  # codes below this are also held in an array indexed by the code
 _FEW = 512  # fewer codes than this are looked up by a binary search (fewer array calls)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd: Fibonacci hashing
@@ -51,6 +54,10 @@ class CodeTable:
         self._pairs = np.stack([self.keys, self.values.view(np.uint64)], axis=1)
         order = np.argsort(codes)  # for a few codes: a binary search touches less memory
         self._sorted, self._sorted_values = codes[order], values[order]
+        # codes below _DIRECT (single characters, single token numbers) by plain indexing
+        self._direct = np.full(_DIRECT, -1, dtype=np.int64)
+        small = codes < _DIRECT
+        self._direct[codes[small].astype(np.int64)] = values[small]
 
     def _slots(self, codes: np.ndarray) -> np.ndarray:
         return ((codes * _GOLDEN) >> self._shift).astype(np.int64)
@@ -70,6 +77,8 @@ class CodeTable:
             at = np.searchsorted(self._sorted, codes)
             at[at == len(self._sorted)] = 0
             return np.where(self._sorted[at] == codes, self._sorted_values[at], -1)
+        if codes.max() < _DIRECT:  # every code a single character or token number
+            return np.take(self._direct, codes.astype(np.int64))
         slot = self._slots(codes)
         pair = np.take(self._pairs, slot, axis=0)
         found = pair[:, 0]

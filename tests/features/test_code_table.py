@@ -36,3 +36,18 @@ def test_zero_and_repeated_keys_are_refused() -> None:
         CodeTable(np.asarray([0, 1], dtype=np.uint64), np.asarray([0, 1]))
     with pytest.raises(ValueError):
         CodeTable(np.asarray([3, 3], dtype=np.uint64), np.asarray([0, 1]))
+
+
+def test_a_batch_of_small_codes_is_read_from_the_direct_array() -> None:
+    # Given small keys (single characters) and large ones in one table
+    rng = np.random.default_rng(4)
+    small = np.unique(rng.integers(1, 70_000, size=3_000)).astype(np.uint64)
+    large = np.unique(rng.integers(2**30, 2**62, size=3_000, dtype=np.uint64))
+    keys = np.concatenate([small, large])
+    table = CodeTable(keys, np.arange(len(keys)))
+    expected = dict(zip(keys.tolist(), range(len(keys)), strict=True))
+    # when a batch holds only codes below 2**17 (hits and misses), or also large ones
+    for queries in (rng.integers(0, 2**17, size=4_000), np.concatenate([small, large])):
+        queries = queries.astype(np.uint64)
+        # then every code gets its value, -1 if it is not a key
+        assert table.get(queries).tolist() == [expected.get(q, -1) for q in queries.tolist()]
