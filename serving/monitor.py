@@ -5,8 +5,8 @@ The figures are ``features.monitoring``'s, the same as ``jingqing monitor`` repo
 served champion's answers of the last seven days (audit log lines of its version) against
 the reference stored with it at training time, and the call takers' corrections. Forecast
 error needs the realised calls, which the service never receives: ``jingqing monitor
---calls`` measures it. The gauges are refreshed when ``/metrics`` is scraped (at most once a
-minute), so Prometheus sees what ``/monitor`` answers. A refresh costs tens of milliseconds
+--calls`` measures it. The gauges are refreshed when ``/metrics`` is scraped (at most every
+15 s), so Prometheus sees what ``/monitor`` answers. A refresh costs tens of milliseconds
 with a week of audit lines at 100k calls a day: the window's rows are kept as columns
 between scrapes (``serving.audit_tail``), the drift figures are counts of them, and the
 agreement figures are recomputed only when the feedback store changed.
@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 
 MONITOR_PATH = "/monitor"
 WINDOW_DAYS = 7
-REFRESH_SECONDS = 60.0
+REFRESH_SECONDS = 15.0  # Prometheus's usual scrape interval: each refresh parses a quarter
+# of a minute's lines (~60 ms of CPU at 300 requests/s) instead of a whole minute's
 
 
 def live_report(runtime: Any, now: datetime | None = None, days: int = WINDOW_DAYS) -> dict:
@@ -129,7 +130,8 @@ def monitor_app(runtime_ref: Callable[[], Any]) -> Any:
 
 
 class RefreshOnScrape:
-    """Refresh the monitor gauges (at most once a minute) before ``/metrics`` answers."""
+    """Refresh the monitor gauges (at most every ``REFRESH_SECONDS``) before ``/metrics``
+    answers."""
 
     def __init__(self, app: Any, runtime_ref: Callable[[], Any]) -> None:
         self.app = app
