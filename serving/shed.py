@@ -29,9 +29,14 @@ class Shedder:
         self.inflight = 0
         self.shed = 0
         self.on_shed = on_shed
+        self.front_door = False
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
+            if scope["type"] == "lifespan" and not self.front_door:  # the stack is built
+                from serving.front import install
+
+                self.front_door = install(scope.get("app"), self)
             await self.app(scope, receive, send)
             return
         if scope.get("path") in SHED_PATHS and scope.get("method") == "POST":
