@@ -141,3 +141,27 @@ def test_coded_services_clauses_are_not_taken_from_the_handwritten_sets():
     nearest = (vec.transform(clauses) @ vec.transform(items).T).max(axis=1).toarray().ravel()
     assert len(clauses) > 300
     assert nearest.max() < 0.45, clauses[int(nearest.argmax())]
+
+
+@pytest.mark.parametrize(
+    ("place", "keep_number", "masked"),
+    [
+        ("西环东路125号", True, "XX路125号"),
+        ("西环东路125号", False, "XX路XX号"),
+        ("南屏镇曼连村3组", True, "XX镇XX村3组"),
+        ("人民夜市附近", True, "XX夜市附近"),
+        ("月光北路226号旁居民楼8号楼", False, "XX路XX号旁居民楼8号楼"),
+    ],
+)
+def test_record_places_are_masked_as_exports_write_them(place, keep_number, masked):
+    from training.simulator.slots import mask_place
+
+    assert mask_place(place, lambda: 0.9 if keep_number else 0.1) == masked
+
+
+def test_a_record_lead_drops_the_subject_it_repeats():
+    from training.simulator.texts import _fold_lead
+
+    assert _fold_lead("XX路，报警人称报警人被他人殴打。") == "XX路，报警人称被他人殴打。"
+    assert _fold_lead("事主称报警人的车被划。") == "事主称其车被划。"
+    assert _fold_lead("对方称报警人先动手。") == "对方称报警人先动手。"  # not a lead
