@@ -5,7 +5,7 @@ percent between runs, so a speed-up is measured here as a ratio: the earlier com
 ``features``/``training`` (exported with ``git archive``) and this checkout score the same
 texts with the same pickled model, one after the other, ``--rounds`` times, in fresh
 single-threaded processes. Per process: ``TriageModel.classify`` and ``score_chunk`` on
-batches of 1,024 (CPU µs per text; ``classify`` the least of three passes, its first pass
+batches of 1,024 (CPU µs per text; ``classify`` the least of five passes, its first pass
 too), and ``classify`` / ``suggest`` on one text per call (the least of five calls per
 text, averaged). Writes
 ``benchmarks/results/triage_speed_versus.json``.
@@ -51,7 +51,7 @@ def one(f, items):
             best = c if best is None else min(best, c)
         total += best
     return total / len(items) * 1e6
-passes = [batch(model.classify) for _ in range(3)]
+passes = [batch(model.classify) for _ in range(5)]
 print(json.dumps({"classify_us": min(passes), "classify_first_pass_us": passes[0],
                   "answers_us": batch(lambda t: score_chunk(model, t)),
                   "classify_one_text_us": one(model.classify, texts[:100]),
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": runs,
         "speedup_base_over_this_per_round": ratios,
         "note": "CPU µs per text (process time), one thread; batches of 1,024 for classify "
-        "(least of three passes; classify_first_pass_us the first) and answers (score_chunk, "
+        "(least of five passes; classify_first_pass_us the first) and answers (score_chunk, "
         "one pass); one text per call for the *_one_text figures (least of "
         "five calls per text); base and this code alternate, so each round's ratio is "
         "measured in the same minutes",
