@@ -134,9 +134,9 @@ def _word_index(vec) -> tuple[dict[str, int], int, CodeTable] | None:
 
 
 def _word_entries(vec, docs: list[str], index, record: dict | None = None):
-    """(row, column) of every in-vocabulary word n-gram of the batch: tokens numbered by
-    one dict lookup per piece of the batch's segmentation (``segment.token_numbers``),
-    n-grams coded and looked up as arrays (like characters).
+    """(row, column) of every in-vocabulary word n-gram of the batch: the pieces of the
+    batch's segmentation numbered in arrays (``segment_batch.token_numbers``), n-grams
+    coded and looked up as arrays (like characters).
     ``record`` receives the tokens' documents and offsets and, per n, the flat index of
     each found n-gram's first token with its document and column."""
     numbers, bits, table = index
