@@ -144,6 +144,9 @@ def measured(server: Server, load: Any, idle: float) -> dict[str, Any]:
     result["texts_per_model_call"] = round(texts / calls, 2) if calls else None
     net = max(0.0, cpu - idle * wall)
     result["server_cpu_seconds"] = round(cpu, 2)
+    # Below ~0.9 with requests shed, the worker was starved of its core by other jobs and
+    # the latencies are a queue's, not the service's.
+    result["server_core_share"] = round(cpu / wall, 3)
     result["server_idle_cpu_seconds"] = round(idle * wall, 2)
     result["server_cpu_ms_per_request"] = round(1000 * net / max(result["answered"], 1), 3)
     result["server_cpu_ms_per_ok"] = round(1000 * net / max(result["answered_ok"], 1), 3)
@@ -210,8 +213,9 @@ def main(argv: list[str] | None = None) -> int:
             f"steady {args.rate:.0f} req/s offered for {args.seconds:.0f} s: "
             f"{steady['ok_rps']} ok/s, p50 {steady['p50_ms']} ms, p99 {steady['p99_ms']} ms, "
             f"statuses {steady['statuses']}, server CPU {steady['server_cpu_ms_per_request']} "
-            f"ms/request, {steady['texts_per_model_call']} texts per model call "
-            f"(load {steady['load_average_after'][0]:.1f})",
+            f"ms/request, {steady['texts_per_model_call']} texts per model call, the server "
+            f"used {steady['server_core_share']} of a core (load "
+            f"{steady['load_average_after'][0]:.1f})",
             flush=True,
         )
         overload = measured(
@@ -229,8 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
         if args.stand_in:
             shutil.rmtree(home, ignore_errors=True)
-    meets = (
-        steady["ok_rps"] >= 0.99 * args.rate * min(1.0, args.seconds / TARGETS["seconds"])
+    meets = (  # only a run at the target's rate and length can meet it
+        args.rate >= TARGETS["rps"]
+        and args.seconds >= TARGETS["seconds"]
+        and steady["ok_rps"] >= 0.99 * args.rate
         and steady["p99_ms"] is not None
         and steady["p99_ms"] <= TARGETS["p99_ms"]
         and set(steady["statuses"]) == {"200"}
