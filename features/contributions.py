@@ -162,6 +162,14 @@ def explain(
     from features.cues import CUE_NAMES, cue_spans
     from features.evidence import batch_phrases, batch_units
 
+    if record is not None and record.get("one") is not None and len(aligned) == 1:
+        from features.one_evidence import explain_one  # one text: features.one_text
+
+        pieces = boost[0] if boost else []
+        one = explain_one(
+            aligned[0], X, int(which[0]), weights, index, skip, limit, pieces, record["one"]
+        )
+        return [one]
     texts = [a.text for a in aligned]
     n, n_cols = len(texts), X.shape[1]
     if record is None:

@@ -26,6 +26,8 @@ from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.linear_model._base import LinearClassifierMixin
 
+from features.folded import FoldedCalibrated
+
 __all__ = ["HeadInput", "LinearPlan", "plan_for"]
 
 
@@ -60,35 +62,6 @@ class _Part:
         return scores.ravel() if scores.shape[1] == 1 else scores
 
 
-def _calibrated_proba(cc, part: _Part, XW: np.ndarray, X) -> np.ndarray:  # noqa: N803
-    """``_CalibratedClassifier.predict_proba`` from the decision values in ``XW``."""
-    pred = part.decision(XW, None, X)
-    if pred.ndim == 1:
-        pred = pred.reshape(-1, 1)
-    n_classes = len(cc.classes)
-    proba = np.zeros((len(pred), n_classes))
-    index = part.__dict__.get("classes")
-    if index is None:  # LabelEncoder's numbering of the estimator's classes, once
-        index = part.__dict__["classes"] = np.searchsorted(
-            np.sort(cc.classes), cc.estimator.classes_
-        )
-    for class_idx, this_pred, calibrator in zip(index, pred.T, cc.calibrators, strict=False):
-        if n_classes == 2:
-            class_idx += 1
-        if hasattr(calibrator, "a_") and type(calibrator).__name__ == "_SigmoidCalibration":
-            proba[:, class_idx] = expit(-(calibrator.a_ * this_pred + calibrator.b_))
-        else:
-            proba[:, class_idx] = calibrator.predict(this_pred)
-    if n_classes == 2:
-        proba[:, 0] = 1.0 - proba[:, 1]
-    else:
-        denominator = np.sum(proba, axis=1)[:, np.newaxis]
-        uniform = np.full_like(proba, 1 / n_classes)
-        proba = np.divide(proba, denominator, out=uniform, where=denominator != 0)
-    proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
-    return proba
-
-
 def _logistic_proba(decision: np.ndarray) -> np.ndarray:
     """``LogisticRegression.predict_proba`` from its decision values (scikit-learn ≥ 1.8)."""
     if decision.ndim == 1:
@@ -110,6 +83,7 @@ class LinearPlan:
     heads: dict[str, _Part]
     _keyword: tuple[np.ndarray, np.ndarray] | None = None
     _category_W: np.ndarray | None = None  # noqa: N815 - W's category columns, contiguous
+    folded: FoldedCalibrated | None = None  # the calibrated classifier as arrays
 
     def keyword_weights(self, model) -> tuple[np.ndarray, np.ndarray]:
         """The keyword weights measured against their mean over classes (adding a constant
@@ -164,7 +138,8 @@ class LinearPlan:
                 heads[name] = add(est, n_text)
         width = blocks[0].shape[0] if blocks else 0
         W = np.ascontiguousarray(np.hstack(blocks)) if blocks else np.zeros((width, 0))  # noqa: N806
-        return cls(W, category, kind, heads)
+        folded = FoldedCalibrated.of(clf, category) if kind == "calibrated" else None
+        return cls(W, category, kind, heads, folded=folded)
 
     def product(self, X: sp.csr_matrix, category_only: bool = False) -> np.ndarray:  # noqa: N803
         """``X @ W`` for a float32 or float64 CSR batch, in float64 as scikit-learn has it;
@@ -183,12 +158,14 @@ class LinearPlan:
     def category_proba(self, clf, X, XW: np.ndarray) -> np.ndarray:  # noqa: N803
         """The classifier's ``predict_proba``."""
         if self.category_kind == "calibrated":
-            ccs = clf.calibrated_classifiers_
-            mean = np.zeros((X.shape[0], len(clf.classes_)))
-            for cc, part in zip(ccs, self.category, strict=True):
-                mean += _calibrated_proba(cc, part, XW, X)
-            mean /= len(ccs)
-            return mean
+            if all(part.at >= 0 for part in self.category):
+                return self.folded.proba(self.folded.decision(XW))
+            widths = self.folded.fold_width
+            parts = [
+                p.decision(XW, None, X).reshape(X.shape[0], -1)[:, :w]
+                for p, w in zip(self.category, widths, strict=True)
+            ]
+            return self.folded.proba(np.hstack(parts))
         if self.category_kind == "logistic":
             return _logistic_proba(self.category[0].decision(XW, None, X))
         return clf.predict_proba(X)

@@ -26,6 +26,7 @@ from features.contract import Suggestion
 from features.contributions import explain, feature_index
 from features.cues import CUE_NAMES, guard_from_cues, urgent_guard
 from features.linear_plan import HeadInput, plan_for
+from features.one_text import one_text_for
 from features.spans import align_texts
 from features.textprep import TextPrep
 from features.urgency import tiers, urgency_cues
@@ -85,10 +86,16 @@ class TriageModel:
 
     # ----------------------------------------------------------------------------------
     def featurize(
-        self, texts: list[str], record: dict | None = None
+        self, texts: list[str], record: dict | None = None, places: bool = True
     ) -> tuple[list[str], sp.csr_matrix]:
         """Prepared (masked, normalised) texts and their sparse feature matrix; ``record``
-        receives where the features are (``features.vectorize.union_transform``)."""
+        receives where the features are (``features.vectorize.union_transform``). One text
+        takes ``features.one_text`` (the same matrix and record without the batch
+        machinery); it records its shift score, and where its features are only with
+        ``places`` (for the evidence spans)."""
+        if len(texts) == 1 and (one := one_text_for(self)) is not None:
+            novelty = getattr(self, "novelty", None)
+            return one.featurize(texts[0], record, novelty, places=places)
         prep = self.category.named_steps["prep"]
         prepared = prepare_texts(texts) if type(prep) is TextPrep else prep.transform(texts)
         union = self.category.named_steps["features"]
@@ -105,7 +112,7 @@ class TriageModel:
         return self._classify(list(texts), {}, heads=False)[0]
 
     def _classify(self, texts: list[str], record: dict, heads: bool = True):
-        prepared, X = self.featurize(texts, record)  # noqa: N806
+        prepared, X = self.featurize(texts, record, places=heads)  # noqa: N806
         plan = plan_for(self)
         # every linear head's text part at once (only the category's when no head follows)
         XW = plan.product(X, category_only=not heads)  # noqa: N806
@@ -217,6 +224,9 @@ class TriageModel:
         """The cue guard, read from the cue block of ``X`` when it is there (no recompute)."""
         names = self.feature_names
         k = len(CUE_NAMES)
+        one = (record or {}).get("one")  # one text (features.one_text)
+        if one is not None and one.dense is not None and one.dense.shape[1] == k:
+            return guard_from_cues(one.dense)
         for _, _, part in (record or {}).get("blocks", ()):
             if part and "dense" in part and part["dense"].shape[1] == k:
                 return guard_from_cues(part["dense"])  # the block as computed, unsliced
@@ -243,6 +253,8 @@ class TriageModel:
 def _shift(novelty, prepared: list[str], record: dict, model) -> np.ndarray:
     """The shift score, from the character n-grams the features already looked up when
     the character block recorded both sizes the score counts."""
+    if record.get("shift") is not None:  # one text (features.one_text)
+        return np.asarray([record["shift"]], dtype=float)
     index = feature_index(model.category.named_steps["features"])
     for block, _, part in record.get("blocks", ()):
         chars = (part or {}).get("chars", {})

@@ -75,7 +75,7 @@ def urgency_cues(model, aligned: list, X, tier: np.ndarray, record=None) -> list
     skip = model.feature_kind >= 2  # placeholders and cues
     skip[index.cue_at : index.cue_at + len(CUE_NAMES)] = False
     which = np.zeros(len(rows), dtype=np.int64)
-    if record is not None:
+    if record is not None and "one" not in record:  # (one text: its record as it is)
         from features.contributions import take_record
 
         record = take_record(record, rows)

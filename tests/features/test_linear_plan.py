@@ -52,6 +52,8 @@ def _model(clf, X, y, heads: dict):  # noqa: N803
         (CalibratedClassifierCV(LinearSVC(random_state=0), cv=3, method="sigmoid"), 5),
         (CalibratedClassifierCV(LinearSVC(random_state=0), cv=3, method="isotonic"), 4),
         (CalibratedClassifierCV(LinearSVC(random_state=0), cv=2, method="sigmoid"), 2),
+        # float32 weights (fitted on float32 features): their own product, then folded
+        (CalibratedClassifierCV(LogisticRegression(max_iter=300), cv=3), 3),
         (LogisticRegression(C=2.0, max_iter=300), 5),
         (LogisticRegression(max_iter=300), 2),
         (MultinomialNB(), 3),  # not linear in this sense: its own predict_proba
