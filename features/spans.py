@@ -270,6 +270,23 @@ def _folds() -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=1)
+def _fold_list() -> list[int]:
+    return _folds().tolist()
+
+
+def _plain(raw: str, text: str) -> bool:
+    """Every character of ``text`` is the one of ``raw`` at its place or what that one
+    folds to on its own (``raw`` and ``text`` of one length)."""
+    folds = _fold_list()
+    for x, y in zip(raw, text):  # noqa: B905
+        if x != y:
+            code = ord(x)
+            if code >= 0x10000 or folds[code] != ord(y):
+                return False
+    return True
+
+
 def align_texts(raws: list[str], prepared: list[str]) -> list[Aligned]:
     """:func:`align` of every text of a batch. A prepared text of the typed one's length
     whose every character is the typed one or what it folds to on its own (full-width
@@ -279,6 +296,12 @@ def align_texts(raws: list[str], prepared: list[str]) -> list[Aligned]:
 
     n = len(raws)
     raws = [r if isinstance(r, str) else ("" if r is None else str(r)) for r in raws]
+    if n == 1:  # one text: the same test, character by character
+        raw, text = raws[0], prepared[0]
+        if len(raw) == len(text) and _plain(raw, text):
+            m = len(text)
+            return [Aligned(raw, text, range(m), range(1, m + 1), [False] * m)]
+        return [align(raw, text)]
     same_len = [len(r) == len(p) for r, p in zip(raws, prepared)]  # noqa: B905
     plain = np.zeros(n, dtype=bool)
     idx = [i for i in range(n) if same_len[i]]

@@ -94,6 +94,12 @@ c = time.process_time()
 for t in single:
     model.classify([t])
 single_classify_us = (time.process_time() - c) / len(single) * 1e6
+# the same calls through the batch path (features.one_text off), in the same minutes
+import features.triage_model as _tm
+_fast, _tm.one_text_for = _tm.one_text_for, lambda model: None
+c = time.process_time(); [model.suggest([t]) for t in single]; single_batch_us = (time.process_time() - c) / len(single) * 1e6
+c = time.process_time(); [model.classify([t]) for t in single]; single_batch_classify_us = (time.process_time() - c) / len(single) * 1e6
+_tm.one_text_for = _fast
 # the path this replaced, timed in the same process: jieba's tokens, scikit-learn's transform
 words = dict(union.transformer_list)["words"]
 sample = texts[:5000]
@@ -120,7 +126,7 @@ cue_mismatch = sum(a["urgency_cue"] != b["urgency_cue"] and (a["urgency_cue"] or
 alone_diff = max(abs(a["confidence"] - b["confidence"]) for a, b in zip(alone, answers))
 print(json.dumps({"texts": len(texts), "classify": {"cpu_seconds": classify_cpu, "wall_seconds": classify_wall},
                   "answers": {"cpu_seconds": answer_cpu, "wall_seconds": answer_wall},
-                  "single_text_us_cpu": {"suggest": single_us, "classify": single_classify_us},
+                  "single_text_us_cpu": {"suggest": single_us, "classify": single_classify_us, "suggest_batch_path": single_batch_us, "classify_batch_path": single_batch_classify_us},
                   "stages_us_per_text": stages,
                   "token_mismatches": token_mismatch, "features_equal": bool((X_fast != X_ref).nnz == 0),
                   "max_probability_difference": proba_diff,
@@ -220,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine; stage figures are the best of three (floor_rjieba_cut_alone: rjieba's cut "
         "of each joined batch alone, the least tokenising costs; shift: the shift score from "
         "scratch, classify reuses the character codes); single_text_us_cpu is CPU per call "
-        "of suggest / classify on one text (one /classify request)",
+        "of suggest / classify on one text (one /classify request; *_batch_path: the same calls "
+        "with features.one_text off, in the same process)",
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -230,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{n:,} texts: classify {record['classify_texts_per_cpu_second']:,.0f} texts/CPU-s "
         f"(target {TARGET:,}), full answers {record['answers_texts_per_cpu_second']:,.0f} "
         f"texts/CPU-s; one text: suggest {record['single_text_us_cpu']['suggest']:,.0f} µs, "
-        f"classify {record['single_text_us_cpu']['classify']:,.0f} µs CPU; "
+        f"classify {record['single_text_us_cpu']['classify']:,.0f} µs CPU (batch path "
+        f"{record['single_text_us_cpu']['suggest_batch_path']:,.0f} / "
+        f"{record['single_text_us_cpu']['classify_batch_path']:,.0f} µs); "
         f"load {load_before[0]:.1f} → {record['load_average_after'][0]:.1f}"
     )
     print(
