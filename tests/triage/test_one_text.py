@@ -37,11 +37,11 @@ ODD_TEXTS = [
 def texts() -> list[str]:
     from training.evalset import load_evalset, load_records
 
-    held_out = generated_frame(900, seed=23)["text"].tolist()
+    held_out = generated_frame(600, seed=23)["text"].tolist()
     return (
         held_out
         + load_evalset()["text"].tolist()
-        + load_records()["text"].tolist()[:300]
+        + load_records()["text"].tolist()[:200]
         + ODD_TEXTS
     )
 
@@ -60,7 +60,7 @@ def champion(fitted_triage, triage_frame):
 
 @pytest.fixture(scope="module")
 def features_of(champion, triage_frame):
-    frame = triage_frame.iloc[:3000]
+    frame = triage_frame.iloc[:2000]
     _, X = champion.featurize(frame["text"].astype(str).tolist())  # noqa: N806
     return X, frame["category"].astype(str).to_numpy()
 
@@ -80,12 +80,20 @@ def _kinds(champion, features_of, fast_config):
     kinds["linear_svm_isotonic"] = _with_classifier(champion, iso.fit(X, y))
     logreg = LogisticRegression(C=4.0, max_iter=300, tol=1e-3)
     kinds["logreg"] = _with_classifier(champion, logreg.fit(X, y))
-    from training.triage.stacked import Stacking, fit_on_prior, fit_prior
+    from training.triage.stacked import (
+        OnLogProba,
+        Stacking,
+        fit_on_log_proba,
+        fit_on_prior,
+        fit_prior,
+    )
 
     half = X.shape[0] // 2
-    prior = fit_prior(X[:half], y[:half], c=4.0)
+    prior = fit_prior(X[:half], y[:half], fast_config)  # the calibrated SVM, on "simulated"
     own = fit_on_prior(prior, X[half:], y[half:], Stacking(scale=1.0, c=8.0))
-    kinds["stacked_own_records"] = _with_classifier(champion, own)
+    kinds["stacked_own_records"] = _with_classifier(champion, own)  # collapsed: linear
+    two_step = fit_on_log_proba(prior, X[half:], y[half:], OnLogProba(c=8.0))
+    kinds["own_records_on_log_probabilities"] = _with_classifier(champion, two_step)
     from training.triage.pipeline import build_candidate
 
     cfg = fast_config.model_copy(update={"lgbm_features": 300, "lgbm_estimators": 20})
@@ -109,7 +117,7 @@ def test_one_text_answers_as_in_a_batch_for_every_classifier_kind(
     # Given every kind of category classifier on the champion's features and heads
     for kind, model in _kinds(champion, features_of, fast_config).items():
         assert one_text_for(model) is not None, kind  # the fast path is taken
-        sample = texts if kind == "champion" else texts[::4] + ODD_TEXTS
+        sample = texts if kind == "champion" else texts[::8] + ODD_TEXTS
         # when each text is scored alone and all of them in one batch
         batch = model.answers(sample)
         alone = [model.answers([t])[0] for t in sample]
@@ -144,7 +152,7 @@ def test_one_text_features_and_record_equal_the_batch_featurisation(champion, te
     # Given the champion's fitted union
     one = one_text_for(champion)
     union = champion.category.named_steps["features"]
-    for text in texts[::2]:
+    for text in texts[::3]:
         # when one text is featurised alone and by the bulk path
         record, bulk = {}, {}
         (prepared,), X = one.featurize(text, record, champion.novelty)  # noqa: N806
