@@ -60,7 +60,7 @@ def champion(fitted_triage, triage_frame):
 
 @pytest.fixture(scope="module")
 def features_of(champion, triage_frame):
-    frame = triage_frame.iloc[:2000]
+    frame = triage_frame.iloc[:1200]
     _, X = champion.featurize(frame["text"].astype(str).tolist())  # noqa: N806
     return X, frame["category"].astype(str).to_numpy()
 
