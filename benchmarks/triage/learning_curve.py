@@ -34,6 +34,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results" / "triage_learning_curve.json"
 PLOT = ROOT / "benchmarks" / "results" / "triage_learning_curve.png"
+PARTIAL = ROOT / "benchmarks" / "results" / "triage_learning_curve_partial.json"
 SIZES = (50, 100, 200, None)  # None: all records of the city half
 KEYS = (
     "macro_f1",
@@ -178,26 +179,44 @@ def _own_point(size: int | None, use_prior: bool, seed: int, cv_folds: int) -> d
     }
 
 
-def run(sim_rows: int, seed: int, cv_folds: int = 3, jobs: int = 1, say=print) -> dict:
-    """Every point as an independent task (``jobs`` worker processes; 1: in this one)."""
+# The issue's target point first, then the ceiling, the baseline and the rest: on a loaded
+# machine the run may be stopped, and the points finished by then are kept (``partial``).
+ORDER = ((200, True), (None, True), "simulated", (200, False), (None, False), (100, True),
+         (100, False), (50, True), (50, False))  # fmt: skip
+
+
+def run(
+    sim_rows: int, seed: int, cv_folds: int = 3, jobs: int = 1, say=print, partial=None
+) -> dict:
+    """Every point as an independent task (``jobs`` worker processes; 1: in this one), in
+    ``ORDER``; ``partial(points)`` is called with the own points finished so far."""
     from concurrent.futures import ProcessPoolExecutor
 
     from training.evalset import load_records
 
-    tasks = [(size, use_prior) for size in reversed(SIZES) for use_prior in (True, False)]
     results: dict = {}
     own_points: dict = {}
     pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
     submit = pool.submit if pool else lambda f, *a: _Done(f(*a))
-    simulated = submit(_simulated_only, sim_rows, seed, cv_folds)
-    futures = {t: submit(_own_point, *t, seed, cv_folds) for t in tasks}
+    futures = {
+        t: submit(_simulated_only, sim_rows, seed, cv_folds)
+        if t == "simulated"
+        else submit(_own_point, *t, seed, cv_folds)
+        for t in ORDER
+    }
     for task, future in futures.items():
-        own_points[task] = p = future.result()
-        say(
-            f"{p['records']:>4} records, prior {p['prior']:<44} macro-F1 {p['macro_f1']:.3f} "
-            f"ECE {p['ece']:.3f} coverage {p['candidates_coverage']:.3f} ({p['seconds']:.0f}s)"
-        )
-    results |= simulated.result()
+        if task == "simulated":
+            results |= future.result()
+            say(f"   0 records, simulated only: macro-F1 {results['points'][0]['macro_f1']:.3f}")
+        else:
+            own_points[task] = p = future.result()
+            say(
+                f"{p['records']:>4} records, prior {p['prior']:<44} macro-F1 "
+                f"{p['macro_f1']:.3f} ECE {p['ece']:.3f} coverage "
+                f"{p['candidates_coverage']:.3f} ({p['seconds']:.0f}s)"
+            )
+        if partial is not None:
+            partial(results.get("points", []) + list(own_points.values()))
     if pool:
         pool.shutdown()
     for size in SIZES:
@@ -257,12 +276,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     load = os.getloadavg()[0]
-    results = run(args.sim_rows, args.seed, args.cv_folds, args.jobs)
+    given = sys.argv[1:] if argv is None else argv
+    command = "python benchmarks/triage/learning_curve.py " + " ".join(given)
+
+    def partial(points: list) -> None:  # what a stopped run leaves (no plot, no MLflow)
+        done = {"complete": False, "command": command, "load_average_1min_before": load}
+        done["seconds_so_far"] = time.perf_counter() - started
+        PARTIAL.write_text(json.dumps(done | {"points": points}, indent=2, ensure_ascii=False))
+
+    results = run(args.sim_rows, args.seed, args.cv_folds, args.jobs, partial=partial)
+    PARTIAL.unlink(missing_ok=True)
     results["seconds"] = time.perf_counter() - started
     results["load_average_1min_before"] = load
     results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count()}
-    given = sys.argv[1:] if argv is None else argv
-    results["command"] = "python benchmarks/triage/learning_curve.py " + " ".join(given)
+    results["command"] = command
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     plot(results, PLOT)

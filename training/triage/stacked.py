@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 
@@ -117,31 +118,31 @@ def _log_proba(prior, X) -> np.ndarray:  # noqa: N803
 LOG_FLOOR = 1e-6  # the smallest prior probability whose log is a feature
 
 
-class LogProbaStacked:
+class LogProbaStacked(ClassifierMixin, BaseEstimator):
     """A logistic regression over [text features, the prior's log-probabilities].
 
     The prior's calibrated probabilities are not linear in the features (a sigmoid per
     class and fold, averaged and normalised), so this pair does not collapse into one
     linear model: scoring runs the prior's ``predict_proba`` and then the own model's.
-    On the records' city half it beat stacking on the margins (README)."""
+    On the records' city half it beat stacking on the margins (README). ``prior`` is
+    fitted already (on simulated calls) and ``fit`` leaves it as it is."""
 
-    def __init__(self, prior, own: LogisticRegression) -> None:
+    def __init__(self, prior=None, c: float = 8.0) -> None:
         self.prior = prior
-        self.own = own
-
-    @property
-    def classes_(self) -> np.ndarray:
-        return self.own.classes_
-
-    @property
-    def n_features_in_(self) -> int:
-        return self.prior.n_features_in_
+        self.c = c
 
     def inputs(self, X):  # noqa: N803
         return sp.hstack([sp.csr_matrix(X), _log_proba(self.prior, X)], format="csr")
 
+    def fit(self, X, y: np.ndarray) -> LogProbaStacked:  # noqa: N803
+        self.own_ = LogisticRegression(C=self.c, max_iter=1000, tol=1e-3)
+        self.own_.fit(self.inputs(X), y)
+        self.classes_ = self.own_.classes_
+        self.n_features_in_ = X.shape[1]
+        return self
+
     def predict_proba(self, X) -> np.ndarray:  # noqa: N803
-        return self.own.predict_proba(self.inputs(X))
+        return self.own_.predict_proba(self.inputs(X))
 
     def predict(self, X) -> np.ndarray:  # noqa: N803
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
@@ -149,7 +150,4 @@ class LogProbaStacked:
 
 def fit_on_log_proba(prior, X, y: np.ndarray, how: OnLogProba) -> LogProbaStacked:  # noqa: N803
     """The own model on ``X`` (own rows only) beside the prior's log-probabilities."""
-    own = LogisticRegression(C=how.c, max_iter=1000, tol=1e-3)
-    stacked = LogProbaStacked(prior, own)
-    own.fit(stacked.inputs(X), y)
-    return stacked
+    return LogProbaStacked(prior, how.c).fit(X, y)
