@@ -26,7 +26,6 @@ __all__ = [
     "INTERACTIONS",
     "SIGNAL_NAMES",
     "UrgencyLayer",
-    "head_logit",
     "layer_inputs",
     "signal_matrix",
 ]
@@ -135,42 +134,30 @@ def signal_spans(text: str) -> list[tuple[str, int, int]]:
     ]
 
 
-# The head's score enters as a logit clipped to [clip, 1 - clip]: a head sure of itself on
-# simulated wording must not outvote every signal of a phrasing it never saw. 0.01 (a logit
-# within ±4.6) is the clip of layers saved before the clip was fitted; training chooses it
-# (``training.triage.urgency.LAYER_HEAD_CLIP``).
+# The head's score enters as a logit clipped to [-4.6, 4.6]: a head sure of itself on
+# simulated wording must not outvote every signal of a phrasing it never saw.
 _HEAD_CLIP = 0.01
 
 
-def head_logit(head_score: np.ndarray, head_clip: float = _HEAD_CLIP) -> np.ndarray:
-    """The head's score as the layer reads it: a logit, the score clipped to
-    ``[head_clip, 1 - head_clip]`` first."""
-    p = np.clip(np.asarray(head_score, dtype=float), head_clip, 1 - head_clip)
-    return np.log(p / (1 - p))
-
-
 def layer_inputs(
-    head_score: np.ndarray,
-    prepared: list[str],
-    guard: np.ndarray,
-    *,
-    scoped: bool = False,
-    head_clip: float = _HEAD_CLIP,
+    head_score: np.ndarray, prepared: list[str], guard: np.ndarray, *, scoped: bool = False
 ) -> np.ndarray:
-    """The layer's inputs: the head's logit (:func:`head_logit`), the cue guard, then either
-    the signals and their interactions or, when ``scoped``, the signals that do not name a
-    danger and the danger families read in their clause (``features.urgency_scope``)."""
-    logit = head_logit(head_score, head_clip)
+    """The layer's inputs: the head's logit, the cue guard, then either the signals and
+    their interactions or, when ``scoped``, the signals that do not name a danger and the
+    danger families read in their clause (``features.urgency_scope``)."""
+    p = np.clip(np.asarray(head_score, dtype=float), _HEAD_CLIP, 1 - _HEAD_CLIP)
     signals = signal_matrix(prepared)
     guard = np.asarray(guard, dtype=float)
     if scoped:
         from features.urgency_scope import scope_matrix
 
         keep = [i for i, n in enumerate(SIGNAL_NAMES) if n not in _DANGER]
-        return np.column_stack([logit, guard, signals[:, keep], scope_matrix(prepared)])
+        return np.column_stack(
+            [np.log(p / (1 - p)), guard, signals[:, keep], scope_matrix(prepared)]
+        )
     col = {n: i for i, n in enumerate(SIGNAL_NAMES)}
     pairs = [signals[:, col[a]] * signals[:, col[b]] for a, b in INTERACTIONS]
-    return np.column_stack([logit, guard, signals, *pairs])
+    return np.column_stack([np.log(p / (1 - p)), guard, signals, *pairs])
 
 
 def input_names(*, scoped: bool = False) -> list[str]:
@@ -199,13 +186,10 @@ class UrgencyLayer:
     intercept: float
     fitted_on: str = ""
     scoped: bool = False  # with the clause-scoped columns (layers saved before them: False)
-    head_clip: float = _HEAD_CLIP  # the head's score is clipped to [clip, 1 - clip]
 
     def score(self, head_score: np.ndarray, prepared: list[str], guard: np.ndarray) -> np.ndarray:
         """P(urgent) of each text from the head's score, the guard and the text's signals."""
-        # (a layer pickled before the field reads the class default, 0.01)
-        z = layer_inputs(head_score, prepared, guard, scoped=self.scoped, head_clip=self.head_clip)
-        z = z @ self.coef
+        z = layer_inputs(head_score, prepared, guard, scoped=self.scoped) @ self.coef
         z = z + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 

@@ -8,7 +8,7 @@ signed weights, fitted on the city half beside 2,000 held-out simulated calls) w
 tiers set from the stated costs (``TriageConfig.urgency_cost_*``) on its out-of-fold
 scores; the previous session's layer (unscoped signals, free weights, city half only); the
 head and the cue guard alone with tiers on their city scores (what training ships with
-``urgency_layer: false``, the default); and a hybrid (紧急 from the layer, 可能紧急 from
+``urgency_layer: false``); and a hybrid (紧急 from the layer, 可能紧急 from
 either). Each is reported on the sets nothing was chosen on — ``handwritten_v1``, the
 records' held-out half and 2,000 other held-out simulated calls — per tier: precision and
 recall of 紧急 (the ``urgent`` flag: the tier that changes dispatch), of 紧急 or 可能紧急
@@ -17,7 +17,9 @@ a cue, the ranking (AUC, average precision, the PR curve's own point at 95 % rec
 calibration of P(urgent) (Brier, ECE), and the one-threshold rule "keep 95 % recall" with
 its threshold chosen on the city half; and the tiers chosen under other costs of a calm
 caller at 可能紧急 (the shares they give). Writes ``benchmarks/results/triage_urgency.json``
-and prints a summary.
+and prints a summary. Head and layers are also judged on the city half alone, cross-fitted
+(a layer nested: refitted in each fold), the figures the default ``urgency_layer`` is chosen
+by (``thresholds.city_crossfit``).
 
 Run: ``.venv/bin/python benchmarks/triage/urgency.py [--calls FILE]``.
 """
@@ -139,6 +141,33 @@ def city_crossfit(score: np.ndarray, y: np.ndarray, costs, seed: int, reps: int 
     return {k: float(np.mean([r[f"x_{k}"] for r in rows])) for k in keys}
 
 
+def city_nested(model, city, anchor, cfg, *, scoped: bool = True) -> dict:
+    """The layer on the city half, nested: in each of 5 stratified folds the layer is fitted
+    on the other four (its C chosen there, its anchor beside them), the tiers are chosen on
+    that fit's out-of-fold scores, and the fold is scored by the fitted layer — no choice
+    made on the fold it judges (the figures of :func:`city_crossfit`)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from training.triage.urgency import choose_tiers, costs_of, fit_urgency_layer, tier_metrics
+
+    costs = costs_of(cfg)
+    y = city["urgent"].to_numpy(bool)
+    texts = city["text"].astype(str).tolist()
+    tier = np.empty(len(y), dtype=object)
+    split = StratifiedKFold(5, shuffle=True, random_state=cfg.seed + 10).split(texts, y)
+    for tr, va in split:
+        fitted = copy.copy(model)
+        oof, _ = fit_urgency_layer(
+            fitted, city.iloc[tr], anchor=anchor, seed=cfg.seed, name="fold", scoped=scoped
+        )
+        t_urgent, t_maybe, _ = choose_tiers(oof, y[tr], costs)
+        fitted.urgent_threshold, fitted.maybe_threshold = t_urgent, t_maybe
+        tier[va] = fitted.score([texts[i] for i in va])["urgency"]
+    m = tier_metrics(tier, y, "x", costs)
+    keys = ("urgency_cost", "urgent_precision", "urgent_recall", "raised_recall", "maybe_share")
+    return {k: float(m[f"x_{k}"]) for k in keys}
+
+
 def simulated_holdout(calls_file: Path, cfg):
     """The simulated calls training held out (the layer's anchor is drawn from them)."""
     from training.triage.data import load_training_calls, split_by_time
@@ -231,11 +260,14 @@ def evaluate(model, cfg, holdout=None) -> tuple[dict, dict, tuple, dict]:
             thresholds[variant]["weights"] = m.urgency_layer.weights()
     thresholds["shipped_default"] = "layer" if cfg.urgency_layer else "head_only"
     # The choice between the head and the layer, made on the city half alone: each judged
-    # with thresholds chosen on the other folds (the layer on its out-of-fold scores).
-    on_city = {"layer": oofs["layer"], "layer_unscoped": oofs["layer_unscoped"]}
-    on_city["head_only"] = np.asarray(head_city, dtype=float)
+    # with thresholds (and, for a layer, weights) chosen on the other folds.
+    # The head's scores are out of sample there already (it never saw a record); a layer
+    # is refitted in each fold (``city_nested``).
+    head_scores = np.asarray(head_city, dtype=float)
     thresholds["city_crossfit"] = {
-        v: city_crossfit(score, y_city, costs, cfg.seed) for v, score in on_city.items()
+        "head_only": city_crossfit(head_scores, y_city, costs, cfg.seed),
+        "layer": city_nested(model, sets[city], anchor, cfg),
+        "layer_unscoped": city_nested(model, sets[city], anchor, cfg, scoped=False),
     }
     thresholds["lower_city_crossfit_cost"] = min(
         ("layer", "head_only"), key=lambda v: thresholds["city_crossfit"][v]["urgency_cost"]
@@ -314,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nurgency tiers → {RESULTS}")
     shipped = thresholds["shipped_default"]
-    print("city half, thresholds cross-fitted (the choice between head and layer):")
+    print("city half, cross-fitted (the choice between head and layer; layers nested):")
     for variant, m in thresholds["city_crossfit"].items():
         print(
             f"  {variant:15s} cost {m['urgency_cost']:.3f}  紧急 P {m['urgent_precision']:.3f} "

@@ -9,13 +9,7 @@ import pytest
 
 from features.textprep import prepare_text
 from features.urgency_signals import UrgencyLayer, input_names
-from training.triage.urgency import (
-    LAYER_C,
-    LAYER_HEAD_CLIP,
-    _bounds,
-    fit_signed_logistic,
-    fit_urgency_layer,
-)
+from training.triage.urgency import LAYER_C, _bounds, fit_signed_logistic, fit_urgency_layer
 
 
 def test_signed_logistic_is_scikit_learns_without_bounds_and_keeps_its_bounds():
@@ -68,9 +62,6 @@ def test_the_anchored_layer_has_signed_weights_and_out_of_fold_scores(anchored):
     layer = model.urgency_layer
     assert layer.scoped and info["urgency_layer_anchor_n"] == 600
     assert info["urgency_layer_c"] in LAYER_C
-    assert (
-        layer.head_clip == info["urgency_layer_head_clip"] and layer.head_clip in LAYER_HEAD_CLIP
-    )
     assert oof.shape == (len(city),) and np.all((oof > 0) & (oof < 1))
     names = input_names(scoped=True)
     for (low, high), w in zip(_bounds(names), layer.coef, strict=True):
@@ -105,22 +96,9 @@ def test_a_layer_saved_before_the_scoped_inputs_still_scores():
     old.__dict__.update(coef=coef, intercept=-1.0, fitted_on="records city half")
     texts = [prepare_text("一男子倒地不省人事"), prepare_text("问路")]
     score = old.score(np.array([0.5, 0.5]), texts, np.zeros(2, dtype=bool))
-    assert score[0] > score[1] and not old.scoped and old.head_clip == 0.01
+    assert score[0] > score[1] and not old.scoped
     # and a scoped layer's danger columns name their family's words for the cue
     scoped = input_names(scoped=True)
     w = np.zeros(len(scoped))
     w[scoped.index("live_weapon")], w[scoped.index("danger_denied")] = 1.5, -2.0
     assert UrgencyLayer(coef=w, intercept=0.0, scoped=True).raising() == {"weapon": 1.5}
-
-
-def test_the_head_clip_bounds_how_loudly_the_head_says_calm():
-    # Given a layer that weighs the head's logit and a live danger family alike
-    names = input_names(scoped=True)
-    w = np.zeros(len(names))
-    w[names.index("head_logit")], w[names.index("live_hazard")] = 1.0, 2.0
-    texts = [prepare_text("燃气管道被挖破了，在漏气")]
-    head, guard = np.array([0.0]), np.zeros(1, dtype=bool)  # the head is sure it is calm
-    tight = UrgencyLayer(coef=w, intercept=0.0, scoped=True, head_clip=0.01)
-    loose = UrgencyLayer(coef=w, intercept=0.0, scoped=True, head_clip=0.25)
-    # then at 0.01 the head outvotes the danger, at 0.25 the danger outvotes the head
-    assert tight.score(head, texts, guard)[0] < 0.1 < 0.5 < loose.score(head, texts, guard)[0]

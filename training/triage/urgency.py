@@ -38,16 +38,9 @@ __all__ = [
     "urgency_layer_tiers",
 ]
 
-# The layer's regularisation and the clip of the head's score, chosen together by
-# cross-validated log-loss (the sign constraints hold the weights, so it needs less
-# regularisation than the unconstrained layer, ``LAYER_C_UNSCOPED``). The clip bounds how
-# loudly the head may say "calm": its urgent labels come from the simulator's urgent
-# clauses (还在打, 快来), so it scores a gas pipe hissing or a man fallen from a building,
-# written without one, near 0 — at the old fixed clip of 0.01 (a logit of -4.6) no live
-# danger family outweighed it (cross-fitted tier cost on the city half 0.31 against 0.18-0.21
-# at clip 0.15-0.25 and C 30-100, README "Urgency tiers").
-LAYER_C = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
-LAYER_HEAD_CLIP = (0.01, 0.05, 0.15, 0.25, 0.35)
+# The layer's regularisation, chosen by cross-validated log-loss (the sign constraints hold
+# the weights, so it needs less of it than the unconstrained layer, ``LAYER_C_UNSCOPED``).
+LAYER_C = (1.0, 3.0, 10.0, 30.0)
 LAYER_C_UNSCOPED = (0.1, 0.3, 1.0, 3.0)
 LAYER_ANCHOR = 2_000  # held-out simulated calls beside the records (same total weight)
 LAYER_FOLDS = 5
@@ -206,16 +199,14 @@ def fit_signed_logistic(
     return fit.x[1:], float(fit.x[0])
 
 
-def _layer_rows(model, frame, scoped: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The layer's inputs, urgent labels and the head's scores of labelled calls ``frame``
-    (column 0, the head's logit, is rewritten for each clip tried)."""
+def _layer_rows(model, frame, scoped: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The layer's inputs and urgent labels of labelled calls ``frame``."""
     from features.urgency_signals import layer_inputs
 
     raw = model.score(frame["text"].astype(str).tolist())
     guard = np.asarray(raw["urgent_guard"], dtype=bool)
-    head = np.asarray(raw["urgent_head_score"], dtype=float)
-    X = layer_inputs(head, list(raw["prepared"]), guard, scoped=scoped)  # noqa: N806
-    return X, frame["urgent"].astype(bool).to_numpy(), head
+    X = layer_inputs(raw["urgent_head_score"], list(raw["prepared"]), guard, scoped=scoped)  # noqa: N806
+    return X, frame["urgent"].astype(bool).to_numpy()
 
 
 def fit_urgency_layer(
@@ -231,9 +222,8 @@ def fit_urgency_layer(
     total weight, so that the layer learns the records' wording without unlearning what
     the head knows of the other voices (fitted on 315 records alone, its weights chase the
     few urgent ones: on held-out simulated calls its AUC fell from the head's 0.988 to
-    0.94). C and the clip of the head's score (:data:`LAYER_HEAD_CLIP`) are chosen together
-    by the stratified 5-fold log-loss on ``frame`` (the anchor's folds fitted beside it, its
-    loss not counted). The cue guard is one of its inputs (with the layer it only keeps its
+    0.94). C is chosen by stratified 5-fold log-loss, the mean over ``frame`` and
+    ``anchor``. The cue guard is one of its inputs (with the layer it only keeps its
     words out of 一般, see ``TriageModel.score``). Returns the out-of-fold urgency score
     of every call of ``frame`` — the scores the tiers may be chosen on without being
     chosen on the layer's own fit — and figures for the run's log (chosen C, out-of-fold
@@ -243,14 +233,14 @@ def fit_urgency_layer(
     from sklearn.metrics import log_loss
     from sklearn.model_selection import StratifiedKFold
 
-    from features.urgency_signals import UrgencyLayer, head_logit, input_names
+    from features.urgency_signals import UrgencyLayer, input_names
 
     model.urgency_layer = None
-    X, y, head = _layer_rows(model, frame, scoped)  # noqa: N806
+    X, y = _layer_rows(model, frame, scoped)  # noqa: N806
     names = input_names(scoped=scoped)
     bounds = _bounds(names) if scoped else [(None, None)] * len(names)
     anchored = scoped and anchor is not None and len(anchor) > 0
-    XA, yA, head_a = _layer_rows(model, anchor, scoped) if anchored else (X[:0], y[:0], head[:0])  # noqa: N806
+    XA, yA = _layer_rows(model, anchor, scoped) if anchored else (X[:0], y[:0])  # noqa: N806
     folds = min(LAYER_FOLDS, int(y.sum()), int((~y).sum()))
     if folds < 2:
         raise ValueError(f"{name or 'the layer set'} needs urgent and calm calls")
@@ -277,32 +267,23 @@ def fit_urgency_layer(
         return oof, oof_a
 
     def held_out_loss(c: float) -> float:
-        # The records' own loss: the anchor's calls are the head's home ground, and its
-        # loss prefers whatever trusts the head most (the tightest clip: it chose 0.01 at
-        # an anchor log-loss the records paid for).
-        return float(log_loss(y, out_of_fold(c)[0], labels=[False, True]))
+        oof, oof_a = out_of_fold(c)
+        loss = log_loss(y, oof, labels=[False, True])
+        if anchored and len(split_a[0][1]):
+            loss = (loss + log_loss(yA, oof_a, labels=[False, True])) / 2
+        return float(loss)
 
     grid = LAYER_C if scoped else LAYER_C_UNSCOPED
-    clips = LAYER_HEAD_CLIP if scoped else LAYER_HEAD_CLIP[:1]  # 0.01, as saved layers
-    losses = {}
-    for clip in clips:  # the head's logit (column 0) at each clip
-        X[:, 0], XA[:, 0] = head_logit(head, clip), head_logit(head_a, clip)
-        losses |= {(clip, c): held_out_loss(c) for c in grid}
-    clip, best = min(losses, key=losses.get)
-    X[:, 0], XA[:, 0] = head_logit(head, clip), head_logit(head_a, clip)
+    losses = {c: held_out_loss(c) for c in grid}
+    best = min(grid, key=losses.get)
     oof, _ = out_of_fold(best)
     coef, intercept = fit(np.arange(len(y)), np.arange(len(yA)), best)
     model.urgency_layer = UrgencyLayer(
-        coef=coef.astype(float),
-        intercept=intercept,
-        fitted_on=name,
-        scoped=scoped,
-        head_clip=clip,
+        coef=coef.astype(float), intercept=intercept, fitted_on=name, scoped=scoped
     )
     info = {
         "urgency_layer_c": best,
-        "urgency_layer_head_clip": clip,
-        "urgency_layer_oof_log_loss": losses[clip, best],
+        "urgency_layer_oof_log_loss": losses[best],
         "urgency_layer_n": float(len(y)),
         "urgency_layer_anchor_n": float(len(yA)),
         **{f"urgency_layer_w_{k}": v for k, v in model.urgency_layer.weights().items()},
@@ -331,8 +312,7 @@ def urgency_layer_tiers(
     say(
         f"urgency layer: signals + head fitted on {len(frame):,} records (city half) and "
         f"{0 if anchor is None else len(anchor):,} held-out simulated calls, "
-        f"C {info['urgency_layer_c']:g}, head clipped at {info['urgency_layer_head_clip']:g}, "
-        f"out-of-fold log-loss "
+        f"C {info['urgency_layer_c']:g}, out-of-fold log-loss "
         f"{info['urgency_layer_oof_log_loss']:.4f}"
     )
     return (scores, frame["urgent"].astype(bool).to_numpy()), info
