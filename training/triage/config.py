@@ -62,6 +62,8 @@ class TriageConfig(BaseModel):
     char_max_features: int = Field(60_000, ge=100)
     sublinear_tf: bool = True
     cue_weight: float = Field(0.5, ge=0.0)
+    # Legal-line features (features/legal_line.py); 0 leaves the block out.
+    legal_weight: float = Field(0.0, ge=0.0)
     # Candidates.
     logreg_c: float = Field(8.0, gt=0.0)
     # Grouped CV: svm C 0.1 → 0.9438, 0.3 → 0.9576, 1 → 0.9617, 3 → 0.9630 (seed 1: 0.3 →

@@ -16,6 +16,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from features.cues import CueFeatures
+from features.legal_line import LegalLineFeatures
 from features.text import tokenize
 from features.textprep import TextPrep
 from training.triage.config import TriageConfig
@@ -46,9 +47,10 @@ def build_features(cfg: TriageConfig) -> FeatureUnion:
         sublinear_tf=cfg.sublinear_tf,
         dtype=np.float32,
     )
-    return FeatureUnion(
-        [("words", words), ("chars", chars), ("cues", CueFeatures(weight=cfg.cue_weight))]
-    )
+    blocks = [("words", words), ("chars", chars)]
+    if cfg.legal_weight > 0:  # before the cues: the cue block stays last
+        blocks.append(("legal", LegalLineFeatures(weight=cfg.legal_weight)))
+    return FeatureUnion([*blocks, ("cues", CueFeatures(weight=cfg.cue_weight))])
 
 
 def build_featurizer(cfg: TriageConfig) -> Pipeline:
