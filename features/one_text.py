@@ -267,7 +267,7 @@ class _Shift:
                 gram = doc[i : i + n]
                 unseen = hashed.get(gram)
                 if unseen is None:
-                    if len(hashed) > 500_000:
+                    if len(hashed) > 100_000:  # about 10 MB of remembered n-grams
                         hashed.clear()
                     unseen = hashed[gram] = not seen[_index(gram, len(seen))]
                 missing += unseen
