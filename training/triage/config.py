@@ -93,11 +93,12 @@ class TriageConfig(BaseModel):
     # The urgency layer (features/urgency_signals.py, urgency_scope.py): signals read in their
     # clause + the head's score, signed weights, fitted on the records' city half beside
     # held-out simulated calls when training on the synthetic city (its tiers are then chosen
-    # on the layer's out-of-fold scores there). On by default: on the city half, judged with
-    # weights and thresholds chosen on the other folds, its stated cost per call is 0.159
-    # against the head's 0.386 (benchmarks/results/triage_urgency.json, "city_crossfit";
-    # README "Urgency tiers" also gives the reported sets, where the head costs less).
-    urgency_layer: bool = True
+    # on the layer's out-of-fold scores there). Off by default: the city half (nested) prefers
+    # it (cost per call 0.159 against the head's 0.386), but on both sets nothing was chosen on
+    # it leaves 12-20 % of urgent calls at 一般 where the head leaves none (cost 0.555 / 0.613
+    # against 0.302 / 0.324); with 44 urgent city records the dev choice is too noisy to ship a
+    # tier that misses urgent calls (README "Urgency tiers", benchmarks/results/triage_urgency.json).
+    urgency_layer: bool = False
     # Suggestions below this confidence are flagged for a human look. Chosen from the
     # trade-off the evaluation report logs (review_share_at_T, review_error_capture_at_T):
     # on the hand-written set 0.8 sends ~22% of calls to review and they hold ~52% of the
