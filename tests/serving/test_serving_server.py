@@ -24,7 +24,10 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-READY_TIMEOUT_S = 120
+# A real `jingqing serve` starts in ~10-30 s on a quiet 2-core machine; at load 20-30 (CI
+# sharing the machine) it has taken over 120 s, so the wait is generous: a server that
+# never starts still fails the test, only later.
+READY_TIMEOUT_S = 300
 
 
 def _free_port() -> int:
